@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+// Descent: a multilayer perceptron that learns to read digits by gradient descent,
+// its gradient computed by backpropagation written out by hand.
+import PackageDescription
+
+// MARK: - Language features
+// Swift 6 language mode (complete concurrency checking) is the default for tools version 6.
+let swiftSettings: [SwiftSetting] = [
+    // Imports must be declared `public import` where re-exported: keeps module boundaries honest.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    // `any P` spelled out wherever an existential is used.
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Descent",
+    platforms: [.macOS(.v14)],
+    // MARK: - Products
+    products: [
+        .library(name: "Descent", targets: ["LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training"]),
+        .executable(name: "descent", targets: ["descent"]),
+    ],
+    // MARK: - Dependencies
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+
+        // MARK: - Library, in dependency order
+        .target(name: "LinearAlgebra", swiftSettings: swiftSettings),
+        .target(name: "FileIO", swiftSettings: swiftSettings),
+        .target(name: "Safetensors", dependencies: ["FileIO"], swiftSettings: swiftSettings),
+        .target(name: "Datasets", dependencies: ["LinearAlgebra", "FileIO", "CZlib", "CPNG"], swiftSettings: swiftSettings),
+        .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra", "Safetensors"], swiftSettings: swiftSettings),
+        .target(name: "Training", dependencies: ["NeuralNetwork", "Datasets", "FileIO"], swiftSettings: swiftSettings),
+
+        // MARK: - Command-line tool
+        .executableTarget(
+            name: "descent",
+            dependencies: [
+                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["LinearAlgebra", "FileIO"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,69 @@
+public import LinearAlgebra
+
+/// Mini-batch stochastic gradient descent with momentum and L2 weight decay.
+///
+/// With velocity v (zero at the start), each step is
+///   v ← momentum · v − learningRate · (∂C/∂w + (weightDecay / n) · w),   w ← w + v,
+/// which for momentum 0 is Nielsen's `network2.py` update w ← (1 − ηλ/n) w − η ∂C/∂w: the cost
+/// minimised is C + λ/(2n) Σ w², with n the size of the whole training set. Biases are not decayed.
+public struct SGD<Scalar: MatrixScalar>: Sendable {
+    public var learningRate: Scalar
+    public var momentum: Scalar
+    /// λ, the L2 regularisation parameter, scaled by 1/n as above.
+    public var weightDecay: Scalar
+    /// n, the number of training examples λ is divided by.
+    public var trainingSetSize: Int
+    /// The running velocity, shaped like the network; nil until the first momentum step.
+    public private(set) var velocity: Gradients<Scalar>?
+
+    public init(learningRate: Scalar, momentum: Scalar = 0, weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.trainingSetSize = max(1, trainingSetSize)
+    }
+
+    /// Moves `network`'s parameters one step down `gradients`.
+    /// - Complexity: O(parameter count).
+    public mutating func update(_ network: inout Network<Scalar>, with gradients: Gradients<Scalar>) {
+        let decay = weightDecay / Scalar(trainingSetSize)
+        if momentum == 0 {
+            let shrink = 1 - learningRate * decay
+            for index in network.layers.indices {
+                step(&network.layers[index].weights.elements, gradients.weights[index].elements, shrink: shrink)
+                step(&network.layers[index].biases, gradients.biases[index], shrink: 1)
+            }
+            return
+        }
+        if velocity == nil { velocity = Gradients(zeroLike: network) }
+        for index in network.layers.indices {
+            velocityStep(&network.layers[index].weights.elements, gradients.weights[index].elements,
+                         &velocity!.weights[index].elements, decay: decay)
+            velocityStep(&network.layers[index].biases, gradients.biases[index], &velocity!.biases[index], decay: 0)
+        }
+    }
+
+    private func step(_ parameters: inout [Scalar], _ gradient: [Scalar], shrink: Scalar) {
+        let rate = learningRate
+        parameters.withUnsafeMutableBufferPointer { w in
+            gradient.withUnsafeBufferPointer { g in
+                for index in w.indices { w[index] = shrink * w[index] - rate * g[index] }
+            }
+        }
+    }
+
+    private func velocityStep(_ parameters: inout [Scalar], _ gradient: [Scalar], _ velocity: inout [Scalar], decay: Scalar) {
+        let rate = learningRate
+        let momentum = momentum
+        parameters.withUnsafeMutableBufferPointer { w in
+            gradient.withUnsafeBufferPointer { g in
+                velocity.withUnsafeMutableBufferPointer { v in
+                    for index in w.indices {
+                        v[index] = momentum * v[index] - rate * (g[index] + decay * w[index])
+                        w[index] += v[index]
+                    }
+                }
+            }
+        }
+    }
+}

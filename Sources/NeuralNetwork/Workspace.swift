@@ -1,0 +1,53 @@
+public import LinearAlgebra
+
+/// The buffers of one mini-batch: its inputs and labels, and every layer's activations and deltas.
+/// Made once for the largest batch and reused, so training allocates nothing batch by batch.
+public struct Workspace<Scalar: MatrixScalar>: Sendable {
+    /// The most examples a batch may hold.
+    public let capacity: Int
+    /// capacity x inputs: one example a row. The caller fills the first `count` rows.
+    public var inputs: Matrix<Scalar>
+    /// The label of each example in `inputs`.
+    public var labels: [Int]
+    /// capacity x size of each layer: the activations of the last forward pass.
+    public internal(set) var activations: [Matrix<Scalar>]
+    /// capacity x size of each layer: δ = ∂C/∂z of the last backward pass.
+    var deltas: [Matrix<Scalar>]
+
+    /// Buffers for batches of up to `capacity` examples through `network`.
+    public init(for network: Network<Scalar>, capacity: Int) {
+        precondition(capacity > 0, "Workspace: capacity \(capacity)")
+        self.capacity = capacity
+        inputs = Matrix(rows: capacity, columns: network.inputCount)
+        labels = Array(repeating: 0, count: capacity)
+        activations = network.layers.map { Matrix(rows: capacity, columns: $0.outputCount) }
+        deltas = network.layers.map { Matrix(rows: capacity, columns: $0.outputCount) }
+    }
+
+    /// The output layer's activations.
+    public var outputs: Matrix<Scalar> { activations[activations.count - 1] }
+
+    /// Writes one example, given as bytes, into row `row` of `inputs`, scaled to 0...1.
+    public mutating func setInput(row: Int, bytes: ArraySlice<UInt8>, label: Int) {
+        let width = inputs.columns
+        precondition(bytes.count == width, "Workspace: \(bytes.count) inputs for a network of \(width)")
+        let scale = 1 / Scalar(255)
+        inputs.elements.withUnsafeMutableBufferPointer { values in
+            var index = row * width
+            for byte in bytes {
+                values[index] = Scalar(byte) * scale
+                index += 1
+            }
+        }
+        labels[row] = label
+    }
+
+    /// The index of the largest output of example `row`: the network's answer.
+    public func predictedClass(row: Int) -> Int {
+        let outputs = activations[activations.count - 1]
+        let start = row * outputs.columns
+        var best = 0
+        for j in 1..<outputs.columns where outputs.elements[start + j] > outputs.elements[start + best] { best = j }
+        return best
+    }
+}

@@ -1,0 +1,123 @@
+public import Datasets
+public import LinearAlgebra
+public import NeuralNetwork
+import Dispatch
+
+/// What one epoch of training found.
+public struct EpochReport: Sendable, Equatable {
+    /// From 1.
+    public let epoch: Int
+    /// The mean cost over the epoch's mini-batches (each measured before its update), plus the
+    /// L2 term λ/(2n) Σ w² at the end of the epoch when weight decay is on.
+    public let trainingCost: Double
+    /// The share of training examples classified right, each before its batch's update.
+    public let trainingAccuracy: Double
+    /// The share of the validation set classified right at the end of the epoch.
+    public let validationAccuracy: Double
+    public let seconds: Double
+}
+
+/// Something the trainer reports while it works.
+public enum TrainingEvent: Sendable {
+    /// `done` of `total` examples of `epoch` have been used.
+    case progress(epoch: Int, done: Int, total: Int)
+    /// An epoch has finished.
+    case epochFinished(EpochReport)
+}
+
+/// A trained network and the reports of its epochs.
+public struct TrainingResult: Sendable {
+    public let network: Network<Float>
+    public let epochs: [EpochReport]
+}
+
+/// Training that had to stop.
+public enum TrainingError: Error, Sendable, CustomStringConvertible {
+    /// The cost became NaN or infinite. `lastGood` is the network at the end of the last
+    /// completed epoch (nil if the first epoch failed), and `epochs` their reports.
+    case diverged(epoch: Int, batch: Int, learningRate: Double, lastGood: Network<Float>?, epochs: [EpochReport])
+
+    public var description: String {
+        switch self {
+        case .diverged(let epoch, let batch, let learningRate, _, _):
+            return "the cost became NaN or infinite in epoch \(epoch), batch \(batch); "
+                + "try a smaller learning rate than \(learningRate)"
+        }
+    }
+}
+
+/// Mini-batch stochastic gradient descent over a set of labelled images.
+public struct Trainer: Sendable {
+    public let configuration: TrainingConfiguration
+
+    public init(configuration: TrainingConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Trains `network` for `configuration.epochs` epochs, shuffling the training set at the start of
+    /// each epoch with `generator`, and measuring the validation set after each.
+    /// - Parameters:
+    ///   - network: The starting network (usually `configuration.makeNetwork(using:)`).
+    ///   - training: The examples it learns from.
+    ///   - validation: The examples it is measured on after each epoch (may be empty).
+    ///   - generator: The source of the shuffles.
+    ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
+    /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    /// - Complexity: O(epochs · training.count · network.parameterCount).
+    public func train(
+        _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
+        using generator: inout some RandomNumberGenerator, progress: (TrainingEvent) -> Void = { _ in }
+    ) throws(TrainingError) -> TrainingResult {
+        var network = network
+        var optimizer = SGD<Float>(learningRate: Float(configuration.learningRate), momentum: Float(configuration.momentum),
+                                   weightDecay: Float(configuration.weightDecay), trainingSetSize: training.count)
+        let batchSize = min(configuration.batchSize, max(1, training.count))
+        var workspace = Workspace(for: network, capacity: batchSize)
+        var gradients = Gradients(zeroLike: network)
+        var order = Array(0..<training.count)
+        var reports: [EpochReport] = []
+        var lastGood: Network<Float>? = nil
+        let batchCount = (training.count + batchSize - 1) / batchSize
+        let reportEvery = max(1, batchCount / 100)
+        for epoch in 1...configuration.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            generator.shuffle(&order)
+            var costSum = 0.0
+            var correct = 0
+            for batch in 0..<batchCount {
+                let first = batch * batchSize
+                let count = min(batchSize, training.count - first)
+                for row in 0..<count {
+                    let index = order[first + row]
+                    workspace.setInput(row: row, bytes: training.image(index), label: Int(training.labels[index]))
+                }
+                let result = network.backpropagate(&workspace, count: count, into: &gradients)
+                guard result.cost.isFinite else {
+                    throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate,
+                                    lastGood: lastGood, epochs: reports)
+                }
+                costSum += Double(result.cost) * Double(count)
+                correct += result.correct
+                optimizer.update(&network, with: gradients)
+                if batch % reportEvery == 0 || batch == batchCount - 1 {
+                    progress(.progress(epoch: epoch, done: first + count, total: training.count))
+                }
+            }
+            let regularisation = configuration.weightDecay / (2 * Double(training.count)) * Double(network.sumOfSquaredWeights)
+            let trainingCost = costSum / Double(max(1, training.count)) + regularisation
+            guard trainingCost.isFinite, network.sumOfSquaredWeights.isFinite else {
+                throw .diverged(epoch: epoch, batch: batchCount, learningRate: configuration.learningRate,
+                                lastGood: lastGood, epochs: reports)
+            }
+            let validationAccuracy = validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let report = EpochReport(epoch: epoch, trainingCost: trainingCost,
+                                     trainingAccuracy: Double(correct) / Double(max(1, training.count)),
+                                     validationAccuracy: validationAccuracy, seconds: seconds)
+            reports.append(report)
+            lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
+            progress(.epochFinished(report))
+        }
+        return TrainingResult(network: network, epochs: reports)
+    }
+}

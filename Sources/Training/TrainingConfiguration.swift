@@ -1,0 +1,112 @@
+// Training: the epoch loop that feeds MNIST-style data to a network through SGD, the reports it
+// returns, evaluation, presets, and the model file with its metadata. It wires the data sets to
+// the network; neither knows the other.
+
+public import NeuralNetwork
+public import LinearAlgebra
+
+/// Everything that decides a training run. The same configuration gives the same model, bit for bit.
+public struct TrainingConfiguration: Sendable, Equatable {
+    /// Neurons per layer, input first.
+    public var sizes: [Int] = [784, 16, 16, 10]
+    public var hidden: Activation = .sigmoid
+    public var output: Activation = .sigmoid
+    public var cost: Cost = .quadratic
+    public var initialization: Initialization = .scaledNormal
+    public var learningRate: Double = 3.0
+    public var momentum: Double = 0
+    /// λ in the cost C + λ/(2n) Σ w², with n the number of training examples.
+    public var weightDecay: Double = 0
+    public var batchSize: Int = 10
+    public var epochs: Int = 30
+    public var seed: UInt64 = 0
+
+    /// Named recipes. `video` is the default.
+    public enum Preset: String, CaseIterable, Sendable {
+        /// The video's 784-16-16-10 network with Nielsen's chapter-1 recipe: sigmoid, quadratic
+        /// cost, batch 10, learning rate 3.0, 30 epochs, N(0, 1/fan_in) weights.
+        case video
+        /// Nielsen's chapter-1 network, 784-30-10, otherwise as `video`.
+        case nielsen
+        /// Nielsen's chapter-3 `network2.py` run: 784-100-10, sigmoid, cross-entropy, λ = 5.0,
+        /// learning rate 0.5, batch 10, 30 epochs.
+        case nielsenCh3 = "nielsen-ch3"
+    }
+
+    /// The `video` preset.
+    public init() {}
+
+    /// The values of a preset.
+    public init(preset: Preset) {
+        switch preset {
+        case .video:
+            break
+        case .nielsen:
+            sizes = [784, 30, 10]
+        case .nielsenCh3:
+            sizes = [784, 100, 10]
+            cost = .crossEntropy
+            weightDecay = 5.0
+            learningRate = 0.5
+        }
+    }
+
+    /// Checks every value, so that a bad one is reported before any work starts.
+    /// - Throws: `ConfigurationError` naming the option and what is allowed.
+    public func validate(inputCount: Int = 784, classCount: Int = 10) throws(ConfigurationError) {
+        guard sizes.count >= 2 else { throw .invalid(option: "layers", value: sizes.description, expected: "at least two sizes") }
+        guard sizes.first == inputCount else {
+            throw .invalid(option: "layers", value: "\(sizes[0])", expected: "the first size to be the \(inputCount) pixels")
+        }
+        guard sizes.last == classCount else {
+            throw .invalid(option: "layers", value: "\(sizes[sizes.count - 1])", expected: "the last size to be the \(classCount) classes")
+        }
+        if let bad = sizes.first(where: { $0 < 1 || $0 > 100_000 }) {
+            throw .invalid(option: "layers", value: "\(bad)", expected: "sizes from 1 to 100000")
+        }
+        guard Activation.hidden.contains(hidden) else {
+            throw .invalid(option: "activation", value: hidden.rawValue, expected: Activation.hidden.map(\.rawValue).joined(separator: ", "))
+        }
+        guard Activation.output.contains(output) else {
+            throw .invalid(option: "output", value: output.rawValue, expected: Activation.output.map(\.rawValue).joined(separator: ", "))
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .invalid(option: "learning-rate", value: "\(learningRate)", expected: "a positive number")
+        }
+        guard momentum.isFinite, momentum >= 0, momentum < 1 else {
+            throw .invalid(option: "momentum", value: "\(momentum)", expected: "a number in 0..<1")
+        }
+        guard weightDecay.isFinite, weightDecay >= 0 else {
+            throw .invalid(option: "weight-decay", value: "\(weightDecay)", expected: "zero or a positive number")
+        }
+        guard batchSize >= 1, batchSize <= 65_536 else {
+            throw .invalid(option: "batch-size", value: "\(batchSize)", expected: "1 to 65536")
+        }
+        guard epochs >= 1, epochs <= 100_000 else { throw .invalid(option: "epochs", value: "\(epochs)", expected: "1 to 100000") }
+    }
+
+    /// A new network with this configuration's shape, drawn from `generator`.
+    public func makeNetwork(using generator: inout some RandomNumberGenerator) throws(NetworkError) -> Network<Float> {
+        try Network(sizes: sizes, hidden: hidden, output: output, cost: cost, initialization: initialization, using: &generator)
+    }
+
+    /// The settings as model-file metadata (string values).
+    public var metadata: [String: String] {
+        [
+            "seed": "\(seed)", "init": initialization.rawValue, "learning_rate": "\(learningRate)",
+            "momentum": "\(momentum)", "weight_decay": "\(weightDecay)", "batch_size": "\(batchSize)", "epochs": "\(epochs)",
+        ]
+    }
+}
+
+/// An option value that cannot be used.
+public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalid(option: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let option, let value, let expected):
+            return "--\(option) \(value) is not allowed; expected \(expected)"
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Datasets
+import LinearAlgebra
+import NeuralNetwork
+import Training
+
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a network on MNIST and write it to a model file.",
+        discussion: """
+            With no options it trains the video's network: 784-16-16-10, sigmoid in every layer, \
+            quadratic cost, mini-batch SGD with batch size 10 and learning rate 3.0, 30 epochs, \
+            N(0, 1/fan_in) weights, seed 0. Options override the preset's values. Training uses the \
+            first 50,000 training images; validation accuracy is measured on the last 10,000 after \
+            each epoch, and test accuracy on the 10,000 test images once, at the end.
+            """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "A named recipe: video (784-16-16-10), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5).")
+    var preset: TrainingConfiguration.Preset = .video
+
+    @Option(help: ArgumentHelp("Neurons per layer, input first.", valueName: "sizes"))
+    var layers: LayerSizes?
+
+    @Option(help: "Activation of the hidden layers: sigmoid, relu or tanh.")
+    var activation: Activation?
+
+    @Option(help: "Activation of the output layer: sigmoid or softmax.")
+    var output: Activation?
+
+    @Option(help: "Cost: quadratic, (1/2n) Σ‖y − a‖², or cross-entropy.")
+    var cost: Cost?
+
+    @Option(help: "Weight initialisation: normal (N(0,1)), scaled-normal (N(0,1/fan_in)), he or glorot.")
+    var `init`: Initialization?
+
+    @Option(name: .customLong("learning-rate"), help: "The step size η of gradient descent.")
+    var learningRate: Double?
+
+    @Option(help: "Momentum μ in 0..<1: v ← μv − η∇C, w ← w + v.")
+    var momentum: Double?
+
+    @Option(name: .customLong("weight-decay"), help: ArgumentHelp(
+        "L2 regularisation λ: the cost becomes C + λ/(2n)·Σw², n the number of training images (Nielsen's scaling; 5.0 in nielsen-ch3)."))
+    var weightDecay: Double?
+
+    @Option(name: .customLong("batch-size"), help: "Examples per mini-batch.")
+    var batchSize: Int?
+
+    @Option(help: "Passes over the training set.")
+    var epochs: Int?
+
+    @Option(help: "Seeds every random draw: the same seed gives the same model, byte for byte.")
+    var seed: UInt64?
+
+    @Flag(name: .customLong("train-on-all"), help: "Train on all 60,000 training images (validation then overlaps training).")
+    var trainOnAll = false
+
+    @Option(name: .customLong("train-limit"), help: ArgumentHelp("Use only the first N training images (quick experiments).", valueName: "n"))
+    var trainLimit: Int?
+
+    @Option(help: ArgumentHelp("Where to write the model.", valueName: "file"))
+    var out: String = "model.safetensors"
+
+    @OptionGroup var output_: OutputOptions
+
+    func makeConfiguration() throws -> TrainingConfiguration {
+        var configuration = TrainingConfiguration(preset: preset)
+        if let layers { configuration.sizes = layers.sizes }
+        if let activation { configuration.hidden = activation }
+        if let output { configuration.output = output }
+        if let cost { configuration.cost = cost }
+        if let `init` { configuration.initialization = `init` }
+        if let learningRate { configuration.learningRate = learningRate }
+        if let momentum { configuration.momentum = momentum }
+        if let weightDecay { configuration.weightDecay = weightDecay }
+        if let batchSize { configuration.batchSize = batchSize }
+        if let epochs { configuration.epochs = epochs }
+        if let seed { configuration.seed = seed }
+        try configuration.validate()
+        return configuration
+    }
+
+    mutating func validate() throws {
+        do {
+            _ = try makeConfiguration()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit \(trainLimit) is not allowed; expected a positive number") }
+    }
+
+    mutating func run() async throws {
+        let configuration = try makeConfiguration()
+        let json = output_.json
+        let console = Console(quiet: json)
+        let mnist = try await DataLocation.load(data, trainOnAll: trainOnAll) { console.note($0) }
+        var training = mnist.training
+        if let trainLimit { training = training.prefix(trainLimit) }
+
+        var generator = SplitMix64(seed: configuration.seed)
+        let network = try configuration.makeNetwork(using: &generator)
+        console.say("Training \(network.sizes.map(String.init).joined(separator: "-")) "
+            + "(\(network.parameterCount) weights and biases) on \(training.count) \(data.dataset.rawValue) images: "
+            + "\(configuration.hidden.rawValue)/\(configuration.output.rawValue), \(configuration.cost.rawValue) cost, "
+            + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)")
+        let trainer = Trainer(configuration: configuration)
+        let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: configuration.epochs)
+        let outcome = Result { () throws(TrainingError) -> TrainingResult in
+            try trainer.train(network, on: training, validation: mnist.validation, using: &generator) { event in
+                switch event {
+                case .progress(let epoch, let done, let total):
+                    bar.update(epoch: epoch, done: done, total: total)
+                case .epochFinished(let report):
+                    bar.clear()
+                    console.say(Format.epochLine(report, of: configuration.epochs, validationCount: mnist.validation.count))
+                }
+            }
+        }
+        bar.clear()
+        guard case .success(let result) = outcome else {
+            if case .failure(let error) = outcome {
+                throw try keepLastGood(after: error, configuration: configuration, training: training)
+            }
+            return
+        }
+        let test = Evaluation(network: result.network, on: mnist.test)
+        let model = makeModel(result.network, configuration: configuration, training: training, epochs: result.epochs, test: test)
+        try model.save(to: out)
+        if json {
+            Format.printJSON(Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration))
+        } else {
+            console.say("Test accuracy: \(test.correct) / \(test.total) (\(Format.percent(test.accuracy)))")
+            console.say("Model written to \(out)")
+        }
+    }
+
+    /// Writes the model from the last completed epoch, if any, and returns the error to report.
+    func keepLastGood(after error: TrainingError, configuration: TrainingConfiguration, training: LabeledImages) throws -> CommandError {
+        switch error {
+        case .diverged(_, _, _, let lastGood, let epochs):
+            guard let lastGood else {
+                return CommandError("\(error.description). No epoch completed, so no model was written.")
+            }
+            let model = makeModel(lastGood, configuration: configuration, training: training, epochs: epochs, test: nil)
+            try model.save(to: out)
+            return CommandError("\(error.description). The model from the end of epoch \(epochs.count) was written to \(out).")
+        }
+    }
+
+    func makeModel(
+        _ network: Network<Float>, configuration: TrainingConfiguration, training: LabeledImages,
+        epochs: [EpochReport], test: Evaluation?
+    ) -> Model {
+        var metadata = configuration.metadata
+        metadata["dataset"] = data.dataset.rawValue
+        metadata["training_examples"] = "\(training.count)"
+        metadata["training_sha256"] = training.sha256
+        metadata["epochs_completed"] = "\(epochs.count)"
+        if let last = epochs.last { metadata["validation_accuracy"] = "\(last.validationAccuracy)" }
+        if let test { metadata["test_accuracy"] = "\(test.accuracy)" }
+        metadata["preprocessing"] = "none"
+        return Model(network: network, metadata: metadata)
+    }
+}
