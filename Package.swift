@@ -29,8 +29,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
 
+        // MARK: - Kernels
+        // Float32 matrix multiply in C: AVX2/FMA chosen at run time, no build flags (see CKernels.h).
+        .target(name: "CKernels"),
+
         // MARK: - Library, in dependency order
-        .target(name: "LinearAlgebra", swiftSettings: swiftSettings),
+        .target(name: "LinearAlgebra", dependencies: ["CKernels"], swiftSettings: swiftSettings),
         .target(name: "FileIO", swiftSettings: swiftSettings),
         .target(name: "Safetensors", dependencies: ["FileIO"], swiftSettings: swiftSettings),
         .target(name: "Datasets", dependencies: ["LinearAlgebra", "FileIO", "CZlib", "CPNG"], swiftSettings: swiftSettings),
@@ -49,7 +53,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["LinearAlgebra", "FileIO"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "CKernels", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FileIOTests", dependencies: ["FileIO", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),

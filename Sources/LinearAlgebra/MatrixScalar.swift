@@ -1,6 +1,8 @@
 // LinearAlgebra: row-major matrices, the one matrix-multiply seam every layer goes through, and
 // the seeded random numbers every draw comes from. It knows nothing of networks or data sets.
 
+import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -47,6 +49,18 @@ extension Float: MatrixScalar {
     public static func exp(_ x: Float) -> Float { expf(x) }
     public static func log(_ x: Float) -> Float { logf(x) }
     public static func tanh(_ x: Float) -> Float { tanhf(x) }
+
+    /// The C kernels of CKernels: AVX2/FMA where the CPU has them, else a portable loop.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        descent_sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// Which kernel `gemm` runs on this CPU: "avx2-fma" or "portable".
+    public static var gemmKernelName: String { String(cString: descent_sgemm_kernel_name()) }
 }
 
 extension Double: MatrixScalar {

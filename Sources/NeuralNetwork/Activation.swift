@@ -1,7 +1,7 @@
 // NeuralNetwork: fully connected layers, their forward pass, backpropagation over a mini-batch,
 // SGD, the gradient check, and the model file. It knows nothing of MNIST: inputs are numbers.
 
-public import LinearAlgebra
+import LinearAlgebra
 
 /// The function a layer applies to its weighted inputs z to give its activations a = f(z).
 public enum Activation: String, CaseIterable, Sendable, Codable {

@@ -1,4 +1,4 @@
-public import LinearAlgebra
+import LinearAlgebra
 
 /// The cost of one example, averaged over a batch by the network: C = (1/n) Σx Cx.
 public enum Cost: String, CaseIterable, Sendable, Codable {

@@ -1,4 +1,4 @@
-public import LinearAlgebra
+import LinearAlgebra
 
 /// A comparison of backpropagation's gradient with centred finite differences.
 public struct GradientCheck: Sendable {

@@ -8,6 +8,7 @@ public struct Gradients<Scalar: MatrixScalar>: Equatable, Sendable {
     public var biases: [[Scalar]]
 
     /// Zero gradients shaped like `network`.
+    @_specialize(exported: true, where Scalar == Float)
     public init(zeroLike network: Network<Scalar>) {
         weights = network.layers.map { Matrix(rows: $0.weights.rows, columns: $0.weights.columns) }
         biases = network.layers.map { [Scalar](repeating: 0, count: $0.biases.count) }

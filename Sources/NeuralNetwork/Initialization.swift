@@ -1,4 +1,4 @@
-public import LinearAlgebra
+import LinearAlgebra
 
 /// How a new network's weights and biases are drawn.
 public enum Initialization: String, CaseIterable, Sendable, Codable {

@@ -12,6 +12,7 @@ extension Network {
     /// The forward pass over the first `count` examples of `workspace.inputs`: each layer's
     /// z = x·Wᵀ + b, a = f(z), one example a row, cached in `workspace.activations`.
     /// - Complexity: O(count · parameterCount).
+    @_specialize(exported: true, where Scalar == Float)
     public func forward(_ workspace: inout Workspace<Scalar>, count: Int) {
         precondition(count <= workspace.capacity, "forward: batch \(count) > workspace \(workspace.capacity)")
         for (index, layer) in layers.enumerated() {
@@ -36,19 +37,64 @@ extension Network {
     /// - Returns: The batch's mean cost and how many it classified right.
     /// - Complexity: O(count · parameterCount).
     @discardableResult
+    @_specialize(exported: true, where Scalar == Float)
     public func backpropagate(
         _ workspace: inout Workspace<Scalar>, count: Int, into gradients: inout Gradients<Scalar>
     ) -> BatchResult<Scalar> {
+        let result = deltas(&workspace, count: count)
+        for index in layers.indices {
+            // ∂C/∂W = (1/n) δᵀ · input, with β = 0 so the old gradient is overwritten.
+            weightGradient(index, workspace, count: count, alpha: 1 / Scalar(count), beta: 0, into: &gradients.weights[index])
+            columnSums(of: workspace.deltas[index], rows: count, scale: 1 / Scalar(count), into: &gradients.biases[index])
+        }
+        return result
+    }
+
+    /// One step of plain SGD fused into backpropagation: the same forward pass and δs as
+    /// `backpropagate`, then each weight matrix is updated in place by the same matrix product that
+    /// would have produced its gradient: W ← shrink·W − (η/n)·δᵀ·input, b ← b − (η/n)·Σ rows of δ.
+    /// No gradient buffer is written or read. Every δ is computed with the old weights before any
+    /// weight changes, so this is exactly `backpropagate` followed by `SGD.update` without momentum.
+    /// - Parameters:
+    ///   - learningRate: η.
+    ///   - shrink: The weight-decay factor 1 − ηλ/N (1 without decay).
+    @discardableResult
+    @_specialize(exported: true, where Scalar == Float)
+    public mutating func descend(
+        _ workspace: inout Workspace<Scalar>, count: Int, learningRate: Scalar, shrink: Scalar
+    ) -> BatchResult<Scalar> {
+        let result = deltas(&workspace, count: count)
+        let rate = learningRate / Scalar(count)
+        for index in layers.indices {
+            let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
+            Matrix.multiply(workspace.deltas[index], .transposed, input, .none, into: &layers[index].weights,
+                            k: count, alpha: -rate, beta: shrink)
+            let width = layers[index].outputCount
+            workspace.deltas[index].elements.withUnsafeBufferPointer { delta in
+                layers[index].biases.withUnsafeMutableBufferPointer { biases in
+                    for row in 0..<count {
+                        for j in 0..<width { biases[j] -= rate * delta[row * width + j] }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// result = alpha · δᵀ (out x count) · input (count x in) + beta · result, for layer `index`.
+    private func weightGradient(
+        _ index: Int, _ workspace: Workspace<Scalar>, count: Int, alpha: Scalar, beta: Scalar, into result: inout Matrix<Scalar>
+    ) {
+        let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
+        Matrix.multiply(workspace.deltas[index], .transposed, input, .none, into: &result, k: count, alpha: alpha, beta: beta)
+    }
+
+    /// The forward pass, then δ for every layer, the output layer's from the cost and each one
+    /// below from the one above, all with the current weights.
+    private func deltas(_ workspace: inout Workspace<Scalar>, count: Int) -> BatchResult<Scalar> {
         forward(&workspace, count: count)
         let result = outputDeltas(&workspace, count: count)
-        let scale = 1 / Scalar(count)
-        for index in layers.indices.reversed() {
-            let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
-            // ∂C/∂W (out x in) = δᵀ (out x count) · input (count x in) / count.
-            Matrix.multiply(workspace.deltas[index], .transposed, input, .none,
-                            into: &gradients.weights[index], k: count, alpha: scale)
-            columnSums(of: workspace.deltas[index], rows: count, scale: scale, into: &gradients.biases[index])
-            guard index > 0 else { break }
+        for index in layers.indices.reversed() where index > 0 {
             // δ of the layer below (count x in) = δ (count x out) · W (out x in), times σ' there.
             Matrix.multiply(workspace.deltas[index], .none, layers[index].weights, .none,
                             into: &workspace.deltas[index - 1], m: count)
@@ -95,6 +141,7 @@ extension Network {
     }
 
     /// The mean cost of the first `count` examples in `workspace`, by a forward pass only.
+    @_specialize(exported: true, where Scalar == Float)
     public func cost(_ workspace: inout Workspace<Scalar>, count: Int) -> Scalar {
         forward(&workspace, count: count)
         let last = layers.count - 1

@@ -1,4 +1,4 @@
-public import LinearAlgebra
+import LinearAlgebra
 
 /// The network's answer for one input.
 public struct Prediction: Equatable, Sendable {
@@ -16,6 +16,7 @@ public struct Prediction: Equatable, Sendable {
 extension Network {
     /// The prediction for one input of `inputCount` numbers in 0...1.
     /// - Complexity: O(parameterCount).
+    @_specialize(exported: true, where Scalar == Float)
     public func prediction(for input: [Scalar]) -> Prediction {
         precondition(input.count == inputCount, "prediction: \(input.count) inputs for a network of \(inputCount)")
         var workspace = Workspace(for: self, capacity: 1)

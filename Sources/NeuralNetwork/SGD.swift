@@ -25,6 +25,7 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
 
     /// Moves `network`'s parameters one step down `gradients`.
     /// - Complexity: O(parameter count).
+    @_specialize(exported: true, where Scalar == Float)
     public mutating func update(_ network: inout Network<Scalar>, with gradients: Gradients<Scalar>) {
         let decay = weightDecay / Scalar(trainingSetSize)
         if momentum == 0 {
@@ -41,6 +42,23 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
                          &velocity!.weights[index].elements, decay: decay)
             velocityStep(&network.layers[index].biases, gradients.biases[index], &velocity!.biases[index], decay: 0)
         }
+    }
+
+    /// One training step on the batch in `workspace`: backpropagation and this update. Without
+    /// momentum it is fused (`Network.descend`), which never materialises the gradient.
+    /// - Returns: The batch's cost and correct count, measured before the update.
+    @_specialize(exported: true, where Scalar == Float)
+    public mutating func step(
+        _ network: inout Network<Scalar>, on workspace: inout Workspace<Scalar>, count: Int,
+        gradients: inout Gradients<Scalar>
+    ) -> BatchResult<Scalar> {
+        if momentum == 0 {
+            let shrink = 1 - learningRate * weightDecay / Scalar(trainingSetSize)
+            return network.descend(&workspace, count: count, learningRate: learningRate, shrink: shrink)
+        }
+        let result = network.backpropagate(&workspace, count: count, into: &gradients)
+        update(&network, with: gradients)
+        return result
     }
 
     private func step(_ parameters: inout [Scalar], _ gradient: [Scalar], shrink: Scalar) {

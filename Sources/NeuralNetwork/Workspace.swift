@@ -15,6 +15,7 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
     var deltas: [Matrix<Scalar>]
 
     /// Buffers for batches of up to `capacity` examples through `network`.
+    @_specialize(exported: true, where Scalar == Float)
     public init(for network: Network<Scalar>, capacity: Int) {
         precondition(capacity > 0, "Workspace: capacity \(capacity)")
         self.capacity = capacity
@@ -28,21 +29,22 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
     public var outputs: Matrix<Scalar> { activations[activations.count - 1] }
 
     /// Writes one example, given as bytes, into row `row` of `inputs`, scaled to 0...1.
+    @_specialize(exported: true, where Scalar == Float)
     public mutating func setInput(row: Int, bytes: ArraySlice<UInt8>, label: Int) {
         let width = inputs.columns
         precondition(bytes.count == width, "Workspace: \(bytes.count) inputs for a network of \(width)")
         let scale = 1 / Scalar(255)
         inputs.elements.withUnsafeMutableBufferPointer { values in
-            var index = row * width
-            for byte in bytes {
-                values[index] = Scalar(byte) * scale
-                index += 1
+            bytes.withUnsafeBufferPointer { source in
+                guard let target = values.baseAddress.map({ $0 + row * width }), let from = source.baseAddress else { return }
+                for index in 0..<width { target[index] = Scalar(from[index]) * scale }
             }
         }
         labels[row] = label
     }
 
     /// The index of the largest output of example `row`: the network's answer.
+    @_specialize(exported: true, where Scalar == Float)
     public func predictedClass(row: Int) -> Int {
         let outputs = activations[activations.count - 1]
         let start = row * outputs.columns

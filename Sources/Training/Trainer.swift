@@ -91,14 +91,17 @@ public struct Trainer: Sendable {
                     let index = order[first + row]
                     workspace.setInput(row: row, bytes: training.image(index), label: Int(training.labels[index]))
                 }
-                let result = network.backpropagate(&workspace, count: count, into: &gradients)
+                // Fetch the next batch's images while this one computes.
+                for index in order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
+                    Prefetch.bytes(training.image(index))
+                }
+                let result = optimizer.step(&network, on: &workspace, count: count, gradients: &gradients)
                 guard result.cost.isFinite else {
                     throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate,
                                     lastGood: lastGood, epochs: reports)
                 }
                 costSum += Double(result.cost) * Double(count)
                 correct += result.correct
-                optimizer.update(&network, with: gradients)
                 if batch % reportEvery == 0 || batch == batchCount - 1 {
                     progress(.progress(epoch: epoch, done: first + count, total: training.count))
                 }

@@ -1,0 +1,37 @@
+// CKernels: the float32 matrix-multiply kernels behind LinearAlgebra's gemm seam.
+//
+// Why C: Swift's default x86-64 target has no AVX, and the flags that would enable it are unsafe
+// flags, which a package used as a versioned dependency may not carry. A C function marked
+// __attribute__((target("avx2,fma"))) is compiled for AVX2 and FMA with no build flags, and is
+// chosen at run time only where the CPU has them. Elsewhere (older x86-64, arm64) a portable C
+// loop runs, which the compiler vectorises for the baseline instruction set.
+#ifndef DESCENT_CKERNELS_H
+#define DESCENT_CKERNELS_H
+
+#include <stdbool.h>
+
+/// C = alpha * op(A) * op(B) + beta * C, all row-major; op(A) is m x k, op(B) is k x n.
+/// A is m x k (lda) or, if transpose_a, k x m; B is k x n (ldb) or, if transpose_b, n x k.
+/// With beta == 0, C is not read (it may hold anything, NaN included).
+/// Fused multiply-add is used deliberately: results differ from the naive loop in rounding only.
+void descent_sgemm(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// The same product by straightforward loops: the reference every fast path is tested against.
+void descent_sgemm_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// Which kernel descent_sgemm uses on this CPU: "avx2-fma" or "portable".
+const char *descent_sgemm_kernel_name(void);
+
+/// Forces the portable kernel (for tests that compare both paths on an AVX2 machine).
+void descent_sgemm_force_portable(bool portable);
+
+/// Asks the CPU to fetch `bytes` from `address` into cache ahead of use (one hint per 64-byte line).
+void descent_prefetch(const void *address, long bytes);
+
+/// Runs `iterations` rounds of independent fused multiply-adds on registers; returns the number of
+/// floating-point operations done (its result goes to *sink so the work is not optimised away).
+long descent_fma_peak(long iterations, double *sink);
+
+#endif
