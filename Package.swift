@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "descent",
             dependencies: [
-                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra",
+                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A dense matrix of `rows x columns` scalars stored row-major: element (i, j) is
 /// `elements[i * columns + j]`.
 public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
@@ -57,7 +59,7 @@ extension Matrix {
     /// - Complexity: O(m·n·k).
     public static func multiply(
         _ a: Matrix, _ opA: Transpose = .none, _ b: Matrix, _ opB: Transpose = .none,
-        into result: inout Matrix, m: Int? = nil, k: Int? = nil, alpha: Scalar = 1, beta: Scalar = 0
+        into result: inout Matrix, m: Int? = nil, k: Int? = nil, alpha: Scalar = 1, beta: Scalar = 0, threads: Int = 1
     ) {
         let transposeA = opA == .transposed
         let transposeB = opB == .transposed
@@ -72,11 +74,46 @@ extension Matrix {
                 result.elements.withUnsafeMutableBufferPointer { cBuffer in
                     guard m > 0, n > 0, let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress,
                           let cBase = cBuffer.baseAddress else { return }
-                    Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                a: aBase, lda: a.columns, b: bBase, ldb: b.columns,
-                                beta: beta, c: cBase, ldc: result.columns)
+                    let product = Product(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                          a: aBase, lda: a.columns, b: bBase, ldb: b.columns, beta: beta, c: cBase, ldc: result.columns)
+                    product.run(threads: threads)
                 }
             }
+        }
+    }
+}
+
+/// One C = alpha·op(A)·op(B) + beta·C, which can be cut into column blocks that threads compute
+/// independently: each block of C depends on all of op(A) and its own columns of op(B) only.
+private struct Product<Scalar: MatrixScalar>: @unchecked Sendable {
+    // @unchecked: the pointers outlive `run`, and blocks write disjoint columns of C.
+    let transposeA: Bool, transposeB: Bool
+    let m: Int, n: Int, k: Int
+    let alpha: Scalar
+    let a: UnsafePointer<Scalar>, lda: Int
+    let b: UnsafePointer<Scalar>, ldb: Int
+    let beta: Scalar
+    let c: UnsafeMutablePointer<Scalar>, ldc: Int
+
+    /// Products smaller than this many multiply-adds are not worth waking a second thread for.
+    static var parallelThreshold: Int { 1 << 19 }
+
+    func run(threads: Int) {
+        let blocks = m * n * k >= Self.parallelThreshold ? min(max(1, threads), max(1, n / 16)) : 1
+        guard blocks > 1 else {
+            Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        // Column blocks rounded to 16 so each block's tiles stay whole.
+        let width = ((n + blocks - 1) / blocks + 15) / 16 * 16
+        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+            let first = block * width
+            guard first < n else { return }
+            let columns = min(width, n - first)
+            let bBlock = transposeB ? b + first * ldb : b + first
+            Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: columns, k: k, alpha: alpha,
+                        a: a, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: c + first, ldc: ldc)
         }
     }
 }

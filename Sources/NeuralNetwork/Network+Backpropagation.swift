@@ -18,7 +18,8 @@ extension Network {
         for (index, layer) in layers.enumerated() {
             let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
             // z (count x out) = input (count x in) · Wᵀ (in x out), then + b on every row.
-            Matrix.multiply(input, .none, layer.weights, .transposed, into: &workspace.activations[index], m: count)
+            Matrix.multiply(input, .none, layer.weights, .transposed, into: &workspace.activations[index], m: count,
+                            threads: workspace.threads)
             let width = layer.outputCount
             workspace.activations[index].elements.withUnsafeMutableBufferPointer { z in
                 for row in 0..<count {
@@ -68,7 +69,7 @@ extension Network {
         for index in layers.indices {
             let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
             Matrix.multiply(workspace.deltas[index], .transposed, input, .none, into: &layers[index].weights,
-                            k: count, alpha: -rate, beta: shrink)
+                            k: count, alpha: -rate, beta: shrink, threads: workspace.threads)
             let width = layers[index].outputCount
             workspace.deltas[index].elements.withUnsafeBufferPointer { delta in
                 layers[index].biases.withUnsafeMutableBufferPointer { biases in
@@ -86,7 +87,8 @@ extension Network {
         _ index: Int, _ workspace: Workspace<Scalar>, count: Int, alpha: Scalar, beta: Scalar, into result: inout Matrix<Scalar>
     ) {
         let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
-        Matrix.multiply(workspace.deltas[index], .transposed, input, .none, into: &result, k: count, alpha: alpha, beta: beta)
+        Matrix.multiply(workspace.deltas[index], .transposed, input, .none, into: &result, k: count, alpha: alpha, beta: beta,
+                        threads: workspace.threads)
     }
 
     /// The forward pass, then δ for every layer, the output layer's from the cost and each one
@@ -97,7 +99,7 @@ extension Network {
         for index in layers.indices.reversed() where index > 0 {
             // δ of the layer below (count x in) = δ (count x out) · W (out x in), times σ' there.
             Matrix.multiply(workspace.deltas[index], .none, layers[index].weights, .none,
-                            into: &workspace.deltas[index - 1], m: count)
+                            into: &workspace.deltas[index - 1], m: count, threads: workspace.threads)
             let below = layers[index - 1].activation
             let width = layers[index - 1].outputCount
             workspace.deltas[index - 1].elements.withUnsafeMutableBufferPointer { delta in

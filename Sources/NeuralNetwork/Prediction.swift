@@ -28,6 +28,7 @@ extension Network {
     }
 
     /// The prediction for one input given as bytes (0 background ... 255 ink), as MNIST stores it.
+    @_specialize(exported: true, where Scalar == Float)
     public func prediction(forBytes bytes: [UInt8]) -> Prediction {
         prediction(for: bytes.map { Scalar($0) / 255 })
     }

@@ -31,8 +31,8 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
         if momentum == 0 {
             let shrink = 1 - learningRate * decay
             for index in network.layers.indices {
-                step(&network.layers[index].weights.elements, gradients.weights[index].elements, shrink: shrink)
-                step(&network.layers[index].biases, gradients.biases[index], shrink: 1)
+                plainStep(&network.layers[index].weights.elements, gradients.weights[index].elements, shrink: shrink)
+                plainStep(&network.layers[index].biases, gradients.biases[index], shrink: 1)
             }
             return
         }
@@ -61,7 +61,7 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
         return result
     }
 
-    private func step(_ parameters: inout [Scalar], _ gradient: [Scalar], shrink: Scalar) {
+    private func plainStep(_ parameters: inout [Scalar], _ gradient: [Scalar], shrink: Scalar) {
         let rate = learningRate
         parameters.withUnsafeMutableBufferPointer { w in
             gradient.withUnsafeBufferPointer { g in

@@ -13,6 +13,8 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
     public internal(set) var activations: [Matrix<Scalar>]
     /// capacity x size of each layer: δ = ∂C/∂z of the last backward pass.
     var deltas: [Matrix<Scalar>]
+    /// How many threads a large matrix product may use (1: this thread only).
+    public var threads: Int = 1
 
     /// Buffers for batches of up to `capacity` examples through `network`.
     @_specialize(exported: true, where Scalar == Float)

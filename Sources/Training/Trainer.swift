@@ -69,10 +69,10 @@ public struct Trainer: Sendable {
         using generator: inout some RandomNumberGenerator, progress: (TrainingEvent) -> Void = { _ in }
     ) throws(TrainingError) -> TrainingResult {
         var network = network
-        var optimizer = SGD<Float>(learningRate: Float(configuration.learningRate), momentum: Float(configuration.momentum),
-                                   weightDecay: Float(configuration.weightDecay), trainingSetSize: training.count)
+        var optimizer = configuration.makeOptimizer(trainingSetSize: training.count)
         let batchSize = min(configuration.batchSize, max(1, training.count))
         var workspace = Workspace(for: network, capacity: batchSize)
+        workspace.threads = configuration.threads
         var gradients = Gradients(zeroLike: network)
         var order = Array(0..<training.count)
         var reports: [EpochReport] = []

@@ -20,6 +20,18 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var batchSize: Int = 10
     public var epochs: Int = 30
     public var seed: UInt64 = 0
+    /// How the gradient becomes a step.
+    public var optimizer: OptimizerKind = .sgd
+    /// Threads a large matrix product may use; the result does not depend on it.
+    public var threads: Int = 1
+
+    /// The optimizers a configuration can name.
+    public enum OptimizerKind: String, CaseIterable, Sendable {
+        /// Mini-batch SGD with optional momentum (`SGD`).
+        case sgd
+        /// Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8 (`Adam`).
+        case adam
+    }
 
     /// Named recipes. `video` is the default.
     public enum Preset: String, CaseIterable, Sendable {
@@ -82,6 +94,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
         guard batchSize >= 1, batchSize <= 65_536 else {
             throw .invalid(option: "batch-size", value: "\(batchSize)", expected: "1 to 65536")
         }
+        guard threads >= 1, threads <= 256 else { throw .invalid(option: "threads", value: "\(threads)", expected: "1 to 256") }
+        guard optimizer == .sgd || momentum == 0 else {
+            throw .invalid(option: "momentum", value: "\(momentum)", expected: "0 with --optimizer adam (Adam keeps its own moments)")
+        }
         guard epochs >= 1, epochs <= 100_000 else { throw .invalid(option: "epochs", value: "\(epochs)", expected: "1 to 100000") }
     }
 
@@ -90,11 +106,22 @@ public struct TrainingConfiguration: Sendable, Equatable {
         try Network(sizes: sizes, hidden: hidden, output: output, cost: cost, initialization: initialization, using: &generator)
     }
 
+    /// A fresh optimizer of this configuration's kind, for a training set of `trainingSetSize` examples.
+    public func makeOptimizer(trainingSetSize: Int) -> TrainingOptimizer {
+        switch optimizer {
+        case .sgd:
+            return .sgd(SGD(learningRate: Float(learningRate), momentum: Float(momentum),
+                            weightDecay: Float(weightDecay), trainingSetSize: trainingSetSize))
+        case .adam:
+            return .adam(Adam(learningRate: Float(learningRate), weightDecay: Float(weightDecay), trainingSetSize: trainingSetSize))
+        }
+    }
+
     /// The settings as model-file metadata (string values).
     public var metadata: [String: String] {
         [
             "seed": "\(seed)", "init": initialization.rawValue, "learning_rate": "\(learningRate)",
-            "momentum": "\(momentum)", "weight_decay": "\(weightDecay)", "batch_size": "\(batchSize)", "epochs": "\(epochs)",
+            "optimizer": optimizer.rawValue, "momentum": "\(momentum)", "weight_decay": "\(weightDecay)", "batch_size": "\(batchSize)", "epochs": "\(epochs)",
         ]
     }
 }
@@ -107,6 +134,29 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
         switch self {
         case .invalid(let option, let value, let expected):
             return "--\(option) \(value) is not allowed; expected \(expected)"
+        }
+    }
+}
+
+/// The optimizer a configuration chose. An enum rather than an existential so that each step
+/// calls the Float-specialised code directly.
+public enum TrainingOptimizer: Sendable {
+    case sgd(SGD<Float>)
+    case adam(Adam<Float>)
+
+    /// Backpropagates the batch in `workspace` and updates `network`.
+    public mutating func step(
+        _ network: inout Network<Float>, on workspace: inout Workspace<Float>, count: Int, gradients: inout Gradients<Float>
+    ) -> BatchResult<Float> {
+        switch self {
+        case .sgd(var sgd):
+            let result = sgd.step(&network, on: &workspace, count: count, gradients: &gradients)
+            self = .sgd(sgd)
+            return result
+        case .adam(var adam):
+            let result = adam.step(&network, on: &workspace, count: count, gradients: &gradients)
+            self = .adam(adam)
+            return result
         }
     }
 }

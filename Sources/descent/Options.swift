@@ -8,6 +8,7 @@ extension Cost: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {}
 extension DatasetKind: ExpressibleByArgument {}
 extension TrainingConfiguration.Preset: ExpressibleByArgument {}
+extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 
 /// Layer sizes written `784,16,16,10`.
 struct LayerSizes: ExpressibleByArgument {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Datasets
 import LinearAlgebra
 import NeuralNetwork
@@ -49,6 +50,12 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Examples per mini-batch.")
     var batchSize: Int?
 
+    @Option(help: "How the gradient becomes a step: sgd (with --momentum) or adam.")
+    var optimizer: TrainingConfiguration.OptimizerKind?
+
+    @Option(help: ArgumentHelp("Threads for large matrix products (default: all cores); results do not depend on it.", valueName: "n"))
+    var threads: Int?
+
     @Option(help: "Passes over the training set.")
     var epochs: Int?
 
@@ -79,6 +86,8 @@ struct TrainCommand: AsyncParsableCommand {
         if let batchSize { configuration.batchSize = batchSize }
         if let epochs { configuration.epochs = epochs }
         if let seed { configuration.seed = seed }
+        if let optimizer { configuration.optimizer = optimizer }
+        configuration.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         try configuration.validate()
         return configuration
     }

@@ -1,0 +1,85 @@
+public import LinearAlgebra
+
+/// Adam (Kingma & Ba 2015, "Adam: a method for stochastic optimization", Algorithm 1), with the
+/// same L2 term as SGD added to each weight's gradient: (λ/n)·w.
+public struct Adam<Scalar: MatrixScalar>: Sendable {
+    public var learningRate: Scalar
+    public var beta1: Scalar
+    public var beta2: Scalar
+    public var epsilon: Scalar
+    /// λ, scaled by 1/n as in `SGD`.
+    public var weightDecay: Scalar
+    public var trainingSetSize: Int
+    /// The number of steps taken, t in the paper.
+    public private(set) var steps = 0
+    private var firstMoment: Gradients<Scalar>?
+    private var secondMoment: Gradients<Scalar>?
+
+    public init(learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
+                weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.trainingSetSize = max(1, trainingSetSize)
+    }
+
+    /// Backpropagates the batch in `workspace` and takes one Adam step.
+    /// - Returns: The batch's cost and correct count, measured before the update.
+    @_specialize(exported: true, where Scalar == Float)
+    public mutating func step(
+        _ network: inout Network<Scalar>, on workspace: inout Workspace<Scalar>, count: Int,
+        gradients: inout Gradients<Scalar>
+    ) -> BatchResult<Scalar> {
+        let result = network.backpropagate(&workspace, count: count, into: &gradients)
+        update(&network, with: gradients)
+        return result
+    }
+
+    /// m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², w ← w − η·m̂ / (√v̂ + ε), with m̂, v̂ bias-corrected.
+    @_specialize(exported: true, where Scalar == Float)
+    public mutating func update(_ network: inout Network<Scalar>, with gradients: Gradients<Scalar>) {
+        if firstMoment == nil {
+            firstMoment = Gradients(zeroLike: network)
+            secondMoment = Gradients(zeroLike: network)
+        }
+        steps += 1
+        let t = Double(steps)
+        let correction1 = Scalar(1 - pow(Double(beta1), t)), correction2 = Scalar(1 - pow(Double(beta2), t))
+        // η·m̂/(√v̂ + ε) = (η/c1)·m / (√v/√c2 + ε)
+        let rate = learningRate / correction1, root2 = correction2.squareRoot()
+        let decay = weightDecay / Scalar(trainingSetSize)
+        for index in network.layers.indices {
+            apply(&network.layers[index].weights.elements, gradients.weights[index].elements,
+                  &firstMoment!.weights[index].elements, &secondMoment!.weights[index].elements, rate: rate, root2: root2, decay: decay)
+            apply(&network.layers[index].biases, gradients.biases[index],
+                  &firstMoment!.biases[index], &secondMoment!.biases[index], rate: rate, root2: root2, decay: 0)
+        }
+    }
+
+    private func apply(_ parameters: inout [Scalar], _ gradient: [Scalar], _ m: inout [Scalar], _ v: inout [Scalar],
+                       rate: Scalar, root2: Scalar, decay: Scalar) {
+        let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon)
+        parameters.withUnsafeMutableBufferPointer { w in
+            gradient.withUnsafeBufferPointer { g in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        for index in w.indices {
+                            let gradient = g[index] + decay * w[index]
+                            m[index] = beta1 * m[index] + (1 - beta1) * gradient
+                            v[index] = beta2 * v[index] + (1 - beta2) * gradient * gradient
+                            w[index] -= rate * m[index] / (v[index].squareRoot() / root2 + epsilon)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
