@@ -44,7 +44,10 @@ public enum Gzip {
             throw .corrupt(source: source, reason: "zlib could not start")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: min(limit, max(1 << 16, bytes.count * 4)))
+        // The gzip trailer's ISIZE (RFC 1952, 2.3.1) is the size mod 2^32: a hint for one allocation,
+        // never trusted beyond `limit`; the output still grows if the hint is wrong.
+        let hint = bytes.count >= 18 ? bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) } : 0
+        var output = [UInt8](repeating: 0, count: min(limit, max(1 << 16, hint + 1)))
         var produced = 0
         var status = Z_OK
         try bytes.withUnsafeBufferPointer { (input) throws(GzipError) in
