@@ -9,6 +9,7 @@
 // Edge tiles reuse the last valid row's pointer and skip its store, so every tile runs the same
 // fully unrolled code.
 #include "CKernels.h"
+#include <math.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -265,4 +266,47 @@ long descent_fma_peak(long iterations, double *sink) {
         for (int j = 0; j < 8; j++) a[j] = a[j] * 0.999999f + 1e-7f;
     *sink = a[0] + a[7];
     return iterations * 8 * 2;
+}
+
+// The logistic function over a buffer. AVX2 path: e^-x = 2^n * e^r with |r| <= ln2/2 and a degree-6
+// polynomial for e^r (the Cephes expf coefficients), relative error about 2e-7, clamped to
+// [-88, 88] so 1 + e^-x stays finite. Elsewhere, the C library's expf.
+#ifdef DESCENT_X86
+AVX2 static void sigmoid_avx2(float *values, long count) {
+    const __m256 one = _mm256_set1_ps(1.0f), log2e = _mm256_set1_ps(1.44269504088896341f);
+    const __m256 ln2_hi = _mm256_set1_ps(0.693359375f), ln2_lo = _mm256_set1_ps(-2.12194440e-4f);
+    const __m256 high = _mm256_set1_ps(88.0f), low = _mm256_set1_ps(-88.0f);
+    const __m256 p0 = _mm256_set1_ps(1.9875691500e-4f), p1 = _mm256_set1_ps(1.3981999507e-3f);
+    const __m256 p2 = _mm256_set1_ps(8.3334519073e-3f), p3 = _mm256_set1_ps(4.1665795894e-2f);
+    const __m256 p4 = _mm256_set1_ps(1.6666665459e-1f), p5 = _mm256_set1_ps(5.0000001201e-1f);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 x = _mm256_sub_ps(_mm256_setzero_ps(), _mm256_loadu_ps(values + i));  // e^-x
+        x = _mm256_max_ps(_mm256_min_ps(x, high), low);
+        __m256 n = _mm256_round_ps(_mm256_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m256 r = _mm256_fnmadd_ps(n, ln2_hi, x);
+        r = _mm256_fnmadd_ps(n, ln2_lo, r);
+        __m256 y = _mm256_fmadd_ps(p0, r, p1);
+        y = _mm256_fmadd_ps(y, r, p2);
+        y = _mm256_fmadd_ps(y, r, p3);
+        y = _mm256_fmadd_ps(y, r, p4);
+        y = _mm256_fmadd_ps(y, r, p5);
+        y = _mm256_fmadd_ps(y, _mm256_mul_ps(r, r), _mm256_add_ps(r, one));
+        __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+        __m256 e = _mm256_mul_ps(y, _mm256_castsi256_ps(exponent));
+        _mm256_storeu_ps(values + i, _mm256_div_ps(one, _mm256_add_ps(one, e)));
+    }
+    for (; i < count; i++) values[i] = 1.0f / (1.0f + expf(-values[i]));
+}
+#endif
+
+void descent_sigmoid(float *values, long count) {
+    if (use_portable < 0) descent_sgemm_force_portable(false);
+#ifdef DESCENT_X86
+    if (!use_portable) {
+        sigmoid_avx2(values, count);
+        return;
+    }
+#endif
+    for (long i = 0; i < count; i++) values[i] = 1.0f / (1.0f + expf(-values[i]));
 }

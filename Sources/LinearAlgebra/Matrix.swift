@@ -57,6 +57,7 @@ extension Matrix {
     /// largest batch serves a smaller last batch too.
     /// - Precondition: the shapes agree; the message gives them.
     /// - Complexity: O(m·n·k).
+    @_specialize(exported: true, where Scalar == Float)
     public static func multiply(
         _ a: Matrix, _ opA: Transpose = .none, _ b: Matrix, _ opB: Transpose = .none,
         into result: inout Matrix, m: Int? = nil, k: Int? = nil, alpha: Scalar = 1, beta: Scalar = 0, threads: Int = 1

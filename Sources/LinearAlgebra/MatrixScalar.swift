@@ -24,6 +24,9 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
     /// The hyperbolic tangent.
     static func tanh(_ x: Self) -> Self
 
+    /// Replaces each value x with the logistic function 1 / (1 + e^-x).
+    static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>)
+
     /// C = alpha · op(A) · op(B) + beta · C, where op(A) is m x k and op(B) is k x n, all row-major.
     ///
     /// A is m x k with row stride `lda`, or k x m if `transposeA`; B is k x n with row stride `ldb`,
@@ -35,6 +38,10 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
 }
 
 extension MatrixScalar {
+    public static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>) {
+        for index in values.indices { values[index] = 1 / (1 + exp(-values[index])) }
+    }
+
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
@@ -57,6 +64,11 @@ extension Float: MatrixScalar {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         descent_sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// Vectorised in C where AVX2 is available.
+    public static func sigmoid(_ values: UnsafeMutableBufferPointer<Float>) {
+        if let base = values.baseAddress { descent_sigmoid(base, values.count) }
     }
 
     /// Which kernel `gemm` runs on this CPU: "avx2-fma" or "portable".

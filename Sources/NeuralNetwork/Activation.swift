@@ -20,7 +20,7 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         z.elements.withUnsafeMutableBufferPointer { values in
             switch self {
             case .sigmoid:
-                for index in 0..<(rows * width) { values[index] = 1 / (1 + Scalar.exp(-values[index])) }
+                Scalar.sigmoid(UnsafeMutableBufferPointer(rebasing: values[0..<(rows * width)]))
             case .relu:
                 for index in 0..<(rows * width) where values[index] < 0 { values[index] = 0 }
             case .tanh:

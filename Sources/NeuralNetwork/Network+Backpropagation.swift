@@ -14,8 +14,14 @@ extension Network {
     /// - Complexity: O(count · parameterCount).
     @_specialize(exported: true, where Scalar == Float)
     public func forward(_ workspace: inout Workspace<Scalar>, count: Int) {
+        forward(&workspace, count: count, from: 0)
+    }
+
+    /// The forward pass from layer `first` on, the layers below it already computed.
+    func forward(_ workspace: inout Workspace<Scalar>, count: Int, from first: Int) {
         precondition(count <= workspace.capacity, "forward: batch \(count) > workspace \(workspace.capacity)")
-        for (index, layer) in layers.enumerated() {
+        for index in first..<layers.count {
+            let layer = layers[index]
             let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
             // z (count x out) = input (count x in) · Wᵀ (in x out), then + b on every row.
             Matrix.multiply(input, .none, layer.weights, .transposed, into: &workspace.activations[index], m: count,
@@ -66,20 +72,31 @@ extension Network {
     ) -> BatchResult<Scalar> {
         let result = deltas(&workspace, count: count)
         let rate = learningRate / Scalar(count)
-        for index in layers.indices {
+        updateDenseLayers(&workspace, count: count, rate: rate, shrink: shrink, from: 0)
+        updateBiases(&workspace, count: count, rate: rate, layer: 0)
+        return result
+    }
+
+    /// W ← shrink·W − rate·δᵀ·input and b ← b − rate·Σ rows of δ for layers `first`..., in place.
+    mutating func updateDenseLayers(_ workspace: inout Workspace<Scalar>, count: Int, rate: Scalar, shrink: Scalar, from first: Int) {
+        for index in first..<layers.count {
             let input = index == 0 ? workspace.inputs : workspace.activations[index - 1]
             Matrix.multiply(workspace.deltas[index], .transposed, input, .none, into: &layers[index].weights,
                             k: count, alpha: -rate, beta: shrink, threads: workspace.threads)
-            let width = layers[index].outputCount
-            workspace.deltas[index].elements.withUnsafeBufferPointer { delta in
-                layers[index].biases.withUnsafeMutableBufferPointer { biases in
-                    for row in 0..<count {
-                        for j in 0..<width { biases[j] -= rate * delta[row * width + j] }
-                    }
+            if index > 0 { updateBiases(&workspace, count: count, rate: rate, layer: index) }
+        }
+    }
+
+    /// b ← b − rate·Σ rows of δ for one layer.
+    mutating func updateBiases(_ workspace: inout Workspace<Scalar>, count: Int, rate: Scalar, layer index: Int) {
+        let width = layers[index].outputCount
+        workspace.deltas[index].elements.withUnsafeBufferPointer { delta in
+            layers[index].biases.withUnsafeMutableBufferPointer { biases in
+                for row in 0..<count {
+                    for j in 0..<width { biases[j] -= rate * delta[row * width + j] }
                 }
             }
         }
-        return result
     }
 
     /// result = alpha · δᵀ (out x count) · input (count x in) + beta · result, for layer `index`.
@@ -95,6 +112,12 @@ extension Network {
     /// below from the one above, all with the current weights.
     private func deltas(_ workspace: inout Workspace<Scalar>, count: Int) -> BatchResult<Scalar> {
         forward(&workspace, count: count)
+        return backward(&workspace, count: count)
+    }
+
+    /// δ for every layer after a forward pass: the output layer's from the cost, each one below from
+    /// the one above, all with the current weights.
+    func backward(_ workspace: inout Workspace<Scalar>, count: Int) -> BatchResult<Scalar> {
         let result = outputDeltas(&workspace, count: count)
         for index in layers.indices.reversed() where index > 0 {
             // δ of the layer below (count x in) = δ (count x out) · W (out x in), times σ' there.

@@ -73,6 +73,8 @@ public struct Trainer: Sendable {
         let batchSize = min(configuration.batchSize, max(1, training.count))
         var workspace = Workspace(for: network, capacity: batchSize)
         workspace.threads = configuration.threads
+        // Plain SGD trains the first layer over each image's non-zero pixels (about a fifth of them).
+        var sparse = optimizer.canTrainSparse ? SparseFirstLayer(network: network, capacity: batchSize) : nil
         var gradients = Gradients(zeroLike: network)
         var order = Array(0..<training.count)
         var reports: [EpochReport] = []
@@ -89,13 +91,18 @@ public struct Trainer: Sendable {
                 let count = min(batchSize, training.count - first)
                 for row in 0..<count {
                     let index = order[first + row]
-                    workspace.setInput(row: row, bytes: training.image(index), label: Int(training.labels[index]))
+                    if sparse != nil {
+                        sparse!.setInput(row: row, bytes: training.image(index))
+                        workspace.labels[row] = Int(training.labels[index])
+                    } else {
+                        workspace.setInput(row: row, bytes: training.image(index), label: Int(training.labels[index]))
+                    }
                 }
                 // Fetch the next batch's images while this one computes.
                 for index in order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
                     Prefetch.bytes(training.image(index))
                 }
-                let result = optimizer.step(&network, on: &workspace, count: count, gradients: &gradients)
+                let result = optimizer.step(&network, on: &workspace, sparse: &sparse, count: count, gradients: &gradients)
                 guard result.cost.isFinite else {
                     throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate,
                                     lastGood: lastGood, epochs: reports)
@@ -106,6 +113,7 @@ public struct Trainer: Sendable {
                     progress(.progress(epoch: epoch, done: first + count, total: training.count))
                 }
             }
+            sparse?.write(into: &network)
             let regularisation = configuration.weightDecay / (2 * Double(training.count)) * Double(network.sumOfSquaredWeights)
             let trainingCost = costSum / Double(max(1, training.count)) + regularisation
             guard trainingCost.isFinite, network.sumOfSquaredWeights.isFinite else {

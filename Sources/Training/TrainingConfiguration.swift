@@ -144,10 +144,23 @@ public enum TrainingOptimizer: Sendable {
     case sgd(SGD<Float>)
     case adam(Adam<Float>)
 
-    /// Backpropagates the batch in `workspace` and updates `network`.
+    /// Whether the first layer can be trained over sparse inputs: plain SGD without momentum,
+    /// whose update needs no gradient buffer.
+    public var canTrainSparse: Bool {
+        if case .sgd(let sgd) = self { return sgd.momentum == 0 }
+        return false
+    }
+
+    /// Backpropagates the batch in `workspace` and updates `network`; with `sparse` (see
+    /// `canTrainSparse`), the first layer runs over the batch's non-zero inputs held there.
     public mutating func step(
-        _ network: inout Network<Float>, on workspace: inout Workspace<Float>, count: Int, gradients: inout Gradients<Float>
+        _ network: inout Network<Float>, on workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer?,
+        count: Int, gradients: inout Gradients<Float>
     ) -> BatchResult<Float> {
+        if case .sgd(let sgd) = self, sgd.momentum == 0, sparse != nil {
+            let shrink = 1 - sgd.learningRate * sgd.weightDecay / Float(sgd.trainingSetSize)
+            return network.descend(&workspace, sparse: &sparse!, count: count, learningRate: sgd.learningRate, shrink: shrink)
+        }
         switch self {
         case .sgd(var sgd):
             let result = sgd.step(&network, on: &workspace, count: count, gradients: &gradients)

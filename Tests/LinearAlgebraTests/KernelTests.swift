@@ -67,3 +67,17 @@ struct KernelTests {
         #expect(c.elements == [5, 11, 11, 25])
     }
 }
+
+@Suite("Vectorised sigmoid")
+struct SigmoidTests {
+    @Test("equals 1/(1+e^-x) within 1e-6 relative, including the clamped extremes")
+    func matchesDefinition() {
+        var values: [Float] = (0..<2001).map { Float($0 - 1000) / 10 } + [-1e30, 1e30, 0, 88.5, -88.5]
+        let expected = values.map { x -> Double in 1 / (1 + Double.exp(-Double(x))) }
+        values.withUnsafeMutableBufferPointer { Float.sigmoid($0) }
+        for (value, exact) in zip(values, expected) {
+            #expect(abs(Double(value) - exact) <= 1e-6 * max(exact, 1e-30) || abs(Double(value) - exact) < 1e-38, "\(value) vs \(exact)")
+            #expect(value.isFinite)
+        }
+    }
+}

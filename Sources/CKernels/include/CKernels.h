@@ -27,11 +27,31 @@ const char *descent_sgemm_kernel_name(void);
 /// Forces the portable kernel (for tests that compare both paths on an AVX2 machine).
 void descent_sgemm_force_portable(bool portable);
 
+/// Replaces each of `count` values x with 1 / (1 + e^-x), vectorised where AVX2 is available
+/// (relative error about 2e-7 against the C library's expf).
+void descent_sigmoid(float *values, long count);
+
 /// Asks the CPU to fetch `bytes` from `address` into cache ahead of use (one hint per 64-byte line).
 void descent_prefetch(const void *address, long bytes);
 
 /// Runs `iterations` rounds of independent fused multiply-adds on registers; returns the number of
 /// floating-point operations done (its result goes to *sink so the work is not optimised away).
 long descent_fma_peak(long iterations, double *sink);
+
+/// The first layer over sparse inputs: for each of `rows` examples, z[i][:] = bias + Σ v · W[p][:]
+/// over its `counts[i]` non-zero inputs (indices[i*stride+q], values[i*stride+q]).
+/// `weights` is the layer's weight matrix transposed: row p holds input p's `out` weights, rows
+/// `wstride` floats apart, wstride a multiple of 16 at least `out`, the padding zero.
+void descent_sparse_forward(long rows, long out, const long *counts, const unsigned short *indices, const float *values,
+                            long stride, const float *weights, long wstride, const float *bias, float *z, long ldz);
+
+/// Writes the positions and scaled values (byte · scale) of the non-zero bytes among `count`, in
+/// order, and returns how many there were.
+long descent_sparse_gather(const unsigned char *bytes, long count, float scale, unsigned short *indices, float *values);
+
+/// The matching update: W[p][:] += scale · v · delta[i][:] for every example i and each of its
+/// non-zero inputs (p, v). With scale = −η/n this is SGD's step on the first layer's weights.
+void descent_sparse_update(long rows, long out, const long *counts, const unsigned short *indices, const float *values,
+                           long stride, const float *delta, long ldd, float scale, float *weights, long wstride);
 
 #endif
