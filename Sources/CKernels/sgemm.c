@@ -9,6 +9,9 @@
 // Edge tiles reuse the last valid row's pointer and skip its store, so every tile runs the same
 // fully unrolled code.
 #include "CKernels.h"
+
+bool descent_sgemm_packed_avx2(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                               const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 #include <math.h>
 #include <string.h>
 
@@ -224,6 +227,8 @@ void descent_sgemm(bool transpose_a, bool transpose_b, long m, long n, long k, f
     if (use_portable < 0) descent_sgemm_force_portable(false);
 #ifdef DESCENT_X86
     // The dot form needs op(A) row-major; A transposed with B transposed is not a shape training uses.
+    if (!use_portable && m >= 32 && n >= 16 && k >= 32 &&
+        descent_sgemm_packed_avx2(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
     if (!use_portable && !(transpose_a && transpose_b)) {
         sgemm_avx2(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
@@ -309,4 +314,49 @@ void descent_sigmoid(float *values, long count) {
     }
 #endif
     for (long i = 0; i < count; i++) values[i] = 1.0f / (1.0f + expf(-values[i]));
+}
+
+// One Adam step over `count` parameters (see NeuralNetwork's Adam): g' = g + decay·w,
+// m = β1 m + (1−β1) g', v = β2 v + (1−β2) g'², w −= rate · m / (√v / root2 + ε).
+#ifdef DESCENT_X86
+AVX2 static void adam_avx2(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2,
+                           float epsilon, float rate, float root2, float decay) {
+    const __m256 b1 = _mm256_set1_ps(beta1), c1 = _mm256_set1_ps(1 - beta1), b2 = _mm256_set1_ps(beta2);
+    const __m256 c2 = _mm256_set1_ps(1 - beta2), eps = _mm256_set1_ps(epsilon), r = _mm256_set1_ps(rate);
+    const __m256 inverse_root2 = _mm256_set1_ps(1 / root2), d = _mm256_set1_ps(decay);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 weight = _mm256_loadu_ps(w + i);
+        __m256 gradient = _mm256_fmadd_ps(d, weight, _mm256_loadu_ps(g + i));
+        __m256 first = _mm256_fmadd_ps(b1, _mm256_loadu_ps(m + i), _mm256_mul_ps(c1, gradient));
+        __m256 second = _mm256_fmadd_ps(b2, _mm256_loadu_ps(v + i), _mm256_mul_ps(c2, _mm256_mul_ps(gradient, gradient)));
+        __m256 denominator = _mm256_fmadd_ps(_mm256_sqrt_ps(second), inverse_root2, eps);
+        _mm256_storeu_ps(m + i, first);
+        _mm256_storeu_ps(v + i, second);
+        _mm256_storeu_ps(w + i, _mm256_sub_ps(weight, _mm256_div_ps(_mm256_mul_ps(r, first), denominator)));
+    }
+    for (; i < count; i++) {
+        float gradient = g[i] + decay * w[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * gradient;
+        v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient;
+        w[i] -= rate * m[i] / (sqrtf(v[i]) / root2 + epsilon);
+    }
+}
+#endif
+
+void descent_adam(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2, float epsilon,
+                  float rate, float root2, float decay) {
+    if (use_portable < 0) descent_sgemm_force_portable(false);
+#ifdef DESCENT_X86
+    if (!use_portable) {
+        adam_avx2(count, w, g, m, v, beta1, beta2, epsilon, rate, root2, decay);
+        return;
+    }
+#endif
+    for (long i = 0; i < count; i++) {
+        float gradient = g[i] + decay * w[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * gradient;
+        v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient;
+        w[i] -= rate * m[i] / (sqrtf(v[i]) / root2 + epsilon);
+    }
 }

@@ -27,6 +27,13 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
     /// Replaces each value x with the logistic function 1 / (1 + e^-x).
     static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>)
 
+    /// One Adam step over parallel buffers (Kingma & Ba 2015): g' = g + decay·w,
+    /// m ← β1·m + (1−β1)·g', v ← β2·v + (1−β2)·g'², w ← w − rate·m / (√v / root2 + ε).
+    static func adamStep(
+        weights: UnsafeMutableBufferPointer<Self>, gradients: UnsafeBufferPointer<Self>,
+        first: UnsafeMutableBufferPointer<Self>, second: UnsafeMutableBufferPointer<Self>,
+        beta1: Self, beta2: Self, epsilon: Self, rate: Self, root2: Self, decay: Self)
+
     /// C = alpha · op(A) · op(B) + beta · C, where op(A) is m x k and op(B) is k x n, all row-major.
     ///
     /// A is m x k with row stride `lda`, or k x m if `transposeA`; B is k x n with row stride `ldb`,
@@ -40,6 +47,19 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
 extension MatrixScalar {
     public static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>) {
         for index in values.indices { values[index] = 1 / (1 + exp(-values[index])) }
+    }
+
+    public static func adamStep(
+        weights w: UnsafeMutableBufferPointer<Self>, gradients g: UnsafeBufferPointer<Self>,
+        first m: UnsafeMutableBufferPointer<Self>, second v: UnsafeMutableBufferPointer<Self>,
+        beta1: Self, beta2: Self, epsilon: Self, rate: Self, root2: Self, decay: Self
+    ) {
+        for index in w.indices {
+            let gradient = g[index] + decay * w[index]
+            m[index] = beta1 * m[index] + (1 - beta1) * gradient
+            v[index] = beta2 * v[index] + (1 - beta2) * gradient * gradient
+            w[index] -= rate * m[index] / (v[index].squareRoot() / root2 + epsilon)
+        }
     }
 
     public static func gemm(
@@ -69,6 +89,16 @@ extension Float: MatrixScalar {
     /// Vectorised in C where AVX2 is available.
     public static func sigmoid(_ values: UnsafeMutableBufferPointer<Float>) {
         if let base = values.baseAddress { descent_sigmoid(base, values.count) }
+    }
+
+    /// Vectorised in C where AVX2 is available.
+    public static func adamStep(
+        weights: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
+        first: UnsafeMutableBufferPointer<Float>, second: UnsafeMutableBufferPointer<Float>,
+        beta1: Float, beta2: Float, epsilon: Float, rate: Float, root2: Float, decay: Float
+    ) {
+        guard let w = weights.baseAddress, let g = gradients.baseAddress, let m = first.baseAddress, let v = second.baseAddress else { return }
+        descent_adam(weights.count, w, g, m, v, beta1, beta2, epsilon, rate, root2, decay)
     }
 
     /// Which kernel `gemm` runs on this CPU: "avx2-fma" or "portable".

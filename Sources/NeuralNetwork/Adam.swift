@@ -60,17 +60,12 @@ public struct Adam<Scalar: MatrixScalar>: Sendable {
 
     private func apply(_ parameters: inout [Scalar], _ gradient: [Scalar], _ m: inout [Scalar], _ v: inout [Scalar],
                        rate: Scalar, root2: Scalar, decay: Scalar) {
-        let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon)
         parameters.withUnsafeMutableBufferPointer { w in
             gradient.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        for index in w.indices {
-                            let gradient = g[index] + decay * w[index]
-                            m[index] = beta1 * m[index] + (1 - beta1) * gradient
-                            v[index] = beta2 * v[index] + (1 - beta2) * gradient * gradient
-                            w[index] -= rate * m[index] / (v[index].squareRoot() / root2 + epsilon)
-                        }
+                        Scalar.adamStep(weights: w, gradients: g, first: m, second: v, beta1: beta1, beta2: beta2,
+                                        epsilon: epsilon, rate: rate, root2: root2, decay: decay)
                     }
                 }
             }

@@ -8,6 +8,8 @@ struct KernelTests {
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (3, 5, 7), (4, 16, 8), (5, 17, 9), (10, 16, 784), (10, 10, 16), (16, 784, 10),
         (7, 33, 15), (128, 256, 31), (13, 3, 100),
+        // The packed path (m >= 32, n >= 16, k >= 32): whole and ragged panels, k past one KC block.
+        (32, 16, 32), (37, 45, 300), (64, 100, 513), (128, 10, 128), (45, 784, 64),
     ]
 
     func check(portable: Bool) {

@@ -31,6 +31,11 @@ void descent_sgemm_force_portable(bool portable);
 /// (relative error about 2e-7 against the C library's expf).
 void descent_sigmoid(float *values, long count);
 
+/// One Adam step over `count` parameters w with gradient g and moments m, v:
+/// g' = g + decay·w; m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'²; w −= rate·m / (√v / root2 + ε).
+void descent_adam(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2, float epsilon,
+                  float rate, float root2, float decay);
+
 /// Asks the CPU to fetch `bytes` from `address` into cache ahead of use (one hint per 64-byte line).
 void descent_prefetch(const void *address, long bytes);
 
