@@ -59,9 +59,14 @@ def train_adam_softmax(x, y, weights, biases, perms, spec, timer):
     batch, lr = spec["batch"], spec["lr"]
     beta1, beta2, eps = common.ADAM["beta1"], common.ADAM["beta2"], common.ADAM["eps"]
     params = weights + biases
+    # Gradients, Adam's moments and one scratch array per parameter, allocated once: the update
+    # then runs in place (out=) instead of making fresh temporaries of the weight matrices.
+    grads = [np.zeros_like(p) for p in params]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
+    scratch = [np.zeros_like(p) for p in params]
     layers = len(weights)
+    grads_w, grads_b = grads[:layers], grads[layers:]
     step = 0
     for perm in perms:
         timer.start()
@@ -81,24 +86,31 @@ def train_adam_softmax(x, y, weights, biases, perms, spec, timer):
                     z /= z.sum(axis=1, keepdims=True)
                 acts.append(z)
             # Mean cross-entropy over the batch with softmax: dC/dz = (a - y) / n.
-            delta = (acts[-1] - yb) / np.float32(n)
-            grads_w, grads_b = [None] * layers, [None] * layers
+            delta = acts[-1] - yb
+            delta *= np.float32(1.0 / n)
             for layer in range(layers - 1, -1, -1):
-                grads_w[layer] = acts[layer].T @ delta
-                grads_b[layer] = delta.sum(axis=0)
+                np.matmul(acts[layer].T, delta, out=grads_w[layer])
+                np.sum(delta, axis=0, out=grads_b[layer])
                 if layer > 0:
                     delta = delta @ weights[layer].T
                     delta *= acts[layer] > 0
             step += 1
-            # Adam with bias correction folded into the step size (as PyTorch and optax do).
+            # Adam with bias correction folded into the step size (as PyTorch does).
             step_size = np.float32(lr * np.sqrt(1 - beta2 ** step) / (1 - beta1 ** step))
             eps_hat = np.float32(eps * np.sqrt(1 - beta2 ** step))
-            for p, g, mi, vi in zip(params, grads_w + grads_b, m, v):
-                mi *= beta1
-                mi += (1 - beta1) * g
-                vi *= beta2
-                vi += (1 - beta2) * (g * g)
-                p -= step_size * mi / (np.sqrt(vi) + eps_hat)
+            for p, g, mi, vi, t in zip(params, grads, m, v, scratch):
+                mi *= beta1                                   # m = b1 m + (1 - b1) g
+                np.multiply(g, np.float32(1 - beta1), out=t)
+                mi += t
+                vi *= beta2                                   # v = b2 v + (1 - b2) g^2
+                np.multiply(g, g, out=t)
+                t *= np.float32(1 - beta2)
+                vi += t
+                np.sqrt(vi, out=t)                            # p -= step m / (sqrt(v) + eps)
+                t += eps_hat
+                np.divide(mi, t, out=t)
+                t *= step_size
+                p -= t
         timer.stop()
 
 
