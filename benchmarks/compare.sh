@@ -99,7 +99,8 @@ if [[ " $peers " == *" descent "* ]]; then
         echo "Building Descent: swift build -c release --product descent" >&2
         (cd "$root" && swift build -c release --product descent >&2)
     fi
-    if ! "$descent_bin" bench --help >/dev/null 2>&1; then
+    # An unknown subcommand with --help prints the top-level help and exits 0: look for bench's own usage.
+    if ! "$descent_bin" bench --help 2>&1 | grep -q 'USAGE: descent bench'; then
         echo "compare.sh: $descent_bin has no 'bench' command yet; running the peers alone" >&2
         peers="${peers/descent/}"
     fi
