@@ -4,7 +4,7 @@
 #
 #   benchmarks/compare.sh [--rounds R] [--epochs E] [--data DIR] [--configs "S N T"]
 #                         [--peers "descent numpy jax torch sklearn nielsen"] [--with-scan]
-#                         [--no-install] [--raw FILE]
+#                         [--no-install] [--raw FILE] [--idle-wait SECONDS]
 #
 # Rounds are interleaved: round 1 runs every peer on every configuration, then round 2 does it
 # again, so a slow spell of the machine hits every peer instead of one. Each run prints one JSON
@@ -14,6 +14,10 @@
 # Threads: S and N run on one thread, T on one and on two. A one-thread run of EVERY peer,
 # Descent included, is pinned to one CPU with taskset (XLA:CPU in jax 0.10 ignores the usual
 # one-thread flags), and gets OMP/MKL/OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(1).
+#
+# A shared machine: before each run the script samples /proc/stat for a second and, while other
+# processes keep more than a fifth of a core busy, waits for them (at most --idle-wait seconds in
+# all, default 300; 0 = never wait). The table counts the runs that started on a busy machine.
 #
 # Environment: DESCENT (default .build/release/descent, built if missing), DESCENT_DATA (the MNIST
 # folder when --data is not given), PYTHON (the interpreter that makes the venv, default python3),
@@ -32,6 +36,7 @@ peers="descent numpy jax torch sklearn nielsen"
 with_scan=0
 install=1
 raw=""
+idle_wait=300
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -43,7 +48,8 @@ while [[ $# -gt 0 ]]; do
         --with-scan) with_scan=1; shift ;;
         --no-install) install=0; shift ;;
         --raw) raw="$2"; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --idle-wait) idle_wait="$2"; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -124,7 +130,28 @@ fi
 results="${raw:-$(mktemp "${TMPDIR:-/tmp}/descent-compare.XXXXXX.tsv")}"
 : >"$results"
 
-# One run: prints nothing on stdout; appends "round peer config threads rc json" to $results.
+# Busy CPUs (all processes but none of ours: we are between runs) over one second, in cores.
+busy_cores() {
+    local a b
+    a=($(head -n1 /proc/stat)); sleep 1; b=($(head -n1 /proc/stat))
+    # user nice system idle iowait irq softirq steal
+    local busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[6]+a[7]+a[8]) ))
+    local total=$(( busy + (b[4]+b[5]) - (a[4]+a[5]) ))
+    awk -v b="$busy" -v t="$total" -v n="$cpus" 'BEGIN { printf "%.2f", (t > 0 ? n * b / t : 0) }'
+}
+waited=0
+# Waits (within the --idle-wait budget) until other processes use under 0.2 cores; prints the load.
+settle() {
+    local busy
+    busy="$(busy_cores)"
+    while awk -v b="$busy" 'BEGIN { exit !(b > 0.2) }' && [[ $waited -lt $idle_wait ]]; do
+        sleep 4; waited=$(( waited + 5 ))
+        busy="$(busy_cores)"
+    done
+    printf '%s' "$busy"
+}
+
+# One run: prints nothing on stdout; appends "round peer config threads rc busy json" to $results.
 run_one() {
     local round="$1" peer="$2" config="$3" threads="$4"
     local -a cmd env_cmd pin=()
@@ -145,7 +172,8 @@ run_one() {
             cmd=("$py" "$here/peers/torch_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads") ;;
         *) echo "compare.sh: unknown peer $peer" >&2; return 0 ;;
     esac
-    local out rc=0 line
+    local out rc=0 line busy
+    busy="$(settle)"
     out="$(OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
         timeout 600 "${env_cmd[@]}" "${pin[@]}" "${cmd[@]}" 2>"$results.stderr")" || rc=$?
     line="$(printf '%s\n' "$out" | grep '^{' | tail -n1 || true)"
@@ -155,9 +183,9 @@ run_one() {
     else
         local spe
         spe="$(printf '%s' "$line" | sed -n 's/.*"seconds_per_epoch": *\([0-9.eE+-]*\).*/\1/p')"
-        echo "  $peer $config/$threads: ${spe:-?} s/epoch" >&2
+        echo "  $peer $config/$threads: ${spe:-?} s/epoch (other processes: $busy cores before)" >&2
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$peer" "$config" "$threads" "$rc" "$line" >>"$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$peer" "$config" "$threads" "$rc" "$busy" "$line" >>"$results"
 }
 
 start=$(date +%s)
@@ -180,7 +208,7 @@ rm -f "$results.stderr"
 echo "## Descent vs the Python peers, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "Machine: $model, $cores cores x $sockets socket(s), $cpus CPUs online${isa:+, $isa}, $mem, $(uname -sm)."
-echo "Load average before / after: $load_before / $load_after. Wall time of the runs: ${elapsed} s."
+echo "Load average before / after: $load_before / $load_after. Wall time of the runs: ${elapsed} s, of which ${waited} s waiting for other processes to calm down."
 echo "MNIST from $data; training on the first 50,000 images, accuracy on the 10,000 test images."
 echo
 "$py" "$here/report.py" "$results"

@@ -1,7 +1,9 @@
 """Turns compare.sh's raw results into Markdown tables.
 
-Input: a TSV file whose lines are  round <TAB> peer <TAB> config <TAB> threads <TAB> rc <TAB> json
-(json is the run's one JSON line, or empty when the run failed). Standard library only.
+Input: a TSV file whose lines are
+  round <TAB> peer <TAB> config <TAB> threads <TAB> rc <TAB> busy <TAB> json
+(busy: the cores other processes kept busy just before the run; json: the run's one JSON line, or
+empty when the run failed). Standard library only.
 """
 
 import json
@@ -17,15 +19,21 @@ PEER_TITLES = {"descent": "Descent", "numpy": "numpy", "jax": "JAX (jit per step
 def load(path):
     runs = {}  # (config, threads) -> peer -> list of parsed lines
     failures = []
+    busy_runs = []
     with open(path) as f:
         for raw in f:
             raw = raw.rstrip("\n")
             if not raw:
                 continue
-            parts = raw.split("\t", 5)
-            if len(parts) < 6:
+            parts = raw.split("\t", 6)
+            if len(parts) < 7:
                 continue
-            rnd, peer, config, threads, rc, line = parts
+            rnd, peer, config, threads, rc, busy, line = parts
+            try:
+                if float(busy) > 0.2:
+                    busy_runs.append(f"{peer} {config}/{threads} (round {rnd}: {busy} cores)")
+            except ValueError:
+                pass
             key = (config, int(threads))
             try:
                 data = json.loads(line) if line else None
@@ -35,7 +43,7 @@ def load(path):
                 failures.append(f"round {rnd}: {peer} {config} {threads} thread(s) failed (exit {rc})")
                 continue
             runs.setdefault(key, {}).setdefault(peer, []).append(data)
-    return runs, failures
+    return runs, failures, busy_runs
 
 
 def med(values):
@@ -51,7 +59,7 @@ def fmt_seconds(s):
 
 def main():
     path = sys.argv[1]
-    runs, failures = load(path)
+    runs, failures, busy_runs = load(path)
     peers = [p for p in PEER_ORDER if any(p in by_peer for by_peer in runs.values())]
     keys = sorted(runs, key=lambda k: ("SNT".index(k[0]) if k[0] in "SNT" else 9, k[1]))
     header = "| config | threads | " + " | ".join(PEER_TITLES.get(p, p) for p in peers) + " |"
@@ -66,16 +74,21 @@ def main():
         base = med(r["seconds_per_epoch"] for r in by_peer.get("descent", []))
         cells = []
         for p in peers:
-            s = med(r["seconds_per_epoch"] for r in by_peer.get(p, []))
+            rs = by_peer.get(p, [])
+            s = med(r["seconds_per_epoch"] for r in rs)
+            # A one-thread run that got well under one core of CPU time was kept waiting.
+            mark = "†" if key[1] == 1 and any((r.get("cpu_utilization") or 1) < 0.9 for r in rs) else ""
             if s is None:
                 cells.append("—")
             elif p == "descent" or base is None:
-                cells.append(fmt_seconds(s))
+                cells.append(fmt_seconds(s) + mark)
             else:
-                cells.append(f"{fmt_seconds(s)} ({s / base:.1f}x)")
+                cells.append(f"{fmt_seconds(s)}{mark} ({s / base:.1f}x)")
         print(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + " |")
     print()
-    print("The ratio is the peer's seconds per epoch over Descent's: above 1 means Descent is faster.")
+    print("The ratio is the peer's seconds per epoch over Descent's: above 1 means Descent is faster. "
+          "† a one-thread run of this cell got under 0.9 cores of CPU time: it waited for the CPU "
+          "(other work on the machine), so its time is inflated.")
     print()
 
     print("### Peak RSS (MB) · test accuracy · first epoch (s) · CPU utilisation")
@@ -144,6 +157,10 @@ def main():
     if stubs:
         print()
         print(f"WARNING: the figures of {', '.join(stubs)} come from a STUB, not a measurement.")
+    if busy_runs:
+        print()
+        print(f"{len(busy_runs)} run(s) started while other processes kept more than 0.2 cores busy "
+              f"(their timings are suspect): {', '.join(busy_runs)}.")
     if failures:
         print()
         print("Failed runs (left out of the tables):")
