@@ -116,6 +116,8 @@ struct TrainCommand: AsyncParsableCommand {
                 case .epochFinished(let report):
                     bar.clear()
                     console.say(Format.epochLine(report, of: configuration.epochs, validationCount: mnist.validation.count))
+                case .networkAfterEpoch:
+                    break
                 }
             }
         }
