@@ -17,7 +17,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     // MARK: - Products
     products: [
-        .library(name: "Descent", targets: ["LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training"]),
+        .library(name: "Descent", targets: [
+            "LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training", "Pictures",
+        ]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     // MARK: - Dependencies
@@ -36,12 +38,14 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["LinearAlgebra", "FileIO", "CZlib", "CPNG"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra", "Safetensors"], swiftSettings: swiftSettings),
         .target(name: "Training", dependencies: ["NeuralNetwork", "Datasets", "FileIO"], swiftSettings: swiftSettings),
+        // Pictures reads images and networks, never training.
+        .target(name: "Pictures", dependencies: ["Datasets", "NeuralNetwork", "LinearAlgebra"], swiftSettings: swiftSettings),
 
         // MARK: - Command-line tool
         .executableTarget(
             name: "descent",
             dependencies: [
-                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra",
+                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "Pictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -55,5 +59,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )
