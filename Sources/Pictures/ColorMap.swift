@@ -64,6 +64,16 @@ public struct ColorScale: Equatable, Sendable {
         return ColorScale(map: map, lower: -limit, upper: limit)
     }
 
+    /// The diverging map from −L to +L, L the `percentile` of |values| (or their largest, or 1, when
+    /// that is zero), so that a few large numbers do not wash out all the others.
+    /// - Complexity: O(n log n) for n values.
+    public static func symmetric(covering values: [Double], percentile: Double = 0.99, map: ColorMap = .diverging) -> ColorScale {
+        let magnitudes = values.filter(\.isFinite).map(abs).sorted()
+        guard let largest = magnitudes.last, largest > 0 else { return symmetric(limit: 1, map: map) }
+        let index = min(magnitudes.count - 1, max(0, Int((percentile * Double(magnitudes.count)).rounded(.down))))
+        return symmetric(limit: magnitudes[index] > 0 ? magnitudes[index] : largest, map: map)
+    }
+
     /// The colour of `value`; values outside the range get the end colours.
     public func color(for value: Double) -> Color {
         map.color(at: (value - lower) / (upper - lower))

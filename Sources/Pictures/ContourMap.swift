@@ -46,8 +46,9 @@ public struct ContourMap: Sendable {
     /// `values[row][column]`: row 0 at `yRange.lowerBound`, column 0 at `xRange.lowerBound`, the last
     /// at the upper bounds, evenly spaced.
     public var values: [[Double]]
-    /// Colour and contours by log10(value − minimum + a small offset), for functions whose valleys
-    /// are shallow next to their walls (Rosenbrock's).
+    /// Colour and contours by log10(value) when every value is positive, else by
+    /// log10(value − minimum + 10⁻⁴ × range): for surfaces whose valleys are shallow next to their
+    /// walls (Rosenbrock's, or a network's cost).
     public var logarithmic: Bool
     public var paths: [Path]
     public var marks: [Mark]
@@ -76,7 +77,7 @@ public struct ContourMap: Sendable {
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         let lowest = finite.min() ?? 0, highest = finite.max() ?? 1
         guard logarithmic else { return (values, { $0 }, { $0 }) }
-        let offset = max((highest - lowest) * 1e-4, 1e-12)
+        let offset = lowest > 0 ? lowest : max((highest - lowest) * 1e-4, 1e-12)
         let forward: (Double) -> Double = { log10(max($0 - lowest, 0) + offset) }
         let back: (Double) -> Double = { pow(10, $0) - offset + lowest }
         return (values.map { $0.map(forward) }, forward, back)
@@ -89,7 +90,7 @@ public struct ContourMap: Sendable {
         let plot = Frame(x: 76, y: top + 8, width: 440, height: 440)
         let legendWidth = 60 + 7.2 * Double((paths.map(\.name) + marks.map(\.name) + ["start", "end"]).map(\.count).max() ?? 0)
         var svg = SVGDocument(width: plot.right + legendWidth + 30, height: plot.bottom + 130)
-        let (heights, _, fromShown) = shown
+        let (heights, toShown, fromShown) = shown
         let finite = heights.flatMap { $0 }.filter(\.isFinite)
         let scale = ColorScale(map: .viridis, lower: finite.min() ?? 0, upper: finite.max() ?? 1)
         svg.image(png: try RGBImage(heights: heights, scale: scale).pngEncoded(), in: plot)
@@ -105,9 +106,31 @@ public struct ContourMap: Sendable {
         for (index, note) in notes.enumerated() { svg.text(note, x: 14, y: 44 + 17 * Double(index), size: 12, color: .darkGray) }
         svg.colorBar(scale, in: Frame(x: plot.x, y: plot.bottom + 80, width: plot.width, height: 14),
                      label: valueLabel + (logarithmic ? " (colours and contours on a log scale)" : ""),
+                     ticks: logarithmic ? logTicks(scale: scale, toShown: toShown) : nil,
                      labelValue: { NumberText.short(fromShown($0)) })
         drawLegend(into: &svg, x: plot.right + 16, y: plot.y)
         return svg
+    }
+
+    /// Colour-bar ticks at 1, 2 and 5 times powers of ten within the values' range, so a log scale
+    /// reads in round numbers; only 1 × 10^k when there would be more than eight, and none closer
+    /// than 7% of the bar to the one on its right.
+    private func logTicks(scale: ColorScale, toShown: (Double) -> Double) -> [Double] {
+        let finite = values.flatMap { $0 }.filter(\.isFinite)
+        let lowest = finite.min() ?? 0, highest = finite.max() ?? 1
+        var ticks: [(shown: Double, mantissa: Double)] = []
+        for exponent in -12...12 {
+            for mantissa in [1.0, 2.0, 5.0] {
+                let value = mantissa * pow(10, Double(exponent))
+                if value >= lowest, value <= highest { ticks.append((toShown(value), mantissa)) }
+            }
+        }
+        if ticks.count > 8 { ticks = ticks.filter { $0.mantissa == 1 } }
+        var kept: [Double] = []
+        for tick in ticks.reversed() where kept.last.map({ $0 - tick.shown >= 0.07 * (scale.upper - scale.lower) }) ?? true {
+            kept.append(tick.shown)
+        }
+        return kept.reversed()
     }
 
     private func drawContours(_ heights: [[Double]], scale: ColorScale, plot: Frame, into svg: inout SVGDocument) {
@@ -166,11 +189,13 @@ public struct ContourMap: Sendable {
             svg.text(path.name, x: x + 34, y: row, size: 12)
             row += 20
         }
-        svg.circle(x: x + 13, y: row - 4, radius: 5, fill: .white, stroke: .darkGray, strokeWidth: 2.5)
-        svg.text("start", x: x + 34, y: row, size: 12)
-        svg.circle(x: x + 13, y: row + 16, radius: 5, fill: .darkGray)
-        svg.text("end", x: x + 34, y: row + 20, size: 12)
-        row += 40
+        if !paths.isEmpty {
+            svg.circle(x: x + 13, y: row - 4, radius: 5, fill: .white, stroke: .darkGray, strokeWidth: 2.5)
+            svg.text("start", x: x + 34, y: row, size: 12)
+            svg.circle(x: x + 13, y: row + 16, radius: 5, fill: .darkGray)
+            svg.text("end", x: x + 34, y: row + 20, size: 12)
+            row += 40
+        }
         for mark in marks where !mark.name.isEmpty {
             svg.rect(Frame(x: x + 4, y: row - 13, width: 18, height: 18), fill: Color(hex: 0x31688E))
             svg.line(x1: x + 7, y1: row - 10, x2: x + 19, y2: row + 2, stroke: .white, width: 2.5)

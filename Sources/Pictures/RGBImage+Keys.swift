@@ -6,7 +6,10 @@ extension RGBImage {
     /// zero when the range spans it, and `label` above: the key to a picture's colours.
     public static func colorBar(_ scale: ColorScale, width: Int, label: String) -> RGBImage {
         let barTop = BitmapFont.height + 4, barHeight = 14
-        let margin = 3 * BitmapFont.width
+        var ticks = [scale.lower, scale.upper]
+        if scale.lower < 0 && scale.upper > 0 { ticks.insert(0, at: 1) }
+        let tickLabels = ticks.map { $0 == 0 ? "0" : NumberText.short($0) }
+        let margin = max(3 * BitmapFont.width, (tickLabels.map { BitmapFont.width(of: $0) }.max() ?? 0) / 2 + 2)
         let imageWidth = max(width + 2 * margin, margin + BitmapFont.width(of: label) + 4)
         var image = RGBImage(width: imageWidth, height: barTop + barHeight + 6 + BitmapFont.height, color: .white)
         image.draw(text: label, x: margin, y: 0)
@@ -15,12 +18,10 @@ extension RGBImage {
             image.fill(x: margin + column, y: barTop, width: 1, height: barHeight, color: scale.color(for: value))
         }
         image.stroke(x: margin - 1, y: barTop - 1, width: width + 2, height: barHeight + 2, color: .darkGray)
-        var ticks = [scale.lower, scale.upper]
-        if scale.lower < 0 && scale.upper > 0 { ticks.insert(0, at: 1) }
-        for tick in ticks {
+        for (tick, text) in zip(ticks, tickLabels) {
             let x = margin + Int(((tick - scale.lower) / (scale.upper - scale.lower) * Double(width)).rounded())
             image.fill(x: x, y: barTop + barHeight, width: 1, height: 4, color: .darkGray)
-            image.draw(centeredText: tick == 0 ? "0" : NumberText.short(tick), centerX: x, y: barTop + barHeight + 5,
+            image.draw(centeredText: text, centerX: x, y: barTop + barHeight + 5,
                        color: .darkGray)
         }
         return image

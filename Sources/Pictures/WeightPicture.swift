@@ -38,8 +38,8 @@ public enum WeightPicture {
         rows: [[Double]], side: Int, captions: [[TileSheet.Caption]], title: String, notes: [String],
         valueName: String, columns: Int = 8, scale: Int = 4
     ) -> RGBImage {
-        let limit = robustLimit(rows)
-        let colors = ColorScale.symmetric(limit: limit)
+        let colors = ColorScale.symmetric(covering: rows.flatMap { $0 })
+        let limit = colors.upper
         let tiles = rows.enumerated().map { index, values in
             TileSheet.Tile(image: RGBImage(values: values, width: side, height: side, scale: colors),
                            captions: index < captions.count ? captions[index] : [])
@@ -79,15 +79,6 @@ public enum WeightPicture {
         image.stroke(x: labelWidth - 1, y: top - 1, width: columns * cell + 2, height: rows.count * cell + 2, color: .darkGray)
         let bar = RGBImage.colorBar(colors, width: min(300, max(120, columns * cell)), label: "\(valueName), this layer's scale")
         return RGBImage.stacked([image, bar], spacing: 6)
-    }
-
-    /// The 99th percentile of |value|, so that a few large weights do not wash out the rest (or the
-    /// largest, or 1, when that is zero).
-    static func robustLimit(_ rows: [[Double]]) -> Double {
-        let magnitudes = rows.flatMap { $0 }.filter(\.isFinite).map(abs).sorted()
-        guard !magnitudes.isEmpty else { return 1 }
-        let percentile = magnitudes[min(magnitudes.count - 1, Int(0.99 * Double(magnitudes.count)))]
-        return percentile > 0 ? percentile : largestMagnitude(rows)
     }
 
     /// The largest |value|, or 1 when all are zero or there are none.

@@ -68,6 +68,7 @@ struct ModelExperimentTests {
         for profile in profiles[0] {
             #expect(profile.histogram.reduce(0, +) == data.count)
             #expect(profile.topActivations == profile.topActivations.sorted(by: >))
+            #expect(profile.topWeightedInputs == profile.topWeightedInputs.sorted(by: >))
             let activations = (0..<data.count).map { network.prediction(forBytes: Array(data.image($0))).activations[0][profile.neuron] }
             #expect(abs((activations.max() ?? 0) - profile.topActivations[0]) < 1e-6)
         }
