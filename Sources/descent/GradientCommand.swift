@@ -92,7 +92,12 @@ struct GradientCommand: AsyncParsableCommand {
         let inputs = TileSheet(title: "Which nudges matter most", notes: [
             String(format: "cost %.4f for %@; ", analysis.cost, indices.count == 1 ? "this test image" : "these \(indices.count) test images")
                 + String(format: "the largest 1%% of the gradient's components hold %.0f%% of its squared norm", analysis.share(ofLargest: 0.01) * 100)],
-            tiles: indices.prefix(10).map { TileSheet.Tile(image: test.picture($0), captions: [TileSheet.Caption("#\($0): a \(test.labels[$0])")]) },
+            tiles: indices.prefix(10).map { index in
+                let answer = network.prediction(forBytes: Array(test.image(index))).label
+                return TileSheet.Tile(image: test.picture(index), captions: [
+                    TileSheet.Caption("#\(index): a \(test.labels[index])"),
+                    TileSheet.Caption("read as \(answer)", color: answer == Int(test.labels[index]) ? .green : .red)])
+            },
             columns: 10, scale: 3).image()
         let tiles = WeightPicture.tiles(rows: rows, side: 28, captions: captions, title: "Layer 1: −∂C/∂w, the nudge to each weight",
                                         notes: ["red: descent raises the weight; blue: lowers it; under each: its share of the layer's squared gradient"],
