@@ -17,7 +17,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     // MARK: - Products
     products: [
-        .library(name: "Descent", targets: ["LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training"]),
+        .library(name: "Descent", targets: [
+            "LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training", "Pictures", "Experiments",
+        ]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     // MARK: - Dependencies
@@ -40,12 +42,15 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["LinearAlgebra", "FileIO", "CZlib", "CPNG"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra", "Safetensors"], swiftSettings: swiftSettings),
         .target(name: "Training", dependencies: ["NeuralNetwork", "Datasets", "FileIO"], swiftSettings: swiftSettings),
+        // Pictures reads images and networks, never training; Experiments runs the video's experiments.
+        .target(name: "Pictures", dependencies: ["Datasets", "NeuralNetwork", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .target(name: "Experiments", dependencies: ["NeuralNetwork", "Datasets", "Training", "LinearAlgebra"], swiftSettings: swiftSettings),
 
         // MARK: - Command-line tool
         .executableTarget(
             name: "descent",
             dependencies: [
-                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels",
+                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels", "Pictures", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -59,5 +64,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -23,6 +23,10 @@ public enum TrainingEvent: Sendable {
     case progress(epoch: Int, done: Int, total: Int)
     /// An epoch has finished.
     case epochFinished(EpochReport)
+    /// The network as it is at the end of `epoch`, sent right after `.epochFinished`, for callers
+    /// that measure more than the validation accuracy (test accuracy per epoch, for a report).
+    /// It shares storage with the trainer's copy: nothing is copied unless the caller mutates it.
+    case networkAfterEpoch(epoch: Int, network: Network<Float>)
 }
 
 /// A trained network and the reports of its epochs.
@@ -128,6 +132,7 @@ public struct Trainer: Sendable {
             reports.append(report)
             lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
             progress(.epochFinished(report))
+            progress(.networkAfterEpoch(epoch: epoch, network: network))
         }
         return TrainingResult(network: network, epochs: reports)
     }

@@ -14,6 +14,8 @@ struct Descent: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
             GradcheckCommand.self, DownloadCommand.self, BenchCommand.self,
+            WeightsCommand.self, NeuronsCommand.self, ProbeCommand.self, DreamCommand.self, MemorizeCommand.self,
+            LandscapeCommand.self, GradientCommand.self, SamplesCommand.self,
         ]
     )
 }

@@ -27,12 +27,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let loaded = try Model.load(model.path)
         let console = Console(quiet: output.json)
         let mnist = try await DataLocation.load(data) { console.note($0) }
-        let images: LabeledImages
-        switch split {
-        case .test: images = mnist.test
-        case .validation: images = mnist.validation
-        case .training: images = mnist.training
-        }
+        let images = split.images(of: mnist)
         guard loaded.network.inputCount == images.pixelCount, loaded.network.outputCount == 10 else {
             throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs and gives "
                 + "\(loaded.network.outputCount) outputs; MNIST needs 784 and 10")

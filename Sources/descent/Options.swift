@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Datasets
+import Experiments
 import NeuralNetwork
 import Training
 
@@ -9,6 +10,9 @@ extension Initialization: ExpressibleByArgument {}
 extension DatasetKind: ExpressibleByArgument {}
 extension TrainingConfiguration.Preset: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
+extension ProbeKind: ExpressibleByArgument {}
+extension DreamStart: ExpressibleByArgument {}
+extension TestFunction: ExpressibleByArgument {}
 
 /// Layer sizes written `784,16,16,10`.
 struct LayerSizes: ExpressibleByArgument {

@@ -71,6 +71,11 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to write the model.", valueName: "file"))
     var out: String = "model.safetensors"
 
+    @Option(help: ArgumentHelp(
+        "Also write a report into this folder: curves.svg, confusion.svg, mistakes.png, report.json and report.html (test accuracy is then measured after every epoch).",
+        valueName: "dir"))
+    var report: String?
+
     @OptionGroup var output_: OutputOptions
 
     func makeConfiguration() throws -> TrainingConfiguration {
@@ -117,6 +122,8 @@ struct TrainCommand: AsyncParsableCommand {
             + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)")
         let trainer = Trainer(configuration: configuration)
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: configuration.epochs)
+        var testAccuracies: [Double] = []
+        let measureTest = report != nil
         let outcome = Result { () throws(TrainingError) -> TrainingResult in
             try trainer.train(network, on: training, validation: mnist.validation, using: &generator) { event in
                 switch event {
@@ -125,6 +132,8 @@ struct TrainCommand: AsyncParsableCommand {
                 case .epochFinished(let report):
                     bar.clear()
                     console.say(Format.epochLine(report, of: configuration.epochs, validationCount: mnist.validation.count))
+                case .networkAfterEpoch(_, let network):
+                    if measureTest { testAccuracies.append(Evaluation(network: network, on: mnist.test).accuracy) }
                 }
             }
         }
@@ -138,11 +147,18 @@ struct TrainCommand: AsyncParsableCommand {
         let test = Evaluation(network: result.network, on: mnist.test)
         let model = makeModel(result.network, configuration: configuration, training: training, epochs: result.epochs, test: test)
         try model.save(to: out)
+        let reportFiles = try report.map { folder in
+            try TrainReport(configuration: configuration, dataset: data.dataset, trainingCount: training.count, epochs: result.epochs,
+                            testAccuracies: testAccuracies, test: test, testImages: mnist.test, modelPath: out).write(to: folder)
+        }
         if json {
-            Format.printJSON(Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration))
+            var summary = Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration)
+            if let reportFiles { summary["report"] = reportFiles }
+            Format.printJSON(summary)
         } else {
             console.say("Test accuracy: \(test.correct) / \(test.total) (\(Format.percent(test.accuracy)))")
             console.say("Model written to \(out)")
+            if let reportFiles { console.say("Report written: " + reportFiles.joined(separator: ", ")) }
         }
     }
 
