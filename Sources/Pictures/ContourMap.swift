@@ -191,7 +191,8 @@ public struct ContourMap: Sendable {
         svg.polyline(mapped, stroke: path.color, width: 2)
         for point in mapped { svg.circle(x: point.x, y: point.y, radius: 2.2, fill: path.color, stroke: .white, strokeWidth: 0.6) }
         if let first = mapped.first { svg.circle(x: first.x, y: first.y, radius: 5.5, fill: .white, stroke: path.color, strokeWidth: 2.5) }
-        if let last = mapped.last { svg.circle(x: last.x, y: last.y, radius: 5, fill: path.color, stroke: .white, strokeWidth: 1.5) }
+        // The end is a solid dot with a thin dark edge: a white edge would read as a ring, like the start.
+        if let last = mapped.last { svg.circle(x: last.x, y: last.y, radius: 5.5, fill: path.color, stroke: .black, strokeWidth: 0.8) }
     }
 
     private func drawMark(_ mark: Mark, xAxis: Axis, yAxis: Axis, plot: Frame, into svg: inout SVGDocument) {
