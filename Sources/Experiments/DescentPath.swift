@@ -1,7 +1,10 @@
 /// The steps of gradient descent, with momentum, on one of the test functions.
 public struct DescentPath: Sendable {
+    /// The function walked on.
     public let function: TestFunction
+    /// The step size η.
     public let learningRate: Double
+    /// The momentum μ (0 for plain gradient descent).
     public let momentum: Double
     /// The start and the point after each step.
     public let points: [[Double]]

@@ -13,10 +13,12 @@ public enum DreamStart: String, CaseIterable, Sendable {
 public struct DreamSettings: Sendable, Equatable {
     /// The neuron to excite: a digit's output, or a hidden neuron.
     public var target: InputGradientTarget
+    /// Where the pixels start.
     public var start: DreamStart = .noise
     /// The brightest starting noise. Faint by default: strong noise drives a sigmoid network's
     /// hidden neurons into saturation, where their gradients vanish and the ascent stalls.
     public var noiseLevel: Double = 0.1
+    /// How many ascent steps.
     public var steps: Int = 300
     /// The most any pixel moves in one step (the gradient is scaled so its largest component is this).
     public var stepSize: Double = 0.02
@@ -25,6 +27,7 @@ public struct DreamSettings: Sendable, Equatable {
     /// μ in the penalty μ · mean over neighbouring pixel pairs of (xᵢ − xⱼ)²: keeps strokes smooth.
     public var smoothness: Double = 0
 
+    /// Settings to excite `target`, with the defaults for the rest.
     public init(target: InputGradientTarget) {
         self.target = target
     }
@@ -39,7 +42,9 @@ public struct DreamResult: Sendable {
     /// The network's answer for the final input.
     public let prediction: Prediction
 
+    /// The target's activation before the first step.
     public var startValue: Double { trace.first ?? 0 }
+    /// The target's activation after the last step.
     public var finalValue: Double { trace.last ?? 0 }
 }
 

@@ -5,6 +5,7 @@ public import Training
 
 /// One network trained on one kind of labels.
 public struct MemorizationRun: Sendable {
+    /// How the labels were spoiled.
     public let noise: LabelNoise
     /// Per epoch: training cost and accuracy on the labels trained on (spoiled ones included), and,
     /// as `validationAccuracy`, the accuracy on the held-out test images with their true labels.
@@ -25,7 +26,9 @@ public enum MemorizationEvent: Sendable {
 /// to see how well and how fast it fits labels that say nothing about the pictures (Zhang et al.
 /// 2017; Arpit et al., "A closer look at memorization in deep networks", 2017).
 public struct Memorization: Sendable {
+    /// The recipe every variant is trained with (its seed is not used: see `run`).
     public var configuration: TrainingConfiguration
+    /// The kinds of labels, one run each, in order.
     public var variants: [LabelNoise]
 
     /// The default recipe, sized to run on two cores in a few minutes and still fit shuffled labels:
@@ -45,6 +48,7 @@ public struct Memorization: Sendable {
         return configuration
     }
 
+    /// An experiment with the given recipe and variants.
     public init(configuration: TrainingConfiguration = Memorization.defaultConfiguration, variants: [LabelNoise] = LabelNoise.standard) {
         self.configuration = configuration
         self.variants = variants

@@ -6,6 +6,7 @@ public import NeuralNetwork
 public struct NeuronProfile: Sendable {
     /// The layer, counted as in `Network.layers` (0 is the first hidden layer).
     public let layer: Int
+    /// The neuron within its layer.
     public let neuron: Int
     /// The images that excite it most, the strongest first: ranked by the weighted input
     /// z = w·x + b, which still tells images apart where a saturated sigmoid's activation reads 1.
@@ -19,6 +20,7 @@ public struct NeuronProfile: Sendable {
     /// The range the histogram covers: the activation function's (0...1 for sigmoid, −1...1 for
     /// tanh), or 0 to the largest seen for ReLU.
     public let range: ClosedRange<Double>
+    /// Its mean activation over the images.
     public let mean: Double
 
     /// The profile of every hidden neuron, layer by layer.

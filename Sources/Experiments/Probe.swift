@@ -43,12 +43,17 @@ public enum ProbeKind: String, CaseIterable, Sendable {
 public struct ProbeReport: Sendable {
     /// One input and the network's answer, for pictures.
     public struct Example: Sendable {
+        /// The input, 0 background and 255 ink.
         public let pixels: [UInt8]
+        /// The network's answer.
         public let digit: Int
+        /// The largest output: how sure it is.
         public let topOutput: Double
+        /// The true digit, for kinds with labels.
         public let label: Int?
     }
 
+    /// The kind of input.
     public let kind: ProbeKind
     /// The top output counted as confident: at least this.
     public let threshold: Double
@@ -58,12 +63,16 @@ public struct ProbeReport: Sendable {
     public let digitCounts: [Int]
     /// The share answered right, for kinds with labels.
     public let accuracy: Double?
+    /// The first few inputs with their answers.
     public let examples: [Example]
 
+    /// The number of inputs.
     public var count: Int { topOutputs.count }
     /// How many inputs got a top output of at least `threshold`.
     public var confidentCount: Int { topOutputs.filter { $0 >= threshold }.count }
+    /// `confidentCount` as a share of `count`.
     public var confidentShare: Double { count == 0 ? 0 : Double(confidentCount) / Double(count) }
+    /// The mean of the top outputs.
     public var meanTopOutput: Double { count == 0 ? 0 : topOutputs.reduce(0, +) / Double(count) }
 
     /// The top output below which a share `q` (0...1) of the inputs fall (nearest rank).

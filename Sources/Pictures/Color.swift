@@ -4,8 +4,11 @@
 
 /// An 8-bit sRGB colour.
 public struct Color: Equatable, Hashable, Sendable {
+    /// The red channel, 0...255.
     public var red: UInt8
+    /// The green channel, 0...255.
     public var green: UInt8
+    /// The blue channel, 0...255.
     public var blue: UInt8
 
     /// A colour from its three channels.
@@ -49,7 +52,9 @@ public struct Color: Equatable, Hashable, Sendable {
     /// Black or white, whichever reads better on this colour.
     public var contrastingText: Color { luminance > 0.55 ? .black : .white }
 
+    /// Paper and backgrounds.
     public static let white = Color(hex: 0xFFFFFF)
+    /// Ink and text.
     public static let black = Color(hex: 0x000000)
     /// Text and axes that should recede a little.
     public static let darkGray = Color(hex: 0x444444)

@@ -47,8 +47,11 @@ public struct ColorMap: Equatable, Sendable {
 
 /// A colour map applied to numbers in `lower...upper`.
 public struct ColorScale: Equatable, Sendable {
+    /// The colours.
     public let map: ColorMap
+    /// The value shown in the map's first colour.
     public let lower: Double
+    /// The value shown in the map's last colour.
     public let upper: Double
 
     /// A scale from `lower` to `upper`; an empty range is widened so every value has a colour.

@@ -7,8 +7,10 @@ public struct ConfusionChart: Sendable {
     public var counts: [[Int]]
     /// The classes' names, in order.
     public var classNames: [String]
+    /// The heading above the chart.
     public var title: String
 
+    /// A chart of a square matrix of counts with one name per class.
     public init(counts: [[Int]], classNames: [String], title: String) {
         precondition(counts.count == classNames.count && counts.allSatisfy { $0.count == counts.count },
                      "ConfusionChart: \(counts.count) rows, \(classNames.count) names")

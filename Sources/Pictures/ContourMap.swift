@@ -14,9 +14,13 @@ public struct ContourMap: Sendable {
     /// A walk across the map, drawn as a line with a dot at every step, a ring at the start and a
     /// filled dot at the end.
     public struct Path: Sendable {
+        /// What the legend calls it.
         public var name: String
+        /// The points, in the map's coordinates.
         public var points: [(x: Double, y: Double)]
+        /// The colour of its line and dots.
         public var color: Color
+        /// A path through `points`.
         public init(name: String, points: [(x: Double, y: Double)], color: Color) {
             self.name = name
             self.points = points
@@ -26,9 +30,13 @@ public struct ContourMap: Sendable {
 
     /// A named place, such as a minimum, drawn as a white cross.
     public struct Mark: Sendable {
+        /// What the legend calls it.
         public var name: String
+        /// Its x coordinate.
         public var x: Double
+        /// Its y coordinate.
         public var y: Double
+        /// A mark at (`x`, `y`); an empty name leaves it out of the legend.
         public init(name: String, x: Double, y: Double) {
             self.name = name
             self.x = x
@@ -36,12 +44,19 @@ public struct ContourMap: Sendable {
         }
     }
 
+    /// The heading above the map.
     public var title: String
+    /// Smaller lines under the title.
     public var notes: [String]
+    /// The horizontal axis's title.
     public var xLabel: String
+    /// The vertical axis's title.
     public var yLabel: String
+    /// What the colours mean, over the colour bar.
     public var valueLabel: String
+    /// The x values the grid spans.
     public var xRange: ClosedRange<Double>
+    /// The y values the grid spans.
     public var yRange: ClosedRange<Double>
     /// `values[row][column]`: row 0 at `yRange.lowerBound`, column 0 at `xRange.lowerBound`, the last
     /// at the upper bounds, evenly spaced.
@@ -50,10 +65,14 @@ public struct ContourMap: Sendable {
     /// log10(value − minimum + 10⁻⁴ × range): for surfaces whose valleys are shallow next to their
     /// walls (Rosenbrock's, or a network's cost).
     public var logarithmic: Bool
+    /// Walks drawn over the map.
     public var paths: [Path]
+    /// Places marked with a cross.
     public var marks: [Mark]
+    /// The number of bands the contour lines divide the colour range into.
     public var contourCount: Int = 14
 
+    /// A map of `values`, a grid of at least 2 x 2.
     public init(title: String, notes: [String] = [], xLabel: String, yLabel: String, valueLabel: String,
                 xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, values: [[Double]],
                 logarithmic: Bool = false, paths: [Path] = [], marks: [Mark] = []) {
@@ -172,7 +191,8 @@ public struct ContourMap: Sendable {
         svg.polyline(mapped, stroke: path.color, width: 2)
         for point in mapped { svg.circle(x: point.x, y: point.y, radius: 2.2, fill: path.color, stroke: .white, strokeWidth: 0.6) }
         if let first = mapped.first { svg.circle(x: first.x, y: first.y, radius: 5.5, fill: .white, stroke: path.color, strokeWidth: 2.5) }
-        if let last = mapped.last { svg.circle(x: last.x, y: last.y, radius: 5, fill: path.color, stroke: .white, strokeWidth: 1.5) }
+        // The end is a solid dot with a thin dark edge: a white edge would read as a ring, like the start.
+        if let last = mapped.last { svg.circle(x: last.x, y: last.y, radius: 5.5, fill: path.color, stroke: .black, strokeWidth: 0.8) }
     }
 
     private func drawMark(_ mark: Mark, xAxis: Axis, yAxis: Axis, plot: Frame, into svg: inout SVGDocument) {

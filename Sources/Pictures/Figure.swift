@@ -1,12 +1,17 @@
 /// A titled SVG figure: chart panels side by side and one legend for all of them at the right.
 public struct Figure: Sendable {
+    /// The heading above the panels.
     public var title: String
     /// Lines of smaller text under the title: what was run, with which settings.
     public var notes: [String]
+    /// The charts, left to right.
     public var panels: [LineChart]
+    /// The width of each panel, in pixels.
     public var panelWidth: Double
+    /// The height of each panel, in pixels.
     public var panelHeight: Double
 
+    /// A figure of `panels` side by side.
     public init(title: String, notes: [String] = [], panels: [LineChart], panelWidth: Double = 460, panelHeight: Double = 340) {
         self.title = title
         self.notes = notes

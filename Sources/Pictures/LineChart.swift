@@ -2,11 +2,17 @@
 public struct LineChart: Sendable {
     /// One named set of points, drawn as a line, as markers, or both.
     public struct Series: Sendable {
+        /// What the legend calls it.
         public var name: String
+        /// The points, in data coordinates.
         public var points: [(x: Double, y: Double)]
+        /// The colour of its line and markers.
         public var color: Color
+        /// Whether the line is dashed.
         public var dashed: Bool
+        /// Whether the points are joined by a line.
         public var line: Bool
+        /// Whether each point gets a dot.
         public var markers: Bool
 
         /// A series; points with a non-finite coordinate break the line there.
@@ -21,9 +27,13 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// The heading above the panel.
     public var title: String
+    /// The horizontal axis's title.
     public var xLabel: String
+    /// The vertical axis's title.
     public var yLabel: String
+    /// The data, drawn in order.
     public var series: [Series]
     /// The x range shown; nil fits the data.
     public var xRange: ClosedRange<Double>?
@@ -32,6 +42,7 @@ public struct LineChart: Sendable {
     /// Write y tick labels as percentages (for shares in 0...1).
     public var yPercent: Bool
 
+    /// A panel of `series`.
     public init(title: String, xLabel: String, yLabel: String, series: [Series],
                 xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, yPercent: Bool = false) {
         self.title = title

@@ -14,6 +14,7 @@ public struct NeuronSheet: Sendable {
         /// Its activation histogram, drawn as it is.
         public var histogram: RGBImage
 
+        /// A row from its parts.
         public init(labels: [String], weights: RGBImage, examples: [TileSheet.Tile], histogram: RGBImage) {
             self.labels = labels
             self.weights = weights
@@ -22,14 +23,18 @@ public struct NeuronSheet: Sendable {
         }
     }
 
+    /// The heading above the rows.
     public var title: String
+    /// Smaller lines under the title.
     public var notes: [String]
     /// The headings over the weights, examples and histogram columns.
     public var headings: (weights: String, examples: String, histogram: String)
+    /// One row a neuron, top to bottom.
     public var rows: [Row]
     /// Drawn under the rows: the colour bar of the weights.
     public var key: RGBImage?
 
+    /// A sheet of `rows`.
     public init(title: String, notes: [String], headings: (weights: String, examples: String, histogram: String),
                 rows: [Row], key: RGBImage? = nil) {
         self.title = title

@@ -11,9 +11,12 @@ public struct ReportPage: Sendable {
         case picture(bytes: [UInt8], mediaType: String, caption: String)
     }
 
+    /// The page's title and first heading.
     public var title: String
+    /// The content, top to bottom.
     public var blocks: [Block]
 
+    /// A page with `blocks`.
     public init(title: String, blocks: [Block] = []) {
         self.title = title
         self.blocks = blocks

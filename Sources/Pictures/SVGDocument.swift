@@ -1,10 +1,15 @@
 /// A rectangle in picture coordinates: x to the right, y down, from the top-left corner.
 public struct Frame: Equatable, Sendable {
+    /// The left edge.
     public var x: Double
+    /// The top edge.
     public var y: Double
+    /// The width, to the right.
     public var width: Double
+    /// The height, downwards.
     public var height: Double
 
+    /// A rectangle from its top-left corner and size.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
@@ -12,7 +17,9 @@ public struct Frame: Equatable, Sendable {
         self.height = height
     }
 
+    /// The right edge.
     public var right: Double { x + width }
+    /// The bottom edge.
     public var bottom: Double { y + height }
 }
 
@@ -24,7 +31,9 @@ public enum TextAnchor: String, Sendable {
 /// An SVG 1.1 document written element by element (SVG 1.1, W3C 2011). Every string that reaches
 /// the document passes through `XML.escaped`; numbers are written with at most two decimals.
 public struct SVGDocument: Sendable {
+    /// The picture's width in pixels.
     public let width: Double
+    /// The picture's height in pixels.
     public let height: Double
     private var elements: [String] = []
     private var clipCount = 0

@@ -5,8 +5,11 @@ public import Datasets
 public struct TileSheet: Sendable {
     /// One line of caption text.
     public struct Caption: Sendable {
+        /// The words.
         public var text: String
+        /// Their colour.
         public var color: Color
+        /// A caption line.
         public init(_ text: String, color: Color = .black) {
             self.text = text
             self.color = color
@@ -15,18 +18,24 @@ public struct TileSheet: Sendable {
 
     /// An image with its captions.
     public struct Tile: Sendable {
+        /// The picture, before enlarging.
         public var image: RGBImage
+        /// Lines beneath it, top first.
         public var captions: [Caption]
+        /// A tile from its picture and captions.
         public init(image: RGBImage, captions: [Caption] = []) {
             self.image = image
             self.captions = captions
         }
     }
 
+    /// The heading, drawn at twice the font's size.
     public var title: String
     /// Smaller lines under the title.
     public var notes: [String]
+    /// The tiles, row by row.
     public var tiles: [Tile]
+    /// Tiles per row.
     public var columns: Int
     /// Each tile image is enlarged this many times (nearest neighbour).
     public var scale: Int
@@ -35,6 +44,7 @@ public struct TileSheet: Sendable {
     /// Pixels between tiles.
     public var spacing: Int = 8
 
+    /// A sheet of `tiles` in rows of `columns`.
     public init(title: String, notes: [String] = [], tiles: [Tile], columns: Int, scale: Int = 2, rowLabels: [String] = []) {
         precondition(columns >= 1 && scale >= 1, "TileSheet: \(columns) columns at scale \(scale)")
         self.title = title

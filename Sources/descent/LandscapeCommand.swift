@@ -30,7 +30,7 @@ struct LandscapeCommand: AsyncParsableCommand {
     @Option(help: "The function: two-valleys, bowl, elongated-bowl, rosenbrock, himmelblau or wavy.")
     var function: TestFunction = .twoValleys
 
-    @Option(help: ArgumentHelp("Where to start, x or x,y (repeatable); default: the function's own.", valueName: "point"))
+    @Option(help: ArgumentHelp("Where to start, x or x,y (repeatable; write --start=-1,2 when it begins with a minus); default: the function's own.", valueName: "point"))
     var start: [PointArgument] = []
 
     @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (repeatable); default: the function's own.", valueName: "rate"))

@@ -116,10 +116,7 @@ struct TrainCommand: AsyncParsableCommand {
 
         var generator = SplitMix64(seed: configuration.seed)
         let network = try configuration.makeNetwork(using: &generator)
-        console.say("Training \(network.sizes.map(String.init).joined(separator: "-")) "
-            + "(\(network.parameterCount) weights and biases) on \(training.count) \(data.dataset.rawValue) images: "
-            + "\(configuration.hidden.rawValue)/\(configuration.output.rawValue), \(configuration.cost.rawValue) cost, "
-            + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)")
+        console.say(announcement(network, trainingCount: training.count, configuration: configuration))
         let trainer = Trainer(configuration: configuration)
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: configuration.epochs)
         var testAccuracies: [Double] = []
@@ -151,7 +148,20 @@ struct TrainCommand: AsyncParsableCommand {
             try TrainReport(configuration: configuration, dataset: data.dataset, trainingCount: training.count, epochs: result.epochs,
                             testAccuracies: testAccuracies, test: test, testImages: mnist.test, modelPath: out).write(to: folder)
         }
-        if json {
+        finish(result, test: test, reportFiles: reportFiles, configuration: configuration, console: console)
+    }
+
+    /// The line that says what is about to be trained.
+    func announcement(_ network: Network<Float>, trainingCount: Int, configuration: TrainingConfiguration) -> String {
+        "Training \(network.sizes.map(String.init).joined(separator: "-")) "
+            + "(\(network.parameterCount) weights and biases) on \(trainingCount) \(data.dataset.rawValue) images: "
+            + "\(configuration.hidden.rawValue)/\(configuration.output.rawValue), \(configuration.cost.rawValue) cost, "
+            + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)"
+    }
+
+    /// Prints the outcome: the summary as JSON, or the test accuracy and where the files went.
+    func finish(_ result: TrainingResult, test: Evaluation, reportFiles: [String]?, configuration: TrainingConfiguration, console: Console) {
+        if output_.json {
             var summary = Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration)
             if let reportFiles { summary["report"] = reportFiles }
             Format.printJSON(summary)
