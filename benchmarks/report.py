@@ -10,9 +10,10 @@ import json
 import statistics
 import sys
 
-PEER_ORDER = ["descent", "numpy", "jax", "jax-scan", "torch", "sklearn", "nielsen"]
+PEER_ORDER = ["descent", "numpy", "jax", "jax-unpinned", "jax-scan", "torch", "sklearn", "nielsen"]
 PEER_TITLES = {"descent": "Descent", "numpy": "numpy", "jax": "JAX (jit per step)",
-               "jax-scan": "JAX (lax.scan per epoch)", "torch": "PyTorch", "sklearn": "scikit-learn",
+               "jax-scan": "JAX (lax.scan per epoch)",
+               "jax-unpinned": "JAX (XLA 1-thread flags, unpinned)", "torch": "PyTorch", "sklearn": "scikit-learn",
                "nielsen": "Nielsen-style loop"}
 
 
