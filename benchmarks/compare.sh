@@ -145,6 +145,16 @@ if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "compare.sh: warning: load average $load_before before the runs; other work on this machine skews the timings" >&2
 fi
 
+calibrate() {
+    local -a pre=()
+    if [[ -n "$niceness" ]]; then
+        pre=(setsid -w bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$niceness")
+    fi
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+        "${pre[@]}" taskset -c "$first_cpu" "$py" "$here/calibrate.py" 2>/dev/null || echo "(calibration failed)"
+}
+calibration_before="$(calibrate)"
+
 results="${raw:-$(mktemp "${TMPDIR:-/tmp}/descent-compare.XXXXXX.tsv")}"
 : >"$results"
 
@@ -227,12 +237,15 @@ for round in $(seq 1 "$rounds"); do
 done
 elapsed=$(( $(date +%s) - start ))
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+calibration_after="$(calibrate)"
 rm -f "$results.stderr"
 
 echo "## Descent vs the Python peers, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "Machine: $model, $cores cores x $sockets socket(s), $cpus CPUs online${isa:+, $isa}, $mem, $(uname -sm)."
 echo "Load average before / after: $load_before / $load_after. Wall time of the runs: ${elapsed} s, of which ${waited} s waiting for other processes to calm down."
+echo "Machine speed before: $calibration_before."
+echo "Machine speed after:  $calibration_after."
 [[ -n "$niceness" ]] && echo "Every run at niceness $niceness (nice -n $niceness)."
 echo "MNIST from $data; training on the first 50,000 images, accuracy on the 10,000 test images."
 echo

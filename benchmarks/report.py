@@ -20,7 +20,7 @@ PEER_TITLES = {"descent": "Descent", "numpy": "numpy", "jax": "JAX (jit per step
 def load(path):
     runs = {}  # (config, threads) -> peer -> list of parsed lines
     failures = []
-    busy_runs = []
+    busy_runs = []  # the other processes' busy cores before each run that found them over 0.2
     with open(path) as f:
         for raw in f:
             raw = raw.rstrip("\n")
@@ -32,7 +32,7 @@ def load(path):
             rnd, peer, config, threads, rc, busy, line = parts
             try:
                 if float(busy) > 0.2:
-                    busy_runs.append(f"{peer} {config}/{threads} (round {rnd}: {busy} cores)")
+                    busy_runs.append(float(busy))
             except ValueError:
                 pass
             key = (config, int(threads))
@@ -158,10 +158,12 @@ def main():
     if stubs:
         print()
         print(f"WARNING: the figures of {', '.join(stubs)} come from a STUB, not a measurement.")
+    total = sum(len(rs) for by_peer in runs.values() for rs in by_peer.values()) + len(failures)
     if busy_runs:
         print()
-        print(f"{len(busy_runs)} run(s) started while other processes kept more than 0.2 cores busy "
-              f"(their timings are suspect): {', '.join(busy_runs)}.")
+        print(f"{len(busy_runs)} of {total} runs started while other processes kept more than 0.2 "
+              f"cores busy (median {statistics.median(busy_runs):.2f} cores): their timings are "
+              "inflated by the sharing.")
     if failures:
         print()
         print("Failed runs (left out of the tables):")
