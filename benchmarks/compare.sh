@@ -4,7 +4,8 @@
 #
 #   benchmarks/compare.sh [--rounds R] [--epochs E] [--data DIR] [--configs "S N T"]
 #                         [--peers "descent numpy jax torch sklearn nielsen"] [--with-scan]
-#                         [--no-install] [--raw FILE] [--idle-wait SECONDS]
+#                         [--with-jax-unpinned]
+#                         [--no-install] [--raw FILE] [--idle-wait SECONDS] [--nice N]
 #
 # Rounds are interleaved: round 1 runs every peer on every configuration, then round 2 does it
 # again, so a slow spell of the machine hits every peer instead of one. Each run prints one JSON
@@ -13,11 +14,17 @@
 #
 # Threads: S and N run on one thread, T on one and on two. A one-thread run of EVERY peer,
 # Descent included, is pinned to one CPU with taskset (XLA:CPU in jax 0.10 ignores the usual
-# one-thread flags), and gets OMP/MKL/OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(1).
+# one-thread flags: unpinned, a "one-thread" JAX run keeps 1.6 cores busy), and gets
+# OMP/MKL/OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(1). --with-jax-unpinned adds JAX with
+# the XLA flags alone, unpinned, as a separate column (one-thread rows only), for information.
 #
 # A shared machine: before each run the script samples /proc/stat for a second and, while other
 # processes keep more than a fifth of a core busy, waits for them (at most --idle-wait seconds in
-# all, default 300; 0 = never wait). The table counts the runs that started on a busy machine.
+# all, default 300, or 0 with --nice; 0 = never wait). The table counts the runs that started on a busy machine.
+# Where waiting does not help, --nice -20 (root only) runs every peer, Descent included, in a
+# session of its own (a new scheduler autogroup) with that niceness for the autogroup and the
+# process: with autogroups on (/proc/sys/kernel/sched_autogroup_enabled), plain nice only counts
+# within one's own session, so other sessions' jobs would still take half the CPU.
 #
 # Environment: DESCENT (default .build/release/descent, built if missing), DESCENT_DATA (the MNIST
 # folder when --data is not given), PYTHON (the interpreter that makes the venv, default python3),
@@ -36,7 +43,9 @@ peers="descent numpy jax torch sklearn nielsen"
 with_scan=0
 install=1
 raw=""
-idle_wait=300
+idle_wait=""
+with_unpinned=0
+niceness=""
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -46,10 +55,12 @@ while [[ $# -gt 0 ]]; do
         --configs) configs="$2"; shift 2 ;;
         --peers) peers="$2"; shift 2 ;;
         --with-scan) with_scan=1; shift ;;
+        --with-jax-unpinned) with_unpinned=1; shift ;;
         --no-install) install=0; shift ;;
         --raw) raw="$2"; shift 2 ;;
         --idle-wait) idle_wait="$2"; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        --nice) niceness="$2"; shift 2 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -57,8 +68,15 @@ if [[ "$epochs" -lt 2 ]]; then
     echo "compare.sh: --epochs must be at least 2 (the first epoch is reported apart)" >&2
     exit 2
 fi
+if [[ $with_unpinned -eq 1 ]]; then
+    peers="${peers/jax/jax jax-unpinned}"
+fi
 if [[ $with_scan -eq 1 ]]; then
     peers="${peers/jax/jax jax-scan}"
+fi
+# Waiting for a quiet machine is pointless once our runs take the CPU first.
+if [[ -z "$idle_wait" ]]; then
+    if [[ -n "$niceness" ]]; then idle_wait=0; else idle_wait=300; fi
 fi
 
 # ---- data -------------------------------------------------------------------------------------
@@ -127,6 +145,16 @@ if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "compare.sh: warning: load average $load_before before the runs; other work on this machine skews the timings" >&2
 fi
 
+calibrate() {
+    local -a pre=()
+    if [[ -n "$niceness" ]]; then
+        pre=(setsid -w bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$niceness")
+    fi
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+        "${pre[@]}" taskset -c "$first_cpu" "$py" "$here/calibrate.py" 2>/dev/null || echo "(calibration failed)"
+}
+calibration_before="$(calibrate)"
+
 results="${raw:-$(mktemp "${TMPDIR:-/tmp}/descent-compare.XXXXXX.tsv")}"
 : >"$results"
 
@@ -156,7 +184,10 @@ run_one() {
     local round="$1" peer="$2" config="$3" threads="$4"
     local -a cmd env_cmd pin=()
     env_cmd=(env)
-    if [[ "$threads" -eq 1 ]]; then pin=(taskset -c "$first_cpu"); fi
+    if [[ "$threads" -eq 1 && "$peer" != jax-unpinned ]]; then pin=(taskset -c "$first_cpu"); fi
+    if [[ -n "$niceness" ]]; then
+        pin=(setsid -w bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "$niceness" "${pin[@]}")
+    fi
     case "$peer" in
         descent)
             cmd=("$descent_bin" bench --config "$config" --epochs "$epochs" --threads "$threads" --json --data "$data") ;;
@@ -166,6 +197,9 @@ run_one() {
             cmd=("$py" "$here/peers/${peer}_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads") ;;
         jax)
             cmd=("$py" "$here/peers/jax_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads") ;;
+        jax-unpinned)
+            [[ "$threads" -eq 1 ]] || return 0  # with two threads it is the jax column
+            cmd=("$py" "$here/peers/jax_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads" --no-pin) ;;
         jax-scan)
             cmd=("$py" "$here/peers/jax_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads" --scan) ;;
         torch)
@@ -203,12 +237,16 @@ for round in $(seq 1 "$rounds"); do
 done
 elapsed=$(( $(date +%s) - start ))
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+calibration_after="$(calibrate)"
 rm -f "$results.stderr"
 
 echo "## Descent vs the Python peers, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "Machine: $model, $cores cores x $sockets socket(s), $cpus CPUs online${isa:+, $isa}, $mem, $(uname -sm)."
 echo "Load average before / after: $load_before / $load_after. Wall time of the runs: ${elapsed} s, of which ${waited} s waiting for other processes to calm down."
+echo "Machine speed before: $calibration_before."
+echo "Machine speed after:  $calibration_after."
+[[ -n "$niceness" ]] && echo "Every run at niceness $niceness (nice -n $niceness)."
 echo "MNIST from $data; training on the first 50,000 images, accuracy on the 10,000 test images."
 echo
 "$py" "$here/report.py" "$results"

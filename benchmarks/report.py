@@ -10,16 +10,17 @@ import json
 import statistics
 import sys
 
-PEER_ORDER = ["descent", "numpy", "jax", "jax-scan", "torch", "sklearn", "nielsen"]
+PEER_ORDER = ["descent", "numpy", "jax", "jax-unpinned", "jax-scan", "torch", "sklearn", "nielsen"]
 PEER_TITLES = {"descent": "Descent", "numpy": "numpy", "jax": "JAX (jit per step)",
-               "jax-scan": "JAX (lax.scan per epoch)", "torch": "PyTorch", "sklearn": "scikit-learn",
+               "jax-scan": "JAX (lax.scan per epoch)",
+               "jax-unpinned": "JAX (XLA 1-thread flags, unpinned)", "torch": "PyTorch", "sklearn": "scikit-learn",
                "nielsen": "Nielsen-style loop"}
 
 
 def load(path):
     runs = {}  # (config, threads) -> peer -> list of parsed lines
     failures = []
-    busy_runs = []
+    busy_runs = []  # the other processes' busy cores before each run that found them over 0.2
     with open(path) as f:
         for raw in f:
             raw = raw.rstrip("\n")
@@ -31,7 +32,7 @@ def load(path):
             rnd, peer, config, threads, rc, busy, line = parts
             try:
                 if float(busy) > 0.2:
-                    busy_runs.append(f"{peer} {config}/{threads} (round {rnd}: {busy} cores)")
+                    busy_runs.append(float(busy))
             except ValueError:
                 pass
             key = (config, int(threads))
@@ -157,10 +158,12 @@ def main():
     if stubs:
         print()
         print(f"WARNING: the figures of {', '.join(stubs)} come from a STUB, not a measurement.")
+    total = sum(len(rs) for by_peer in runs.values() for rs in by_peer.values()) + len(failures)
     if busy_runs:
         print()
-        print(f"{len(busy_runs)} run(s) started while other processes kept more than 0.2 cores busy "
-              f"(their timings are suspect): {', '.join(busy_runs)}.")
+        print(f"{len(busy_runs)} of {total} runs started while other processes kept more than 0.2 "
+              f"cores busy (median {statistics.median(busy_runs):.2f} cores): their timings are "
+              "inflated by the sharing.")
     if failures:
         print()
         print("Failed runs (left out of the tables):")

@@ -23,6 +23,8 @@ def _extra(parser):
 args = common.setup("jax", extra=_extra)
 if args.scan:
     args.peer = "jax-scan"
+elif args.no_pin and args.threads == 1:
+    args.peer = "jax-unpinned"  # the XLA one-thread flags alone (they do not hold it to one core)
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
