@@ -17,12 +17,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     // MARK: - Products
     products: [
-        .library(name: "Descent", targets: ["LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training"]),
+        .library(name: "Descent", targets: ["LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training", "Landscape"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     // MARK: - Dependencies
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -40,12 +41,26 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["LinearAlgebra", "FileIO", "CZlib", "CPNG"], swiftSettings: swiftSettings),
         .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra", "Safetensors"], swiftSettings: swiftSettings),
         .target(name: "Training", dependencies: ["NeuralNetwork", "Datasets", "FileIO"], swiftSettings: swiftSettings),
+        // The 2-D cost surfaces of the Descent page, and gradient descent with momentum on them.
+        .target(name: "Landscape", swiftSettings: swiftSettings),
+
+        // MARK: - Web explorer
+        // The HTTP API and the pages (plain HTML/CSS/JS in Site/, read into memory at start).
+        .target(
+            name: "Explorer",
+            dependencies: [
+                "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Landscape",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Site")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Command-line tool
         .executableTarget(
             name: "descent",
             dependencies: [
-                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels",
+                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels", "Explorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -58,6 +73,15 @@ let package = Package(
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LandscapeTests", dependencies: ["Landscape"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExplorerTests",
+            dependencies: [
+                "Explorer", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )
