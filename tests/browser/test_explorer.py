@@ -76,6 +76,21 @@ def prediction_after(browser, action):
     return digit, hidden
 
 
+def shrink(folder, width=760):
+    """Writes half-size copies of the screenshots to folder/small for the README, when Pillow is there."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    os.makedirs(os.path.join(folder, "small"), exist_ok=True)
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".png"):
+            image = Image.open(os.path.join(folder, name)).convert("RGB")
+            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+            image = image.quantize(colors=128)
+            image.save(os.path.join(folder, "small", name), optimize=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -160,6 +175,7 @@ def main():
             browser.quit()
             server.terminate()
             server.wait(timeout=10)
+    shrink(arguments.out)
     print(f"screenshots in {arguments.out}")
     if failures:
         print(f"{len(failures)} browser checks failed")
