@@ -29,7 +29,11 @@ enum JSONResponse {
 
     /// The request's body decoded as `T`; a 400 naming what was expected when it is not.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, expected: String) async throws -> T {
-        let bytes = try await bodyBytes(of: request)
+        try decode(type, from: try await bodyBytes(of: request), expected: expected)
+    }
+
+    /// `bytes` decoded as `T`; a 400 naming what was expected when they are not.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], expected: String) throws -> T {
         guard !bytes.isEmpty else { throw APIError.badRequest("the body is empty; expected \(expected)") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))

@@ -42,7 +42,7 @@ extension TestClientProtocol {
         if let body { buffer = ByteBuffer(bytes: body) }
         if buffer != nil { headers[.contentType] = contentType }
         return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
-            let text = String(buffer: response.body)
+            let text = String(decoding: response.body.readableBytesView, as: UTF8.self)
             let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8))
             return (response.status, parsed, text)
         }

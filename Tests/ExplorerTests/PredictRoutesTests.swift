@@ -70,8 +70,9 @@ struct PredictRoutesTests {
     @Test("bad drawings: not a PNG 400, blank 422, huge 413, other content types 415")
     func rejectsBadDrawings() async throws {
         let blank = try GrayImage(width: 50, height: 50, filledWith: 255).pngEncoded()
-        var huge = try GrayImage(width: 8, height: 8, filledWith: 0).pngEncoded()
-        huge.replaceSubrange(16..<24, with: [0, 1, 0, 0, 0, 1, 0, 0])  // Claims 65536x65536.
+        var claimsHuge = try GrayImage(width: 8, height: 8, filledWith: 0).pngEncoded()
+        claimsHuge.replaceSubrange(16..<24, with: [0, 1, 0, 0, 0, 1, 0, 0])  // Claims 65536x65536.
+        let huge = claimsHuge
         try await ExplorerFixture.test { client in
             #expect(try await client.call(.post, "/api/predict", body: [1, 2, 3], contentType: "image/png").status == .badRequest)
             let (status, json, _) = try await client.call(.post, "/api/predict", body: blank, contentType: "image/png")
