@@ -25,6 +25,7 @@ let package = Package(
     // MARK: - Dependencies
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -46,11 +47,24 @@ let package = Package(
         .target(name: "Pictures", dependencies: ["Datasets", "NeuralNetwork", "LinearAlgebra"], swiftSettings: swiftSettings),
         .target(name: "Experiments", dependencies: ["NeuralNetwork", "Datasets", "Training", "LinearAlgebra"], swiftSettings: swiftSettings),
 
+        // MARK: - Web explorer
+        // The HTTP API and the pages (plain HTML/CSS/JS in Site/, read into memory at start).
+        .target(
+            name: "Explorer",
+            dependencies: [
+                "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Site")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Command-line tool
         .executableTarget(
             name: "descent",
             dependencies: [
                 "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels", "Pictures", "Experiments",
+                "Explorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -63,6 +77,14 @@ let package = Package(
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExplorerTests",
+            dependencies: [
+                "Explorer", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),

@@ -66,11 +66,14 @@ public struct Trainer: Sendable {
     ///   - validation: The examples it is measured on after each epoch (may be empty).
     ///   - generator: The source of the shuffles.
     ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
+    ///   - shouldStop: Asked before each mini-batch; when it answers true, training stops there and
+    ///     returns the network as it is, with the reports of the epochs completed (a web page's cancel).
     /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
     /// - Complexity: O(epochs · training.count · network.parameterCount).
     public func train(
         _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
-        using generator: inout some RandomNumberGenerator, progress: (TrainingEvent) -> Void = { _ in }
+        using generator: inout some RandomNumberGenerator, progress: (TrainingEvent) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
     ) throws(TrainingError) -> TrainingResult {
         var network = network
         var optimizer = configuration.makeOptimizer(trainingSetSize: training.count)
@@ -91,6 +94,10 @@ public struct Trainer: Sendable {
             var costSum = 0.0
             var correct = 0
             for batch in 0..<batchCount {
+                if shouldStop() {
+                    sparse?.write(into: &network)  // The first layer trained so far, not the one the epoch began with.
+                    return TrainingResult(network: network, epochs: reports)
+                }
                 let first = batch * batchSize
                 let count = min(batchSize, training.count - first)
                 for row in 0..<count {

@@ -13,7 +13,7 @@ struct Descent: AsyncParsableCommand {
             """,
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
-            GradcheckCommand.self, DownloadCommand.self, BenchCommand.self,
+            GradcheckCommand.self, DownloadCommand.self, BenchCommand.self, ServeCommand.self,
             WeightsCommand.self, NeuronsCommand.self, ProbeCommand.self, DreamCommand.self, MemorizeCommand.self,
             LandscapeCommand.self, GradientCommand.self, SamplesCommand.self,
         ]

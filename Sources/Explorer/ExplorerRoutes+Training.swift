@@ -1,0 +1,30 @@
+import Hummingbird
+
+/// Training from the page: one job at a time, its progress as server-sent events.
+extension ExplorerRoutes {
+    static func addTrainingRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
+        router.post("/api/train") { request, _ in
+            let body = try await JSONResponse.decode(TrainingRequest.self, from: request, expected: "a training request such as {\"preset\": \"video\", \"epochs\": 1}")
+            let configuration = try body.configuration()
+            let status = try await state.startTraining(configuration, trainingLimit: body.trainingLimit)
+            return try JSONResponse.make(status, status: .accepted)
+        }
+        router.get("/api/train") { _, _ in
+            guard let status = await state.trainingStatus() else { throw APIError.notFound("no training has been started") }
+            return try JSONResponse.make(status)
+        }
+        router.post("/api/train/cancel") { _, _ in
+            try JSONResponse.make(try await state.cancelTraining(), status: .accepted)
+        }
+        router.get("/api/train/events") { _, _ in
+            guard let updates = await state.subscribe() else { throw APIError.notFound("no training has been started") }
+            let body = ResponseBody { writer in
+                for await update in updates {
+                    try await writer.write(ByteBuffer(string: update.serverSentEvent))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        }
+    }
+}

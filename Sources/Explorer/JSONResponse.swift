@@ -1,0 +1,58 @@
+import Hummingbird
+import Foundation
+
+/// JSON in and out of the API.
+enum JSONResponse {
+    /// `value` encoded as the body of a response.
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `{"error": message}` with `status`.
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let body = (try? encoder.encode(["error": message])) ?? Data("{\"error\":\"error\"}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The request's body, at most `ExplorerRoutes.bodyLimit` bytes (413 beyond), as bytes.
+    static func bodyBytes(of request: Request) async throws -> [UInt8] {
+        let buffer = try await request.body.collect(upTo: ExplorerRoutes.bodyLimit)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The request's body decoded as `T`; a 400 naming what was expected when it is not.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, expected: String) async throws -> T {
+        try decode(type, from: try await bodyBytes(of: request), expected: expected)
+    }
+
+    /// `bytes` decoded as `T`; a 400 naming what was expected when they are not.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], expected: String) throws -> T {
+        guard !bytes.isEmpty else { throw APIError.badRequest("the body is empty; expected \(expected)") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw APIError.badRequest("the body is not \(expected): \(describe(error))")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return keys.isEmpty ? "" : " at \(keys)"
+        }
+        switch error {
+        case .typeMismatch(_, let context): return "wrong type\(path(context))"
+        case .valueNotFound(_, let context): return "missing value\(path(context))"
+        case .keyNotFound(let key, _): return "missing key \"\(key.stringValue)\""
+        case .dataCorrupted(let context): return "not valid JSON\(path(context))"
+        @unknown default: return "not valid JSON"
+        }
+    }
+}

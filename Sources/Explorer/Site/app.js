@@ -1,0 +1,487 @@
+// Descent explorer: five pages over the JSON API under /api. Plain JavaScript, nothing from another host.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({ error: "the server's answer was not JSON" }));
+  if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
+  return body;
+}
+
+function postJSON(path, value) {
+  return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(value) });
+}
+
+/** Paints 784 bytes (0 background ... 255 ink) on a 28x28 canvas, white ink on black. */
+function paintDigit(canvas, bytes) {
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(28, 28);
+  bytes.forEach((value, index) => {
+    image.data.set([value, value, value, 255], index * 4);
+  });
+  context.putImageData(image, 0, 0);
+}
+
+function digitFigure(bytes, caption, onClick) {
+  const figure = document.createElement("figure");
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 28;
+  paintDigit(canvas, bytes);
+  const text = document.createElement("figcaption");
+  text.textContent = caption;
+  figure.append(canvas, text);
+  if (onClick) figure.addEventListener("click", () => onClick(figure));
+  return figure;
+}
+
+// MARK: - Pages
+
+const pages = { draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent };
+const loaded = new Set();
+let modelVersion = 0;
+
+function showPage() {
+  const name = (location.hash || "#draw").slice(1);
+  const page = name in pages ? name : "draw";
+  document.querySelectorAll(".page").forEach((section) => section.classList.toggle("active", section.id === "page-" + page));
+  document.querySelectorAll("nav a").forEach((link) => link.classList.toggle("active", link.dataset.page === page));
+  const key = page + "@" + modelVersion;
+  if (pages[page] && !loaded.has(key)) {
+    loaded.add(key);
+    pages[page]().catch((error) => console.error(error));
+  }
+}
+
+async function loadModel() {
+  const model = await api("/api/model");
+  modelVersion = model.version;
+  $("model-info").textContent = `model ${model.sizes.join("-")}, ${model.activations[0]}, ` +
+    `${(100 * model.testAccuracy).toFixed(2)}% on ${model.testCount} test images (version ${model.version})`;
+  network.weights = await Promise.all(model.sizes.slice(1).map((_, layer) => api(`/api/weights/${layer + 1}`)));
+  network.sizes = model.sizes;
+  drawNetwork(network.last);
+}
+
+// MARK: - Draw
+
+const network = { sizes: [784, 16, 16, 10], weights: [], last: null };
+const drawing = { canvas: null, context: null, active: false, dirty: false, pending: false, lastSent: 0 };
+
+function setUpDrawing() {
+  const canvas = $("draw");
+  const context = canvas.getContext("2d");
+  Object.assign(drawing, { canvas, context });
+  clearDrawing();
+  const point = (event) => {
+    const box = canvas.getBoundingClientRect();
+    return [(event.clientX - box.left) * canvas.width / box.width, (event.clientY - box.top) * canvas.height / box.height];
+  };
+  canvas.addEventListener("pointerdown", (event) => {
+    canvas.setPointerCapture(event.pointerId);
+    drawing.active = true;
+    const [x, y] = point(event);
+    context.beginPath();
+    context.moveTo(x, y);
+    context.lineTo(x + 0.1, y + 0.1);
+    context.stroke();
+    $("test-label").textContent = "";
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!drawing.active) return;
+    const [x, y] = point(event);
+    context.lineTo(x, y);
+    context.stroke();
+    drawing.dirty = true;
+    if (performance.now() - drawing.lastSent > 120) predictDrawing();
+  });
+  const end = () => {
+    if (!drawing.active) return;
+    drawing.active = false;
+    drawing.dirty = true;
+    predictDrawing();
+  };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  $("clear").addEventListener("click", () => { clearDrawing(); showPrediction(null); });
+  $("random").addEventListener("click", randomTestDigit);
+}
+
+function clearDrawing() {
+  const { context, canvas } = drawing;
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  Object.assign(context, { strokeStyle: "#000", lineWidth: 20, lineCap: "round", lineJoin: "round" });
+  $("test-label").textContent = "";
+}
+
+/** Sends the canvas as a PNG; at most one request in flight, the latest drawing wins. */
+function predictDrawing() {
+  if (drawing.pending) return;
+  drawing.pending = true;
+  drawing.dirty = false;
+  drawing.lastSent = performance.now();
+  drawing.canvas.toBlob(async (blob) => {
+    try {
+      const response = await fetch("/api/predict", { method: "POST", headers: { "Content-Type": "image/png" }, body: blob });
+      const body = await response.json();
+      showPrediction(response.ok ? body : null);
+    } finally {
+      drawing.pending = false;
+      if (drawing.dirty && !drawing.active) predictDrawing();
+    }
+  }, "image/png");
+}
+
+async function randomTestDigit() {
+  const index = Math.floor(Math.random() * 10000);
+  const image = await api(`/api/test/${index}`);
+  clearDrawing();
+  $("test-label").textContent = `Test image ${index}, labelled ${image.label}.`;
+  showPrediction(await postJSON("/api/predict", { pixels: image.bytes.map((value) => value / 255) }));
+  const context = drawing.context;
+  const small = document.createElement("canvas");
+  small.width = small.height = 28;
+  paintDigit(small, image.bytes.map((value) => 255 - value));
+  context.imageSmoothingEnabled = false;
+  context.drawImage(small, 0, 0, 280, 280);
+}
+
+function showPrediction(prediction) {
+  network.last = prediction;
+  paintDigit($("input"), prediction ? prediction.input : new Array(784).fill(0));
+  $("prediction").textContent = prediction ? prediction.digit : "?";
+  $("confidence").textContent = prediction ? `(output ${prediction.confidence.toFixed(3)})` : "";
+  const bars = $("bars");
+  bars.replaceChildren();
+  for (let digit = 0; digit < 10; digit++) {
+    const value = prediction ? prediction.outputs[digit] : 0;
+    const bar = document.createElement("div");
+    bar.className = "bar" + (prediction && digit === prediction.digit ? " best" : "");
+    bar.innerHTML = `<div style="height:${Math.max(1, 85 * value)}%"></div><span>${digit}</span>`;
+    bars.append(bar);
+  }
+  drawNetwork(prediction);
+}
+
+/** The video's picture: the input, each layer as a column of neurons lit by activation, and lines for
+ *  the strongest weights into the lit neurons (blue positive, red negative). */
+function drawNetwork(prediction) {
+  const canvas = $("network");
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#0f1116";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  const layers = network.sizes.slice(1);
+  const x0 = 200, gap = (canvas.width - x0 - 80) / Math.max(1, layers.length - 1);
+  const positions = layers.map((size, layer) => {
+    const shown = Math.min(size, 20), spacing = Math.min(20, (canvas.height - 30) / shown);
+    return Array.from({ length: shown }, (_, i) => [x0 + layer * gap, canvas.height / 2 + (i - (shown - 1) / 2) * spacing]);
+  });
+  const input = $("input");
+  context.imageSmoothingEnabled = false;
+  context.drawImage(input, 20, canvas.height / 2 - 70, 140, 140);
+  const activations = prediction ? prediction.activations : layers.map((size) => new Array(size).fill(0));
+  canvas.dataset.hidden = activations.slice(0, -1).map((layer) => layer.map((a) => a.toFixed(3)).join(",")).join(";");
+  // Lines into each lit neuron from its strongest inputs.
+  layers.forEach((size, layer) => {
+    const weights = network.weights[layer];
+    if (!weights || !prediction) return;
+    positions[layer].forEach(([x, y], j) => {
+      const lit = activations[layer][j];
+      if (lit < 0.5) return;
+      const row = weights.weights.slice(j * weights.columns, (j + 1) * weights.columns);
+      const inputs = layer === 0 ? prediction.input.map((v) => v / 255) : activations[layer - 1];
+      const order = row.map((w, i) => [Math.abs(w * (layer === 0 ? inputs[i] : 1)), w, i]).sort((a, b) => b[0] - a[0]).slice(0, 6);
+      order.forEach(([, w, i]) => {
+        const [fx, fy] = layer === 0 ? [20 + (i % 28 + 0.5) * 5, canvas.height / 2 - 70 + (Math.floor(i / 28) + 0.5) * 5]
+          : positions[layer - 1][Math.min(i, positions[layer - 1].length - 1)];
+        context.strokeStyle = w > 0 ? `rgba(88,196,221,${0.25 + 0.5 * lit})` : `rgba(252,98,85,${0.25 + 0.5 * lit})`;
+        context.lineWidth = 1;
+        context.beginPath();
+        context.moveTo(fx, fy);
+        context.lineTo(x, y);
+        context.stroke();
+      });
+    });
+  });
+  const best = prediction ? prediction.digit : -1;
+  positions.forEach((column, layer) => column.forEach(([x, y], j) => {
+    const value = Math.max(0, Math.min(1, activations[layer][j] || 0));
+    context.beginPath();
+    context.arc(x, y, 8, 0, 2 * Math.PI);
+    context.fillStyle = `rgb(${Math.round(255 * value)},${Math.round(255 * value)},${Math.round(255 * value)})`;
+    context.fill();
+    const isOutput = layer === layers.length - 1;
+    context.strokeStyle = isOutput && j === best ? "#ffd75e" : "#555";
+    context.lineWidth = isOutput && j === best ? 3 : 1;
+    context.stroke();
+    if (isOutput) {
+      context.fillStyle = j === best ? "#ffd75e" : "#9aa0aa";
+      context.font = "14px system-ui";
+      context.fillText(String(j), x + 16, y + 5);
+    }
+  }));
+  context.fillStyle = "#9aa0aa";
+  context.font = "12px system-ui";
+  layers.forEach((size, layer) => context.fillText(layer === layers.length - 1 ? "output" : `hidden ${layer + 1} (${size})`, x0 + layer * gap - 30, 14));
+}
+
+// MARK: - Weights
+
+function weightColour(value, scale) {
+  const t = Math.max(-1, Math.min(1, value / scale));
+  return t >= 0 ? [Math.round(255 * (1 - t) * 0.1), Math.round(196 * t), Math.round(221 * t)] : [Math.round(252 * -t), Math.round(98 * -t), Math.round(85 * -t)];
+}
+
+async function loadWeights() {
+  const layer = await api("/api/weights/1");
+  const grid = $("weight-grid");
+  grid.replaceChildren();
+  for (let neuron = 0; neuron < layer.rows; neuron++) {
+    const row = layer.weights.slice(neuron * layer.columns, (neuron + 1) * layer.columns);
+    const scale = Math.max(...row.map(Math.abs)) || 1;
+    const figure = document.createElement("figure");
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 28;
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(28, 28);
+    row.forEach((w, i) => image.data.set([...weightColour(w, scale), 255], i * 4));
+    context.putImageData(image, 0, 0);
+    figure.append(canvas, Object.assign(document.createElement("figcaption"), { textContent: `neuron ${neuron}` }));
+    figure.dataset.neuron = neuron;
+    figure.addEventListener("mouseenter", () => {
+      $("weight-detail").textContent = `Neuron ${neuron}: bias ${layer.biases[neuron].toFixed(3)}, weights from ${Math.min(...row).toFixed(3)} to ${Math.max(...row).toFixed(3)}.`;
+    });
+    figure.addEventListener("click", () => showTopImages(neuron, figure));
+    grid.append(figure);
+  }
+}
+
+async function showTopImages(neuron, figure) {
+  document.querySelectorAll("#weight-grid figure").forEach((other) => other.classList.toggle("selected", other === figure));
+  const top = await api(`/api/weights/1/${neuron}/top?count=24`);
+  $("top-images").replaceChildren(...top.images.map((image) => digitFigure(image.bytes, `#${image.index} (${image.label}) ${image.score.toFixed(2)}`)));
+}
+
+// MARK: - Mistakes
+
+async function loadMistakes() {
+  const confusion = await api("/api/confusion");
+  $("accuracy").textContent = `${(100 * confusion.accuracy).toFixed(2)}% of ${confusion.total} test images right.`;
+  const table = $("confusion");
+  table.replaceChildren();
+  const head = table.insertRow();
+  head.append(document.createElement("th"));
+  for (let p = 0; p < 10; p++) head.append(Object.assign(document.createElement("th"), { textContent: p }));
+  const largestMistake = Math.max(1, ...confusion.matrix.flatMap((row, a) => row.filter((_, p) => p !== a)));
+  confusion.matrix.forEach((row, actual) => {
+    const tableRow = table.insertRow();
+    tableRow.append(Object.assign(document.createElement("th"), { textContent: actual }));
+    row.forEach((count, predicted) => {
+      const cell = tableRow.insertCell();
+      cell.textContent = count;
+      cell.id = `cell-${actual}-${predicted}`;
+      const strength = actual === predicted ? 0.35 : Math.sqrt(count / largestMistake);
+      cell.style.background = actual === predicted ? `rgba(88,196,221,${strength})` : `rgba(252,98,85,${strength})`;
+      cell.addEventListener("click", () => showCell(actual, predicted));
+    });
+  });
+}
+
+async function showCell(actual, predicted) {
+  const cell = await api(`/api/confusion/${actual}/${predicted}?count=60`);
+  $("cell-title").textContent = `${cell.count} test images of ${actual} read as ${predicted}` + (cell.count > cell.images.length ? ` (first ${cell.images.length})` : "");
+  $("cell-images").replaceChildren(...cell.images.map((image) => digitFigure(image.bytes, `#${image.index} ${image.score.toFixed(2)}`)));
+}
+
+// MARK: - Train
+
+const run = { status: null, reports: [], source: null };
+
+function setUpTraining() {
+  const presets = { video: ["784,16,16,10", 3, 10], nielsen: ["784,30,10", 3, 10], "nielsen-ch3": ["784,100,10", 0.5, 10] };
+  $("preset").addEventListener("change", () => {
+    const [layers, rate, batch] = presets[$("preset").value];
+    Object.assign($("layers"), { value: layers });
+    $("learning-rate").value = rate;
+    $("batch-size").value = batch;
+  });
+  $("train-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const request = {
+      preset: $("preset").value, layers: $("layers").value.split(",").map(Number),
+      learningRate: Number($("learning-rate").value), batchSize: Number($("batch-size").value),
+      epochs: Number($("epochs").value), trainingLimit: Number($("training-limit").value),
+    };
+    try {
+      run.status = await postJSON("/api/train", request);
+      run.reports = [];
+      $("train-status").textContent = `Training ${run.status.sizes.join("-")} on ${run.status.trainingCount} images…`;
+      follow();
+    } catch (error) {
+      $("train-status").textContent = error.message;
+    }
+  });
+  $("train-cancel").addEventListener("click", async () => {
+    try { await api("/api/train/cancel", { method: "POST" }); } catch (error) { $("train-status").textContent = error.message; }
+  });
+  drawCurves();
+}
+
+function follow() {
+  if (run.source) run.source.close();
+  const source = new EventSource("/api/train/events");
+  run.source = source;
+  source.addEventListener("progress", (event) => {
+    const { epoch, done, total } = JSON.parse(event.data);
+    $("train-progress").value = (epoch - 1 + done / total) / run.status.epochs;
+  });
+  source.addEventListener("epoch", (event) => {
+    const report = JSON.parse(event.data);
+    run.reports.push(report);
+    $("train-status").textContent = `Epoch ${report.epoch}/${run.status.epochs}: cost ${report.trainingCost.toFixed(4)}, validation ${(100 * report.validationAccuracy).toFixed(2)}%`;
+    drawCurves();
+  });
+  for (const end of ["finished", "cancelled", "failed"]) {
+    source.addEventListener(end, (event) => {
+      source.close();
+      $("train-status").textContent = JSON.parse(event.data).message;
+      $("train-status").dataset.state = end;
+      if (end === "finished") { $("train-progress").value = 1; loadModel().then(showPage); }
+    });
+  }
+}
+
+function drawCurves() {
+  const canvas = $("curves");
+  const context = canvas.getContext("2d");
+  const [w, h, left, bottom] = [canvas.width, canvas.height, 40, 30];
+  context.fillStyle = "#0f1116";
+  context.fillRect(0, 0, w, h);
+  context.strokeStyle = "#444";
+  context.strokeRect(left, 10, w - left - 10, h - bottom - 10);
+  const epochs = run.status ? run.status.epochs : 1;
+  const x = (epoch) => left + (w - left - 10) * epoch / epochs;
+  const y = (value) => h - bottom - (h - bottom - 10) * value;
+  context.fillStyle = "#9aa0aa";
+  context.font = "11px system-ui";
+  context.fillText("0", left - 12, h - bottom + 4);
+  context.fillText("1", left - 12, 14);
+  context.fillText(`epoch ${epochs}`, w - 60, h - 10);
+  canvas.dataset.points = String(run.reports.length);
+  if (!run.status) return;
+  const maxCost = Math.max(1e-9, ...run.reports.map((r) => r.trainingCost));
+  const series = [
+    ["#58c4dd", [[0, run.status.initialValidationAccuracy], ...run.reports.map((r) => [r.epoch, r.validationAccuracy])]],
+    ["#fc6255", run.reports.map((r) => [r.epoch, r.trainingCost / maxCost])],
+  ];
+  for (const [colour, points] of series) {
+    context.strokeStyle = context.fillStyle = colour;
+    context.lineWidth = 2;
+    context.beginPath();
+    points.forEach(([epoch, value], i) => (i ? context.lineTo(x(epoch), y(value)) : context.moveTo(x(epoch), y(value))));
+    context.stroke();
+    points.forEach(([epoch, value]) => { context.beginPath(); context.arc(x(epoch), y(value), 3, 0, 2 * Math.PI); context.fill(); });
+  }
+}
+
+// MARK: - Descent
+
+const ball = { surface: null, grid: null, start: null, path: [], shown: 0, timer: null };
+
+async function loadDescent() {
+  const surfaces = await api("/api/landscapes");
+  const select = $("surface");
+  select.replaceChildren(...surfaces.map((s) => Object.assign(document.createElement("option"), { value: s.name, textContent: s.title })));
+  select.addEventListener("change", () => chooseSurface(select.value));
+  $("landscape").addEventListener("click", (event) => {
+    const canvas = $("landscape"), box = canvas.getBoundingClientRect();
+    const [fx, fy] = [(event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height];
+    const { x, y } = ball.grid.surface;
+    ball.start = { x: x[0] + fx * (x[1] - x[0]), y: y[1] - fy * (y[1] - y[0]) };
+    computePath();
+  });
+  for (const id of ["descent-rate", "descent-momentum"]) $(id).addEventListener("change", computePath);
+  $("descent-step").addEventListener("click", () => { stop(); ball.shown = Math.min(ball.path.length - 1, ball.shown + 1); drawLandscape(); });
+  $("descent-play").addEventListener("click", () => {
+    stop();
+    ball.timer = setInterval(() => {
+      if (ball.shown >= ball.path.length - 1) return stop();
+      ball.shown += 1;
+      drawLandscape();
+    }, 40);
+  });
+  $("descent-reset").addEventListener("click", () => { stop(); ball.shown = 0; drawLandscape(); });
+  await chooseSurface(surfaces[0].name);
+}
+
+function stop() { if (ball.timer) clearInterval(ball.timer); ball.timer = null; }
+
+async function chooseSurface(name) {
+  stop();
+  ball.grid = await api(`/api/landscapes/${name}?size=120`);
+  const { x, y } = ball.grid.surface;
+  ball.start = { x: x[0] + 0.8 * (x[1] - x[0]), y: y[0] + 0.85 * (y[1] - y[0]) };
+  $("descent-rate").value = { bowl: 0.05, "elongated-bowl": 0.04, rosenbrock: 0.001, himmelblau: 0.01 }[name];
+  await computePath();
+}
+
+async function computePath() {
+  stop();
+  try {
+    const body = { start: ball.start, learningRate: Number($("descent-rate").value), momentum: Number($("descent-momentum").value), steps: 500 };
+    ball.path = (await postJSON(`/api/landscapes/${ball.grid.surface.name}/descent`, body)).path;
+    ball.shown = 0;
+    $("descent-status").textContent = "";
+  } catch (error) {
+    $("descent-status").textContent = error.message;
+  }
+  drawLandscape();
+}
+
+function drawLandscape() {
+  const canvas = $("landscape"), context = canvas.getContext("2d");
+  const { columns, rows, heights, surface } = ball.grid;
+  const logs = heights.map((h) => Math.log1p(h));
+  const [low, high] = [Math.min(...logs), Math.max(...logs)];
+  const image = context.createImageData(columns, rows);
+  logs.forEach((value, index) => {
+    const t = (value - low) / (high - low || 1);
+    const band = Math.floor(t * 14) % 2 ? 0.88 : 1;
+    const row = rows - 1 - Math.floor(index / columns), column = index % columns;
+    image.data.set([Math.round((30 + 200 * t) * band), Math.round((50 + 120 * t) * band), Math.round((90 + 40 * t) * band), 255], (row * columns + column) * 4);
+  });
+  const small = document.createElement("canvas");
+  small.width = columns;
+  small.height = rows;
+  small.getContext("2d").putImageData(image, 0, 0);
+  context.imageSmoothingEnabled = true;
+  context.drawImage(small, 0, 0, canvas.width, canvas.height);
+  const px = (p) => [(p.x - surface.x[0]) / (surface.x[1] - surface.x[0]) * canvas.width, (surface.y[1] - p.y) / (surface.y[1] - surface.y[0]) * canvas.height];
+  context.fillStyle = "#fff";
+  surface.minima.forEach((m) => { const [mx, my] = px(m); context.fillRect(mx - 3, my - 3, 6, 6); });
+  const shown = ball.path.slice(0, ball.shown + 1);
+  context.strokeStyle = "#ffd75e";
+  context.lineWidth = 2;
+  context.beginPath();
+  shown.forEach((step, i) => { const [sx, sy] = px(step.point); i ? context.lineTo(sx, sy) : context.moveTo(sx, sy); });
+  context.stroke();
+  const current = shown[shown.length - 1];
+  if (current) {
+    const [bx, by] = px(current.point);
+    context.beginPath();
+    context.arc(bx, by, 7, 0, 2 * Math.PI);
+    context.fillStyle = "#fc6255";
+    context.fill();
+    $("descent-status").textContent = `step ${ball.shown} of ${ball.path.length - 1}: (${current.point.x.toFixed(3)}, ${current.point.y.toFixed(3)}), height ${current.value.toPrecision(4)}`;
+  }
+}
+
+// MARK: - Start
+
+setUpDrawing();
+setUpTraining();
+showPrediction(null);
+window.addEventListener("hashchange", showPage);
+loadModel().then(showPage, (error) => { $("model-info").textContent = error.message; showPage(); });

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""A real browser on the explorer: draws a 1 and a 0, checks the predictions and that the hidden-layer
+view changed, visits every page, trains one epoch on a small subset from the Train page, and saves
+screenshots.
+
+    python3 tests/browser/test_explorer.py BINARY --data MNIST_FOLDER [--model FILE] [--out DIR]
+
+Needs Debian's chromium and chromium-driver and Python's selenium.
+"""
+import argparse
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(binary, data, model, port, log):
+    command = [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port), "--train-epochs", "3"]
+    if model:
+        command += ["--model", model]
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"descent serve exited with {server.returncode}; see its log")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/model", timeout=2) as response:
+                return server, json.load(response)
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("descent serve did not answer within 120 s")
+
+
+def make_browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def stroke(browser, canvas, points):
+    """Draws through `points`, offsets from the canvas's centre, with the mouse held down."""
+    actions = ActionChains(browser, duration=10)
+    actions.move_to_element_with_offset(canvas, *points[0]).click_and_hold()
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        actions.move_by_offset(x1 - x0, y1 - y0)
+    actions.release().perform()
+
+
+def prediction_after(browser, action):
+    """Runs `action` and waits until the page shows a prediction whose hidden layers are set."""
+    browser.execute_script("document.getElementById('prediction').textContent = '…';")
+    action()
+    WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "prediction").text not in ("…", "?"))
+    time.sleep(0.8)  # The last stroke's request may still be in flight; let the latest answer land.
+    digit = browser.find_element(By.ID, "prediction").text
+    hidden = browser.find_element(By.ID, "network").get_attribute("data-hidden")
+    return digit, hidden
+
+
+def shrink(folder, width=760):
+    """Writes half-size copies of the screenshots to folder/small for the README, when Pillow is there."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    os.makedirs(os.path.join(folder, "small"), exist_ok=True)
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".png"):
+            image = Image.open(os.path.join(folder, name)).convert("RGB")
+            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+            image = image.quantize(colors=128)
+            image.save(os.path.join(folder, "small", name), optimize=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--model")
+    parser.add_argument("--out", default="tests/browser/output")
+    arguments = parser.parse_args()
+    os.makedirs(arguments.out, exist_ok=True)
+    failures = []
+
+    def check(condition, message):
+        print(("ok   " if condition else "FAIL ") + message, flush=True)
+        if not condition:
+            failures.append(message)
+
+    port = free_port()
+    with open(os.path.join(arguments.out, "server.log"), "w") as log:
+        server, model = start_server(arguments.binary, arguments.data, arguments.model, port, log)
+        browser = make_browser()
+        try:
+            base = f"http://127.0.0.1:{port}/"
+            print(f"serving {model['sizes']} at {base}, test accuracy {model['testAccuracy']:.4f}", flush=True)
+            browser.get(base + "#draw")
+            WebDriverWait(browser, 20).until(lambda b: "version" in b.find_element(By.ID, "model-info").text)
+            canvas = browser.find_element(By.ID, "draw")
+            empty_hidden = browser.find_element(By.ID, "network").get_attribute("data-hidden")
+
+            one, one_hidden = prediction_after(browser, lambda: stroke(browser, canvas, [(0, -95 + 10 * i) for i in range(20)]))
+            check(one == "1", f"a vertical stroke reads as 1 (got {one})")
+            check(one_hidden != empty_hidden, "the hidden-layer view lit up for the 1")
+            browser.save_screenshot(os.path.join(arguments.out, "draw-1.png"))
+
+            browser.find_element(By.ID, "clear").click()
+            loop = [(round(55 * math.sin(2 * math.pi * i / 36)), round(-85 * math.cos(2 * math.pi * i / 36))) for i in range(38)]
+            zero, zero_hidden = prediction_after(browser, lambda: stroke(browser, canvas, loop))
+            check(zero == "0", f"a loop reads as 0 (got {zero})")
+            check(zero_hidden != one_hidden, "the hidden-layer view changed between the 1 and the 0")
+            browser.save_screenshot(os.path.join(arguments.out, "draw.png"))
+
+            browser.get(base + "#weights")
+            WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#weight-grid figure")) == model["sizes"][1])
+            browser.find_elements(By.CSS_SELECTOR, "#weight-grid figure")[3].click()
+            WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#top-images figure")) == 24)
+            check(True, "the Weights page shows every first-layer neuron and a neuron's top test images")
+            browser.save_screenshot(os.path.join(arguments.out, "weights.png"))
+
+            browser.get(base + "#mistakes")
+            WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.ID, "cell-4-9"))
+            browser.find_element(By.ID, "cell-4-9").click()
+            WebDriverWait(browser, 20).until(lambda b: "read as 9" in b.find_element(By.ID, "cell-title").text)
+            check(True, "the Mistakes page shows the confusion matrix and the 4-read-as-9 cell")
+            browser.save_screenshot(os.path.join(arguments.out, "mistakes.png"))
+
+            browser.get(base + "#descent")
+            WebDriverWait(browser, 20).until(lambda b: "step 0" in b.find_element(By.ID, "descent-status").text)
+            browser.find_element(By.ID, "surface").send_keys("Himmelblau")
+            time.sleep(1)
+            ActionChains(browser).move_to_element_with_offset(browser.find_element(By.ID, "landscape"), 15, -5).click().perform()
+            time.sleep(1)
+            browser.find_element(By.ID, "descent-play").click()
+            WebDriverWait(browser, 30).until(lambda b: "step 500" in b.find_element(By.ID, "descent-status").text
+                                             or "step 1" in b.find_element(By.ID, "descent-status").text)
+            time.sleep(3)
+            check("step" in browser.find_element(By.ID, "descent-status").text, "the Descent page rolls the ball")
+            browser.save_screenshot(os.path.join(arguments.out, "descent.png"))
+
+            browser.get(base + "#train")
+            for field, value in [("epochs", "1"), ("training-limit", "5000")]:
+                element = browser.find_element(By.ID, field)
+                element.clear()
+                element.send_keys(value)
+            browser.find_element(By.ID, "train-start").click()
+            WebDriverWait(browser, 120).until(lambda b: b.find_element(By.ID, "train-status").get_attribute("data-state"))
+            state = browser.find_element(By.ID, "train-status").get_attribute("data-state")
+            check(state == "finished", f"one epoch on 5,000 images finished from the Train page (state {state})")
+            points = browser.find_element(By.ID, "curves").get_attribute("data-points")
+            check(points == "1", f"the curve shows the epoch (points {points})")
+            WebDriverWait(browser, 20).until(lambda b: "version 2" in b.find_element(By.ID, "model-info").text)
+            check(True, "the new model is in use (version 2)")
+            browser.save_screenshot(os.path.join(arguments.out, "train.png"))
+        finally:
+            browser.quit()
+            server.terminate()
+            server.wait(timeout=10)
+    shrink(arguments.out)
+    print(f"screenshots in {arguments.out}")
+    if failures:
+        print(f"{len(failures)} browser checks failed")
+        sys.exit(1)
+    print("browser checks passed")
+
+
+if __name__ == "__main__":
+    main()
