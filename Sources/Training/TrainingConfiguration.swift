@@ -117,12 +117,42 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
     }
 
-    /// The settings as model-file metadata (string values).
+    /// The settings as model-file metadata (string values): every field but `threads`, which does
+    /// not change the result. `init(metadata:)` reads them back.
     public var metadata: [String: String] {
         [
+            "layers": sizes.map(String.init).joined(separator: ","), "hidden_activation": hidden.rawValue,
+            "output_activation": output.rawValue, "cost": cost.rawValue,
             "seed": "\(seed)", "init": initialization.rawValue, "learning_rate": "\(learningRate)",
             "optimizer": optimizer.rawValue, "momentum": "\(momentum)", "weight_decay": "\(weightDecay)", "batch_size": "\(batchSize)", "epochs": "\(epochs)",
         ]
+    }
+
+    /// The configuration whose `metadata` this is (with `threads` 1), checked by `validate()`.
+    /// - Throws: `ConfigurationError` naming the first key that is missing or cannot be read.
+    public init(metadata: [String: String]) throws(ConfigurationError) {
+        func value<T>(_ key: String, _ expected: String, _ parse: (String) -> T?) throws(ConfigurationError) -> T {
+            guard let text = metadata[key], let value = parse(text) else {
+                throw .invalid(option: key, value: metadata[key] ?? "(missing)", expected: expected)
+            }
+            return value
+        }
+        sizes = try value("layers", "sizes such as 784,16,16,10") { text in
+            let sizes = text.split(separator: ",").map { Int($0) }
+            return sizes.allSatisfy { $0 != nil } ? sizes.compactMap { $0 } : nil
+        }
+        hidden = try value("hidden_activation", "an activation", Activation.init(rawValue:))
+        output = try value("output_activation", "an activation", Activation.init(rawValue:))
+        cost = try value("cost", "a cost", Cost.init(rawValue:))
+        initialization = try value("init", "an initialisation", Initialization.init(rawValue:))
+        learningRate = try value("learning_rate", "a number") { Double($0) }
+        momentum = try value("momentum", "a number") { Double($0) }
+        weightDecay = try value("weight_decay", "a number") { Double($0) }
+        batchSize = try value("batch_size", "a whole number", { Int($0) })
+        epochs = try value("epochs", "a whole number", { Int($0) })
+        seed = try value("seed", "a whole number", { UInt64($0) })
+        optimizer = try value("optimizer", "sgd or adam", OptimizerKind.init(rawValue:))
+        try validate(inputCount: sizes.first ?? 0, classCount: sizes.last ?? 0)
     }
 }
 
