@@ -15,11 +15,15 @@ export DESCENT_TEST_MNIST="${DESCENT_TEST_MNIST:-$(cd .. && pwd)/shared/mnist}"
 
 if [ "$which" = address ] || [ "$which" = all ]; then
     echo "== AddressSanitizer: the whole suite (.build-asan)"
-    nice swift test --scratch-path .build-asan --sanitize=address --disable-xctest 2>&1 | tail -n 40  # pipefail: a failure in swift test fails the script
+    # Leaks are checked at exit (LeakSanitizer); those in libcurl and Foundation are suppressed.
+    LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+        nice swift test --scratch-path .build-asan --sanitize=address --disable-xctest 2>&1 \
+        | tee .build-asan/test.log | tail -n 40  # the whole report in .build-asan/test.log; pipefail fails the script
 fi
 if [ "$which" = thread ] || [ "$which" = all ]; then
     echo "== ThreadSanitizer: LinearAlgebra and NeuralNetwork (multithreaded matmul), Training (.build-tsan)"
     nice swift test --scratch-path .build-tsan --sanitize=thread --disable-xctest \
-        --filter 'LinearAlgebraTests|NeuralNetworkTests|TrainingTests' 2>&1 | tail -n 40  # pipefail: a failure in swift test fails the script
+        --filter 'LinearAlgebraTests|NeuralNetworkTests|TrainingTests' 2>&1 \
+        | tee .build-tsan/test.log | tail -n 40  # the whole report in .build-tsan/test.log
 fi
 echo "== sanitizers passed"
