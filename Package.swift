@@ -21,6 +21,8 @@ let package = Package(
             "LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training", "Pictures", "Experiments",
         ]),
         .executable(name: "descent", targets: ["descent"]),
+        // The web explorer's routes, for the fuzz targets in fuzz/ (a package of their own).
+        .library(name: "Explorer", targets: ["Explorer"]),
     ],
     // MARK: - Dependencies
     dependencies: [
@@ -54,6 +56,8 @@ let package = Package(
             dependencies: [
                 "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTP1Channel's limits and MaximumAvailableConnections (ServerLimits).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             resources: [.copy("Site")],
             swiftSettings: swiftSettings
@@ -80,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "ExplorerTests",
             dependencies: [
-                "Explorer", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments",
+                "Explorer", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -53,6 +53,7 @@ enum PNGCodec {
         }
         let width = Int(image.width), height = Int(image.height)
         try GrayImage.checkSize(width: width, height: height, source: source)
+        try checkPlausible(width: width, height: height, fileSize: memory.count, source: source)
         // An alpha channel or tRNS chunk: read the alpha too (8-bit, not premultiplied).
         let hasAlpha = image.format & descent_png_format_flag_alpha != 0
         let colorChannels = color ? 3 : 1
@@ -69,6 +70,19 @@ enum PNGCodec {
         }
         guard finished != 0 else { throw .invalidPNG(source: source, reason: message(of: image)) }
         return (width, height, hasAlpha ? composedOverWhite(samples, colorChannels: colorChannels) : samples)
+    }
+
+    /// Throws unless a file of `fileSize` bytes could hold a `width` x `height` image, checked before
+    /// the pixels are allocated: the zlib stream in IDAT holds at least one filter byte and one bit a
+    /// pixel per row (PNG spec, 7.2 and 9.2), and deflate expands at most about 1032 times
+    /// (`Gzip.maximumRatio`). So a 60-byte file claiming 10000x10000 pixels is refused, rather than
+    /// costing 100 MB before libpng finds the data missing.
+    static func checkPlausible(width: Int, height: Int, fileSize: Int, source: String) throws(ImageError) {
+        let smallestData = height * (1 + (width + 7) / 8)
+        guard smallestData <= fileSize * Gzip.maximumRatio else {
+            throw .invalidPNG(source: source, reason: "its header claims \(width)x\(height) pixels, more than "
+                + "\(fileSize) bytes of compressed data can hold; the file is truncated or corrupt")
+        }
     }
 
     /// Drops the trailing alpha of each pixel by composing it over white in sRGB values,

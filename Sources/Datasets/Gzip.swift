@@ -44,10 +44,7 @@ public enum Gzip {
             throw .corrupt(source: source, reason: "zlib could not start")
         }
         defer { inflateEnd(&stream) }
-        // The gzip trailer's ISIZE (RFC 1952, 2.3.1) is the size mod 2^32: a hint for one allocation,
-        // never trusted beyond `limit`; the output still grows if the hint is wrong.
-        let hint = bytes.count >= 18 ? bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) } : 0
-        var output = [UInt8](repeating: 0, count: min(limit, max(1 << 16, hint + 1)))
+        var output = [UInt8](repeating: 0, count: initialCapacity(for: bytes, limit: limit))
         var produced = 0
         var status = Z_OK
         try bytes.withUnsafeBufferPointer { (input) throws(GzipError) in
@@ -81,6 +78,20 @@ public enum Gzip {
         }
         output.removeSubrange(produced...)
         return output
+    }
+
+    /// deflate's best ratio is about 1032:1 (RFC 1951: a 258-byte match in as little as two bits,
+    /// zlib's "technical details"); no stream of `n` bytes decompresses to more than this times `n`.
+    static let maximumRatio = 1032
+
+    /// The output buffer to start with for `bytes`: the gzip trailer's ISIZE (RFC 1952, 2.3.1, the
+    /// size mod 2^32) is only a hint, believed no further than `limit` and than what deflate could
+    /// produce from `bytes.count` bytes, so a 100-byte file whose trailer claims 4 GB costs 64 KB, not
+    /// `limit`. The output still grows if the hint is low.
+    static func initialCapacity(for bytes: [UInt8], limit: Int) -> Int {
+        let hint = bytes.count >= 18 ? bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) } : 0
+        let plausible = min(hint, bytes.count * maximumRatio)
+        return min(limit, max(1 << 16, plausible + 1))
     }
 
     /// Compresses `bytes` as a gzip stream (RFC 1952) with zlib's default level.

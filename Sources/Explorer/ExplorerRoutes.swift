@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 import Datasets
 import NeuralNetwork
 import Training
@@ -23,13 +24,22 @@ public enum ExplorerRoutes {
         return router
     }
 
-    /// The application: `router(state:)` served on `host`:`port`.
+    /// The application: `router(state:)` served on `host`:`port` over HTTP/1.1, within `limits`.
     public static func application(
-        state: ExplorerState, host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        state: ExplorerState, host: String, port: Int, limits: ServerLimits = .standard,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        Application(
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes,
+            maxHeaderFieldCount: limits.maximumHeaderCount)
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), httpDecoderConfiguration: decoder)
+        return Application(
             router: try router(state: state),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "descent"),
+            server: .http1(configuration: http1),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "descent",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) })
     }
 
@@ -62,17 +72,35 @@ public enum ExplorerRoutes {
     /// The 784 input bytes of a predict request: JSON `{"pixels": [...]}` or a PNG drawing, which is
     /// prepared as `descent predict` prepares an image.
     static func predictionInput(from request: Request) async throws -> [UInt8] {
-        let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
-        if contentType.hasPrefix("image/png") {
-            return try drawingInput(try await JSONResponse.bodyBytes(of: request))
-        }
-        guard contentType.hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "Content-Type \(contentType) is not accepted; send application/json {\"pixels\": [784 numbers]} or image/png")
-        }
-        let bytes = try await JSONResponse.bodyBytes(of: request)
+        let contentType = request.headers[.contentType]
+        try checkPredictionContentType(contentType)
+        return try predictionInput(body: try await JSONResponse.bodyBytes(of: request), contentType: contentType)
+    }
+
+    /// The 784 input bytes of a predict request's `body`, sent with `contentType` (JSON when nil).
+    ///
+    /// Public as the seam the fuzzer (fuzz/Sources/FuzzPredict) drives: whatever the bytes, it returns
+    /// 784 bytes or throws an `APIError` with a 4xx status, never anything else.
+    /// - Throws: `APIError` (400, 413, 415 or 422) saying what was wrong.
+    /// - Complexity: O(`body.count`), plus the PNG's pixels for a drawing.
+    public static func predictionInput(body bytes: [UInt8], contentType: String?) throws -> [UInt8] {
+        try checkPredictionContentType(contentType)
+        if isPNG(contentType) { return try drawingInput(bytes) }
         if let pixels = PixelsParser.pixels(in: bytes) { return try PredictRequest(pixels: pixels).validatedBytes() }
         let body = try JSONResponse.decode(PredictRequest.self, from: bytes, expected: "{\"pixels\": [784 numbers in 0...1]}")
         return try body.validatedBytes()
+    }
+
+    /// Refuses, before the body is read, a Content-Type that is neither JSON nor PNG.
+    static func checkPredictionContentType(_ contentType: String?) throws(APIError) {
+        let type = contentType?.lowercased() ?? "application/json"
+        guard type.hasPrefix("image/png") || type.hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "Content-Type \(type) is not accepted; send application/json {\"pixels\": [784 numbers]} or image/png")
+        }
+    }
+
+    static func isPNG(_ contentType: String?) -> Bool {
+        contentType?.lowercased().hasPrefix("image/png") ?? false
     }
 
     static func drawingInput(_ bytes: [UInt8]) throws -> [UInt8] {

@@ -22,9 +22,19 @@ enum JSONResponse {
     }
 
     /// The request's body, at most `ExplorerRoutes.bodyLimit` bytes (413 beyond), as bytes.
+    ///
+    /// A body that cannot be read (broken chunked encoding, a connection closed mid-body) is the
+    /// client's fault: a 400, where the HTTP parser's error would otherwise have become a 500
+    /// (found by tests/robustness/abuse.py).
     static func bodyBytes(of request: Request) async throws -> [UInt8] {
-        let buffer = try await request.body.collect(upTo: ExplorerRoutes.bodyLimit)
-        return Array(buffer.readableBytesView)
+        do {
+            let buffer = try await request.body.collect(upTo: ExplorerRoutes.bodyLimit)
+            return Array(buffer.readableBytesView)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            throw APIError.badRequest("the request body could not be read: \(error)")
+        }
     }
 
     /// The request's body decoded as `T`; a 400 naming what was expected when it is not.

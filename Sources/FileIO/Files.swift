@@ -55,40 +55,106 @@ public enum Files {
 
     /// Writes `bytes` to `path` so that a crash at any moment leaves either the old file or the new
     /// one, never a mixture: the data goes to a temporary file in the same folder, is flushed to
-    /// disk with `fsync`, and then replaces `path` with `rename`, which POSIX makes atomic.
+    /// disk with `fsync`, and then replaces `path` with `rename`, which POSIX makes atomic; the
+    /// folder is flushed too, so that the rename itself survives a power cut.
     ///
-    /// - Throws: `FileError.unwritable` naming `path`; the previous file is then untouched and the
-    ///   temporary file removed.
+    /// On Linux the temporary file is created without a name (`O_TMPFILE`) and only linked into the
+    /// folder once it is complete and flushed, just before the rename: a process killed while
+    /// writing leaves nothing behind. Elsewhere, or where the file system refuses `O_TMPFILE`, it is
+    /// a hidden `.NAME.XXXXXX` file from `mkstemp`, which a `SIGKILL` during the write leaves behind
+    /// (never under the name `path`; safe to delete).
+    ///
+    /// - Throws: `FileError.unwritable` naming `path` and the system's reason (a full disk, a
+    ///   read-only folder); the previous file is then untouched and the temporary file removed.
     /// - Complexity: O(`bytes.count`).
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
+        try writeAtomically(bytes, to: path) { descriptor, buffer, count in write(descriptor, buffer, count) }
+    }
+
+    /// `writeAtomically(_:to:)` with the `write(2)` call passed in, so that tests can make it fail
+    /// as a full disk does, whoever runs them.
+    static func writeAtomically(
+        _ bytes: [UInt8], to path: String, writing: (Int32, UnsafeRawPointer, Int) -> Int
+    ) throws(FileError) {
         let folder = directory(of: path)
+        #if os(Linux)
+        if let descriptor = anonymousFile(in: folder) {
+            if let failure = fill(descriptor, with: bytes, writing: writing) {
+                close(descriptor)
+                throw .unwritable(path: path, reason: failure)
+            }
+            // Give the complete file a (hidden, unique) name, then rename it over `path`. The name is
+            // all that can be left behind, and only by a kill in the microseconds between the two.
+            let temporary = "\(folder)/.\(fileName(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+            let linked = linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0
+            let linkError = errno
+            close(descriptor)
+            if linked {
+                try publish(temporary, as: path, folder: folder)
+                return
+            }
+            // No /proc, or a file system that cannot link it: fall back to a named temporary file.
+            guard linkError == ENOENT || linkError == EXDEV || linkError == EPERM || linkError == EOPNOTSUPP else {
+                throw .unwritable(path: path, reason: reason(linkError))
+            }
+        }
+        #endif
         var template = Array("\(folder)/.\(fileName(of: path)).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw .unwritable(path: path, reason: reason(errno)) }
-        let temporary = String(cString: template)
-        var failure: String? = nil
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if let failure = fill(descriptor, with: bytes, writing: writing) {
+            close(descriptor)
+            unlink(temporary)
+            throw .unwritable(path: path, reason: failure)
+        }
+        close(descriptor)
+        try publish(temporary, as: path, folder: folder)
+    }
+
+    #if os(Linux)
+    /// A file without a name in `folder` (`open(2)`, `O_TMPFILE`), or nil where that is not supported.
+    private static func anonymousFile(in folder: String) -> Int32? {
+        // glibc's O_TMPFILE is `__O_TMPFILE | O_DIRECTORY`, a macro Swift does not import; 0o20000000
+        // is __O_TMPFILE on x86-64 and arm64 (asm-generic/fcntl.h).
+        let temporaryFile: Int32 = 0o20000000 | O_DIRECTORY
+        let descriptor = open(folder, temporaryFile | O_WRONLY | O_CLOEXEC, 0o644)
+        return descriptor >= 0 ? descriptor : nil
+    }
+    #endif
+
+    /// Writes all of `bytes` to `descriptor`, sets the mode to 0644 and flushes it to disk with
+    /// `fsync`; returns the system's reason on failure (ENOSPC, EDQUOT, EIO...).
+    private static func fill(
+        _ descriptor: Int32, with bytes: [UInt8], writing: (Int32, UnsafeRawPointer, Int) -> Int
+    ) -> String? {
         var done = 0
-        while done < bytes.count && failure == nil {
-            let count = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + done, bytes.count - done)
-            }
+        while done < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in writing(descriptor, buffer.baseAddress! + done, bytes.count - done) }
             if count < 0 {
-                if errno != EINTR { failure = reason(errno) }
+                if errno != EINTR { return reason(errno) }
+            } else if count == 0 {
+                return "the write made no progress"
             } else {
                 done += count
             }
         }
-        if failure == nil && fchmod(descriptor, 0o644) != 0 { failure = reason(errno) }
-        if failure == nil && fsync(descriptor) != 0 { failure = reason(errno) }
-        if close(descriptor) != 0 && failure == nil { failure = reason(errno) }
-        if failure == nil && rename(temporary, path) != 0 { failure = reason(errno) }
-        if let failure {
+        if fchmod(descriptor, 0o644) != 0 { return reason(errno) }
+        if fsync(descriptor) != 0 { return reason(errno) }
+        return nil
+    }
+
+    /// Renames the complete, flushed `temporary` over `path`, then flushes `folder` so that the
+    /// rename is on disk too (ext4 and XFS may otherwise lose it in a power cut).
+    private static func publish(_ temporary: String, as path: String, folder: String) throws(FileError) {
+        guard rename(temporary, path) == 0 else {
+            let failure = reason(errno)
             unlink(temporary)
             throw .unwritable(path: path, reason: failure)
         }
-        // Make the rename itself durable.
         let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderDescriptor >= 0 {
+            // The new file is in place whatever this returns: an error here is not worth failing for.
             fsync(folderDescriptor)
             close(folderDescriptor)
         }

@@ -27,10 +27,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("train-epochs"), help: ArgumentHelp("Epochs of the video's recipe to train when no --model is given.", valueName: "n"))
     var trainEpochs = 5
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a silent connection is kept open.", valueName: "seconds"))
+    var idleTimeout = ServerLimits.standard.idleTimeoutSeconds
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections served at once; more wait to be accepted.", valueName: "n"))
+    var maximumConnections = ServerLimits.standard.maximumConnections
+
     @OptionGroup var data: DataOptions
 
     mutating func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port \(port) is not allowed; expected 0 to 65535") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout \(idleTimeout) is not allowed; expected 1 to 3600 seconds") }
+        guard (1...1_000_000).contains(maximumConnections) else {
+            throw ValidationError("--max-connections \(maximumConnections) is not allowed; expected 1 to 1000000")
+        }
         guard (1...100).contains(trainEpochs) else { throw ValidationError("--train-epochs \(trainEpochs) is not allowed; expected 1 to 100") }
     }
 
@@ -43,7 +53,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let state = ExplorerState(model: model, data: ExplorerData(mnist))
         let host = host
-        let app = try ExplorerRoutes.application(state: state, host: host, port: port) { port in
+        var limits = ServerLimits.standard
+        limits.idleTimeoutSeconds = idleTimeout
+        limits.maximumConnections = maximumConnections
+        let app = try ExplorerRoutes.application(state: state, host: host, port: port, limits: limits) { port in
             console.say("Serving the explorer at http://\(host):\(port)/ (Ctrl-C to stop)")
         }
         try await app.runService()
