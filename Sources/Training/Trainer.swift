@@ -31,8 +31,11 @@ public enum TrainingEvent: Sendable {
 
 /// A trained network and the reports of its epochs.
 public struct TrainingResult: Sendable {
+    /// The last network, or with early stopping the network of the best epoch.
     public let network: Network<Float>
     public let epochs: [EpochReport]
+    /// With early stopping, the epoch (from 1) whose network is returned; nil without.
+    public var bestEpoch: Int? = nil
 }
 
 /// Training that had to stop.
@@ -70,9 +73,16 @@ public struct Trainer: Sendable {
     ///     returns the network as it is, with the reports of the epochs completed (a web page's cancel).
     /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
     /// - Complexity: O(epochs · training.count · network.parameterCount).
-    public func train(
+    ///
+    /// Each batch draws from `generator`, in this order: the distortions of its images, one after another
+    /// (when `configuration.augmentation` is on), then the dropout masks (when `configuration.dropout` > 0).
+    /// The learning rate of each step is `configuration.learningRate` times the schedule's factor there.
+    /// With `configuration.patience`, training stops once the validation accuracy has not improved for that
+    /// many epochs, and the result holds the network of the best epoch.
+    @_specialize(exported: true, where Generator == SplitMix64)
+    public func train<Generator: RandomNumberGenerator>(
         _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
-        using generator: inout some RandomNumberGenerator, progress: (TrainingEvent) -> Void = { _ in },
+        using generator: inout Generator, progress: (TrainingEvent) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws(TrainingError) -> TrainingResult {
         var network = network
@@ -80,6 +90,12 @@ public struct Trainer: Sendable {
         let batchSize = min(configuration.batchSize, max(1, training.count))
         var workspace = Workspace(for: network, capacity: batchSize)
         workspace.threads = configuration.threads
+        if configuration.dropout > 0 { workspace.enableDropout(rate: configuration.dropout) }
+        // One image's distortion is written here and copied into the batch: nothing is allocated per batch.
+        var augmenter = configuration.augmentation.isIdentity
+            ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
+        var distorted = [UInt8](repeating: 0, count: training.pixelCount)
+        var best: (network: Network<Float>, accuracy: Double, epoch: Int)? = nil
         // Plain SGD trains the first layer over each image's non-zero pixels (about a fifth of them).
         var sparse = optimizer.canTrainSparse ? SparseFirstLayer(network: network, capacity: batchSize) : nil
         var gradients = Gradients(zeroLike: network)
@@ -102,12 +118,19 @@ public struct Trainer: Sendable {
                 let count = min(batchSize, training.count - first)
                 for row in 0..<count {
                     let index = order[first + row]
+                    if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &generator) }
+                    let image = augmenter == nil ? training.image(index) : distorted[...]
                     if sparse != nil {
-                        sparse!.setInput(row: row, bytes: training.image(index))
+                        sparse!.setInput(row: row, bytes: image)
                         workspace.labels[row] = Int(training.labels[index])
                     } else {
-                        workspace.setInput(row: row, bytes: training.image(index), label: Int(training.labels[index]))
+                        workspace.setInput(row: row, bytes: image, label: Int(training.labels[index]))
                     }
+                }
+                if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &generator) }
+                if !configuration.schedule.isConstant {
+                    optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
+                        epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
                 }
                 // Fetch the next batch's images while this one computes.
                 for index in order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
@@ -140,7 +163,14 @@ public struct Trainer: Sendable {
             lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
             progress(.epochFinished(report))
             progress(.networkAfterEpoch(epoch: epoch, network: network))
+            if let patience = configuration.patience {
+                if best == nil || validationAccuracy > best!.accuracy {
+                    best = (network, validationAccuracy, epoch)
+                } else if epoch - best!.epoch >= patience {
+                    break
+                }
+            }
         }
-        return TrainingResult(network: network, epochs: reports)
+        return TrainingResult(network: best?.network ?? network, epochs: reports, bestEpoch: best?.epoch)
     }
 }
