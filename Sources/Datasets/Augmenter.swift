@@ -14,10 +14,14 @@ public struct Augmenter: Sendable {
     public let columns: Int
     /// The Gaussian's taps from −radius to radius, summing to 1.
     private let kernel: [Float]
-    /// The elastic field's two axes, and a row-pass scratch plane, each rows x columns.
+    /// The elastic field's two axes, each rows x columns.
     private var fieldX: [Float]
     private var fieldY: [Float]
-    private var scratch: [Float]
+    /// The raw uniform field, (rows + 2·radius) x (columns + 2·radius) with a border of zeros that is
+    /// never written, so both passes of the smoothing run over whole rows without bounds tests.
+    private var noise: [Float]
+    /// The row pass's result, (rows + 2·radius) x columns, its top and bottom `radius` rows zero.
+    private var across: [Float]
 
     /// Buffers for images of `rows` x `columns`.
     public init(_ augmentation: Augmentation, rows: Int, columns: Int) {
@@ -30,10 +34,11 @@ public struct Augmenter: Sendable {
         let total = taps.reduce(0, +)
         for index in taps.indices { taps[index] /= total }
         kernel = taps
-        let planeSize = augmentation.elasticAlpha > 0 ? rows * columns : 0
-        fieldX = Array(repeating: 0, count: planeSize)
+        let elastic = augmentation.elasticAlpha > 0
+        fieldX = Array(repeating: 0, count: elastic ? rows * columns : 0)
         fieldY = fieldX
-        scratch = fieldX
+        noise = Array(repeating: 0, count: elastic ? (rows + 2 * radius) * (columns + 2 * radius) : 0)
+        across = Array(repeating: 0, count: elastic ? (rows + 2 * radius) * columns : 0)
     }
 
     /// Writes a distorted copy of `image` (rows x columns bytes) into `output`, drawing from `generator`.
@@ -60,17 +65,21 @@ public struct Augmenter: Sendable {
         let elastic = augmentation.elasticAlpha > 0
         image.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
-                for y in 0..<rows {
-                    let dy = Float(y) - centreY
-                    for x in 0..<columns {
-                        let dx = Float(x) - centreX
-                        var sourceX = centreX + cosine * dx + sine * dy - Float(shiftX)
-                        var sourceY = centreY - sine * dx + cosine * dy - Float(shiftY)
-                        if elastic {
-                            sourceX += fieldX[y * columns + x]
-                            sourceY += fieldY[y * columns + x]
+                fieldX.withUnsafeBufferPointer { fieldX in
+                    fieldY.withUnsafeBufferPointer { fieldY in
+                        for y in 0..<rows {
+                            let dy = Float(y) - centreY
+                            for x in 0..<columns {
+                                let dx = Float(x) - centreX
+                                var sourceX = centreX + cosine * dx + sine * dy - Float(shiftX)
+                                var sourceY = centreY - sine * dx + cosine * dy - Float(shiftY)
+                                if elastic {
+                                    sourceX += fieldX[y * columns + x]
+                                    sourceY += fieldY[y * columns + x]
+                                }
+                                target[y * columns + x] = sample(source, x: sourceX, y: sourceY)
+                            }
                         }
-                        target[y * columns + x] = sample(source, x: sourceX, y: sourceY)
                     }
                 }
             }
@@ -94,49 +103,78 @@ public struct Augmenter: Sendable {
     }
 
     /// The input at a real position by bilinear interpolation, 0 outside the image, rounded to a byte.
+    /// The value is a convex combination of bytes, so it needs no clamping.
     @inline(__always)
     private func sample(_ source: UnsafeBufferPointer<UInt8>, x: Float, y: Float) -> UInt8 {
-        let left = x.rounded(.down), top = y.rounded(.down)
-        let fx = x - left, fy = y - top
-        let column = Int(left), row = Int(top)
-        @inline(__always) func pixel(_ r: Int, _ c: Int) -> Float {
-            r >= 0 && r < rows && c >= 0 && c < columns ? Float(source[r * columns + c]) : 0
+        guard x > -1, y > -1, x < Float(columns), y < Float(rows) else { return 0 }
+        // x + 1 > 0, so truncation is the floor.
+        let column = Int(x + 1) - 1, row = Int(y + 1) - 1
+        let fx = x - Float(column), fy = y - Float(row)
+        let value: Float
+        if column >= 0 && row >= 0 && column + 1 < columns && row + 1 < rows {
+            let at = row * columns + column
+            let upper = Float(source[at]) + fx * (Float(source[at + 1]) - Float(source[at]))
+            let lower = Float(source[at + columns]) + fx * (Float(source[at + columns + 1]) - Float(source[at + columns]))
+            value = upper + fy * (lower - upper)
+        } else {
+            @inline(__always) func pixel(_ r: Int, _ c: Int) -> Float {
+                r >= 0 && r < rows && c >= 0 && c < columns ? Float(source[r * columns + c]) : 0
+            }
+            let upper = pixel(row, column) * (1 - fx) + pixel(row, column + 1) * fx
+            let lower = pixel(row + 1, column) * (1 - fx) + pixel(row + 1, column + 1) * fx
+            value = upper * (1 - fy) + lower * fy
         }
-        guard row >= -1, row < rows, column >= -1, column < columns else { return 0 }
-        let upper = pixel(row, column) * (1 - fx) + pixel(row, column + 1) * fx
-        let lower = pixel(row + 1, column) * (1 - fx) + pixel(row + 1, column + 1) * fx
-        return UInt8(min(255, max(0, (upper * (1 - fy) + lower * fy).rounded())))
+        return UInt8(min(255, max(0, value + 0.5)))
     }
 
-    /// fieldX, fieldY ← α·(G_σ ∗ u) for fresh uniform(−1, 1) fields u, the x field drawn first.
+    /// fieldX, fieldY ← α·(G_σ ∗ u) for fresh uniform(−1, 1) fields u, drawn row by row, the x field first.
     private mutating func drawElasticField(using generator: inout some RandomNumberGenerator) {
         let alpha = Float(augmentation.elasticAlpha)
-        for index in fieldX.indices { fieldX[index] = Float(2 * generator.uniformDouble() - 1) }
-        for index in fieldY.indices { fieldY[index] = Float(2 * generator.uniformDouble() - 1) }
-        Self.smooth(&fieldX, scratch: &scratch, kernel: kernel, rows: rows, columns: columns, scale: alpha)
-        Self.smooth(&fieldY, scratch: &scratch, kernel: kernel, rows: rows, columns: columns, scale: alpha)
+        let radius = kernel.count / 2, width = columns + 2 * radius
+        // Each 64-bit draw gives two uniforms in [−1, 1) of 24 bits each: high half first, then low half.
+        let unit = Float(0x1p-23)
+        var spare: UInt64 = 0, hasSpare = false
+        for index in 0..<2 {
+            for y in 0..<rows {
+                for x in 0..<columns {
+                    if !hasSpare { spare = generator.next() }
+                    let bits = hasSpare ? spare & 0xFF_FFFF : spare >> 40
+                    hasSpare.toggle()
+                    noise[(y + radius) * width + x + radius] = Float(bits) * unit - 1
+                }
+            }
+            if index == 0 {
+                Self.smooth(noise, across: &across, into: &fieldX, kernel: kernel, rows: rows, columns: columns, scale: alpha)
+            } else {
+                Self.smooth(noise, across: &across, into: &fieldY, kernel: kernel, rows: rows, columns: columns, scale: alpha)
+            }
+        }
     }
 
-    /// plane ← scale · (G ∗ plane), separably: along rows into `scratch`, then along columns back.
-    private static func smooth(_ plane: inout [Float], scratch: inout [Float], kernel: [Float], rows: Int, columns: Int, scale: Float) {
-        let radius = kernel.count / 2
+    /// field ← scale · (G ∗ noise) separably, along rows into `across`, then along columns. Each pass is
+    /// a sum of shifted whole rows (contiguous, so it vectorises); the zero border stands for outside.
+    private static func smooth(_ noise: [Float], across: inout [Float], into field: inout [Float], kernel: [Float],
+                               rows: Int, columns: Int, scale: Float) {
+        let radius = kernel.count / 2, width = columns + 2 * radius
         kernel.withUnsafeBufferPointer { taps in
-            plane.withUnsafeMutableBufferPointer { values in
-                scratch.withUnsafeMutableBufferPointer { across in
-                    for y in 0..<rows {
-                        for x in 0..<columns {
-                            var sum: Float = 0
-                            for k in max(-radius, -x)...min(radius, columns - 1 - x) {
-                                sum += taps[k + radius] * values[y * columns + x + k]
-                            }
-                            across[y * columns + x] = sum
+            noise.withUnsafeBufferPointer { noise in
+                across.withUnsafeMutableBufferPointer { across in
+                    for y in radius..<(radius + rows) {
+                        let target = across.baseAddress! + y * columns
+                        for x in 0..<columns { target[x] = 0 }
+                        for k in 0..<taps.count {
+                            let weight = taps[k], source = noise.baseAddress! + y * width + k
+                            for x in 0..<columns { target[x] += weight * source[x] }
                         }
                     }
-                    for y in 0..<rows {
-                        for x in 0..<columns { values[y * columns + x] = 0 }
-                        for k in max(-radius, -y)...min(radius, rows - 1 - y) {
-                            let weight = taps[k + radius] * scale
-                            for x in 0..<columns { values[y * columns + x] += weight * across[(y + k) * columns + x] }
+                    field.withUnsafeMutableBufferPointer { field in
+                        for y in 0..<rows {
+                            let target = field.baseAddress! + y * columns
+                            for x in 0..<columns { target[x] = 0 }
+                            for k in 0..<taps.count {
+                                let weight = taps[k] * scale, source = across.baseAddress! + (y + k) * columns
+                                for x in 0..<columns { target[x] += weight * source[x] }
+                            }
                         }
                     }
                 }

@@ -23,19 +23,27 @@ extension Workspace {
     }
 
     /// Draws a fresh mask for the first `count` examples of every hidden layer: each entry is 0 with
-    /// probability `rate`, else 1/(1 − rate). One draw from `generator` per entry.
+    /// probability `rate`, else 1/(1 − rate). One draw from `generator` per two entries.
     /// - Complexity: O(count · hidden units).
     @_specialize(exported: true, where Scalar == Float, Generator == SplitMix64)
     public mutating func drawDropoutMasks<Generator: RandomNumberGenerator>(count: Int, using generator: inout Generator) {
         precondition(count <= capacity, "drawDropoutMasks: batch \(count) > workspace \(capacity)")
         let keep = 1 - dropoutRate
-        // A unit is kept when the draw's top 32 bits fall below keep · 2³².
+        // A unit is kept when its 32 random bits fall below keep · 2³²; each 64-bit draw serves two
+        // units, the high half first.
         let threshold = UInt64((keep * 4_294_967_296).rounded(.down))
         let kept = 1 / Scalar(keep)
         for layer in dropoutMasks.indices {
             let width = dropoutMasks[layer].columns
             dropoutMasks[layer].elements.withUnsafeMutableBufferPointer { mask in
-                for index in 0..<(count * width) { mask[index] = generator.next() >> 32 < threshold ? kept : 0 }
+                var index = 0
+                let end = count * width
+                while index < end {
+                    let bits = generator.next()
+                    mask[index] = bits >> 32 < threshold ? kept : 0
+                    if index + 1 < end { mask[index + 1] = bits & 0xFFFF_FFFF < threshold ? kept : 0 }
+                    index += 2
+                }
             }
         }
     }
