@@ -20,8 +20,9 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     public var weightDecay: Scalar
     /// n, the number of training examples λ is divided by.
     public var trainingSetSize: Int
-    /// The running velocity, shaped like the network; nil until the first momentum step.
-    public private(set) var velocity: Gradients<Scalar>?
+    /// The running velocity, shaped like the network; nil until the first momentum step. Settable
+    /// to resume a run; it must then be shaped like the network.
+    public var velocity: Gradients<Scalar>?
 
     public init(learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false, weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
         self.learningRate = learningRate

@@ -4,7 +4,7 @@ public import NeuralNetwork
 import Dispatch
 
 /// What one epoch of training found.
-public struct EpochReport: Sendable, Equatable {
+public struct EpochReport: Sendable, Equatable, Codable {
     /// From 1.
     public let epoch: Int
     /// The mean cost over the epoch's mini-batches (each measured before its update), plus the
@@ -35,7 +35,13 @@ public struct TrainingResult: Sendable {
     public let network: Network<Float>
     public let epochs: [EpochReport]
     /// With early stopping, the epoch (from 1) whose network is returned; nil without.
-    public var bestEpoch: Int? = nil
+    public let bestEpoch: Int?
+
+    public init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
+        self.network = network
+        self.epochs = epochs
+        self.bestEpoch = bestEpoch
+    }
 }
 
 /// Training that had to stop.
@@ -69,56 +75,80 @@ public struct Trainer: Sendable {
     ///   - validation: The examples it is measured on after each epoch (may be empty).
     ///   - generator: The source of the shuffles.
     ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
-    ///   - shouldStop: Asked before each mini-batch; when it answers true, training stops there and
-    ///     returns the network as it is, with the reports of the epochs completed (a web page's cancel).
+    ///   - shouldStop: Asked at the start of each epoch and before each of its later mini-batches;
+    ///     when it answers true, training stops there and returns the network as it is, with the reports of the epochs completed (a web page's cancel).
     /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
     /// - Complexity: O(epochs · training.count · network.parameterCount).
-    ///
-    /// Each batch draws from `generator`, in this order: the distortions of its images, one after another
-    /// (when `configuration.augmentation` is on), then the dropout masks (when `configuration.dropout` > 0).
-    /// The learning rate of each step is `configuration.learningRate` times the schedule's factor there.
-    /// With `configuration.patience`, training stops once the validation accuracy has not improved for that
-    /// many epochs, and the result holds the network of the best epoch.
     @_specialize(exported: true, where Generator == SplitMix64)
     public func train<Generator: RandomNumberGenerator>(
         _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
         using generator: inout Generator, progress: (TrainingEvent) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws(TrainingError) -> TrainingResult {
-        var network = network
-        var optimizer = configuration.makeOptimizer(trainingSetSize: training.count)
+        var state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
+        defer { generator = state.generator }
+        try run(&state, on: training, validation: validation, progress: progress, shouldStop: shouldStop)
+        return TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
+    }
+
+    /// Trains from `state` until its last epoch ends or `shouldStop` answers true, leaving `state`
+    /// where training stands: at the next batch, ready to be saved (`TrainingCheckpoint`) or run on.
+    /// - Parameters:
+    ///   - state: Where to begin; updated batch by batch.
+    ///   - training: The examples it learns from: the same, in the same order, as when `state` began.
+    ///   - validation: The examples it is measured on after each epoch (may be empty).
+    ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
+    ///   - shouldStop: Asked at the start of each epoch (before its shuffle) and before each later
+    ///     mini-batch; when it answers true, training stops there, with `state.network` up to date.
+    ///   - epochEnded: Called with the state after each epoch, its report already in `reports`.
+    /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    ///
+    /// Each batch draws from `state.generator`, in this order: the distortions of its images, one after
+    /// another (when `configuration.augmentation` is on), then the dropout masks (when
+    /// `configuration.dropout` > 0). Each step's learning rate is `configuration.learningRate` times the
+    /// schedule's factor at that epoch and batch. With `configuration.patience`, the best epoch's network
+    /// is kept in `state.best`, and training ends once that many epochs have passed without improvement.
+    @_specialize(exported: true, where Generator == SplitMix64)
+    public func run<Generator: RandomNumberGenerator>(
+        _ state: inout TrainingState<Generator>, on training: LabeledImages, validation: LabeledImages,
+        progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false },
+        epochEnded: (TrainingState<Generator>) -> Void = { _ in }
+    ) throws(TrainingError) {
+        precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
         let batchSize = min(configuration.batchSize, max(1, training.count))
-        var workspace = Workspace(for: network, capacity: batchSize)
+        var workspace = Workspace(for: state.network, capacity: batchSize)
         workspace.threads = configuration.threads
         if configuration.dropout > 0 { workspace.enableDropout(rate: configuration.dropout) }
         // One image's distortion is written here and copied into the batch: nothing is allocated per batch.
         var augmenter = configuration.augmentation.isIdentity
             ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
         var distorted = [UInt8](repeating: 0, count: training.pixelCount)
-        var best: (network: Network<Float>, accuracy: Double, epoch: Int)? = nil
         // Plain SGD trains the first layer over each image's non-zero pixels (about a fifth of them).
-        var sparse = optimizer.canTrainSparse ? SparseFirstLayer(network: network, capacity: batchSize) : nil
-        var gradients = Gradients(zeroLike: network)
-        var order = Array(0..<training.count)
-        var reports: [EpochReport] = []
-        var lastGood: Network<Float>? = nil
+        var sparse = state.optimizer.canTrainSparse ? SparseFirstLayer(network: state.network, capacity: batchSize) : nil
+        var gradients = Gradients(zeroLike: state.network)
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)
-        for epoch in 1...configuration.epochs {
+        while state.epoch <= configuration.epochs, !hasStoppedEarly(state) {
+            let epoch = state.epoch
             let start = DispatchTime.now().uptimeNanoseconds
-            generator.shuffle(&order)
-            var costSum = 0.0
-            var correct = 0
-            for batch in 0..<batchCount {
-                if shouldStop() {
-                    sparse?.write(into: &network)  // The first layer trained so far, not the one the epoch began with.
-                    return TrainingResult(network: network, epochs: reports)
+            if state.batch == 0 {
+                if shouldStop() { return }  // Between epochs: the next one's shuffle is not drawn yet.
+                state.generator.shuffle(&state.order)
+            }
+            var isFirstBatch = true
+            while state.batch < batchCount {
+                if !isFirstBatch, shouldStop() {
+                    sparse?.write(into: &state.network)  // The first layer trained so far, not the one the epoch began with.
+                    state.epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    return
                 }
+                isFirstBatch = false
+                let batch = state.batch
                 let first = batch * batchSize
                 let count = min(batchSize, training.count - first)
                 for row in 0..<count {
-                    let index = order[first + row]
-                    if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &generator) }
+                    let index = state.order[first + row]
+                    if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &state.generator) }
                     let image = augmenter == nil ? training.image(index) : distorted[...]
                     if sparse != nil {
                         sparse!.setInput(row: row, bytes: image)
@@ -127,50 +157,61 @@ public struct Trainer: Sendable {
                         workspace.setInput(row: row, bytes: image, label: Int(training.labels[index]))
                     }
                 }
-                if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &generator) }
+                if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &state.generator) }
                 if !configuration.schedule.isConstant {
-                    optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
+                    state.optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
                         epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
                 }
                 // Fetch the next batch's images while this one computes.
-                for index in order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
+                for index in state.order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
                     Prefetch.bytes(training.image(index))
                 }
-                let result = optimizer.step(&network, on: &workspace, sparse: &sparse, count: count, gradients: &gradients)
+                let result = state.optimizer.step(&state.network, on: &workspace, sparse: &sparse, count: count, gradients: &gradients)
                 guard result.cost.isFinite else {
                     throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate,
-                                    lastGood: lastGood, epochs: reports)
+                                    lastGood: state.lastGood, epochs: state.reports)
                 }
-                costSum += Double(result.cost) * Double(count)
-                correct += result.correct
+                state.costSum += Double(result.cost) * Double(count)
+                state.correct += result.correct
+                state.batch += 1
                 if batch % reportEvery == 0 || batch == batchCount - 1 {
                     progress(.progress(epoch: epoch, done: first + count, total: training.count))
                 }
             }
-            sparse?.write(into: &network)
+            sparse?.write(into: &state.network)
+            let network = state.network
             let regularisation = configuration.weightDecay / (2 * Double(training.count)) * Double(network.sumOfSquaredWeights)
-            let trainingCost = costSum / Double(max(1, training.count)) + regularisation
+            let trainingCost = state.costSum / Double(max(1, training.count)) + regularisation
             guard trainingCost.isFinite, network.sumOfSquaredWeights.isFinite else {
                 throw .diverged(epoch: epoch, batch: batchCount, learningRate: configuration.learningRate,
-                                lastGood: lastGood, epochs: reports)
+                                lastGood: state.lastGood, epochs: state.reports)
             }
             let validationAccuracy = validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = state.epochSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let report = EpochReport(epoch: epoch, trainingCost: trainingCost,
-                                     trainingAccuracy: Double(correct) / Double(max(1, training.count)),
+                                     trainingAccuracy: Double(state.correct) / Double(max(1, training.count)),
                                      validationAccuracy: validationAccuracy, seconds: seconds)
-            reports.append(report)
-            lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
+            state.reports.append(report)
+            state.lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
+            if configuration.patience != nil, state.bestEpoch.map({ validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
+                state.best = network
+                state.bestEpoch = epoch
+            }
+            state.epoch += 1
+            state.batch = 0
+            state.costSum = 0
+            state.correct = 0
+            state.epochSeconds = 0
             progress(.epochFinished(report))
             progress(.networkAfterEpoch(epoch: epoch, network: network))
-            if let patience = configuration.patience {
-                if best == nil || validationAccuracy > best!.accuracy {
-                    best = (network, validationAccuracy, epoch)
-                } else if epoch - best!.epoch >= patience {
-                    break
-                }
-            }
+            epochEnded(state)
         }
-        return TrainingResult(network: best?.network ?? network, epochs: reports, bestEpoch: best?.epoch)
+    }
+
+    /// Whether early stopping has ended the run: `patience` epochs have passed since the best one.
+    /// Derived from the state alone, so a resumed run that had stopped stays stopped.
+    func hasStoppedEarly<Generator>(_ state: TrainingState<Generator>) -> Bool {
+        guard let patience = configuration.patience, let best = state.bestEpoch else { return false }
+        return state.batch == 0 && state.epoch - 1 - best >= patience
     }
 }

@@ -20,10 +20,10 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     @Option(help: ArgumentHelp(
-        "A named recipe: video (784-16-16-10), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
+        "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
             + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 98% in a minute), "
             + "mlp99 (784-800-800-10, distortions, dropout: 99%). `descent info` shows a model's values."))
-    var preset: TrainingConfiguration.Preset = .video
+    var preset: TrainingConfiguration.Preset?
 
     @Option(help: ArgumentHelp("Neurons per layer, input first.", valueName: "sizes"))
     var layers: LayerSizes?
@@ -109,8 +109,21 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("train-limit"), help: ArgumentHelp("Use only the first N training images (quick experiments).", valueName: "n"))
     var trainLimit: Int?
 
-    @Option(help: ArgumentHelp("Where to write the model.", valueName: "file"))
-    var out: String = "model.safetensors"
+    @Option(help: ArgumentHelp("Where to write the model (default: model.safetensors, or the resumed run's).", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp(
+        "Where Ctrl-C and --checkpoint-every save the run (default: the model's name with .checkpoint.safetensors, or the file resumed from).",
+        valueName: "file"))
+    var checkpoint: String?
+
+    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Also save a checkpoint after every n epochs.", valueName: "n"))
+    var checkpointEvery: Int?
+
+    @Option(help: ArgumentHelp(
+        "Continue the run saved in this checkpoint, with its own recipe and data; it ends with the model an uninterrupted run writes.",
+        valueName: "checkpoint"))
+    var resume: String?
 
     @Option(help: ArgumentHelp(
         "Also write a report into this folder: curves.svg, confusion.svg, mistakes.png, report.json and report.html (test accuracy is then measured after every epoch).",
@@ -120,7 +133,7 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup var output_: OutputOptions
 
     func makeConfiguration() throws -> TrainingConfiguration {
-        var configuration = TrainingConfiguration(preset: preset)
+        var configuration = TrainingConfiguration(preset: preset ?? .video)
         if let layers { configuration.sizes = layers.sizes }
         if let activation { configuration.hidden = activation }
         if let output { configuration.output = output }
@@ -157,29 +170,68 @@ struct TrainCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit \(trainLimit) is not allowed; expected a positive number") }
+        if let checkpointEvery, checkpointEvery < 1 {
+            throw ValidationError("--checkpoint-every \(checkpointEvery) is not allowed; expected a positive number of epochs")
+        }
+        if resume != nil, let option = recipeOptionsGiven.first {
+            throw ValidationError("--resume continues the checkpoint's own recipe and data; drop \(option)")
+        }
+    }
+
+    /// The options that change what is trained, which a resumed run takes from its checkpoint.
+    var recipeOptionsGiven: [String] {
+        let given: [(String, Bool)] = [
+            ("--preset", preset != nil), ("--layers", layers != nil), ("--activation", activation != nil),
+            ("--output", output != nil), ("--cost", cost != nil), ("--init", `init` != nil),
+            ("--learning-rate", learningRate != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
+            ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--epochs", epochs != nil),
+            ("--seed", seed != nil), ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil),
+            ("--dataset", data.dataset != .mnist), ("--report", report != nil),
+            ("--schedule", schedule != nil), ("--warmup-epochs", warmupEpochs != nil), ("--step-every", stepEvery != nil),
+            ("--step-factor", stepFactor != nil), ("--patience", patience != nil), ("--dropout", dropout != nil),
+            ("--shift", shift != nil), ("--rotation", rotation != nil), ("--scaling", scaling != nil),
+            ("--elastic-alpha", elasticAlpha != nil), ("--elastic-sigma", elasticSigma != nil), ("--preprocessing", preprocessing != nil),
+        ]
+        return given.filter(\.1).map(\.0)
     }
 
     mutating func run() async throws {
-        let configuration = try makeConfiguration()
         let json = output_.json
         let console = Console(quiet: json)
-        let loaded = try await DataLocation.load(data, trainOnAll: trainOnAll) { console.note($0) }
+        let resumed = try resume.map { try TrainingCheckpoint.load($0) }
+        var configuration = try resumed?.configuration ?? makeConfiguration()
+        if resumed != nil { configuration.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount }
+        let run = RunSettings(command: self, resumed: resumed)
+        var dataOptions = data
+        dataOptions.dataset = run.dataset
+        let loaded = try await DataLocation.load(dataOptions, trainOnAll: run.trainOnAll) { console.note($0) }
         var training = loaded.training
-        if let trainLimit { training = training.prefix(trainLimit) }
-        // The model will see every image through its preprocessing: training, validation and test alike.
+        if let limit = run.trainLimit { training = training.prefix(limit) }
+        // The model sees every image through its preprocessing: training, validation and test alike.
         let prepare = configuration.preprocessing
         training = prepare.apply(to: training)
         let mnist = (validation: prepare.apply(to: loaded.validation), test: prepare.apply(to: loaded.test))
 
-        var generator = SplitMix64(seed: configuration.seed)
-        let network = try configuration.makeNetwork(using: &generator)
-        console.say(announcement(network, trainingCount: training.count, configuration: configuration))
+        var state: TrainingState<SplitMix64>
+        if let resumed {
+            state = resumed.state
+            try run.check(resumed, against: training)
+            console.say("Resuming \(resume ?? "") at epoch \(state.epoch), batch \(state.batch + 1)")
+        } else {
+            var generator = SplitMix64(seed: configuration.seed)
+            let network = try configuration.makeNetwork(using: &generator)
+            state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
+        }
+        console.say(announcement(state.network, trainingCount: training.count, configuration: configuration))
         let trainer = Trainer(configuration: configuration)
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: configuration.epochs)
-        var testAccuracies: [Double] = []
-        let measureTest = report != nil
-        let outcome = Result { () throws(TrainingError) -> TrainingResult in
-            try trainer.train(network, on: training, validation: mnist.validation, using: &generator) { event in
+        var testAccuracies = resumed?.testAccuracies ?? []
+        let trainingSHA256 = training.sha256
+        var checkpointFailure: (any Error)? = nil
+        let measureTest = run.report != nil
+        let interruption = Interruption()
+        let outcome = Result { () throws(TrainingError) in
+            try trainer.run(&state, on: training, validation: mnist.validation, progress: { event in
                 switch event {
                 case .progress(let epoch, let done, let total):
                     bar.update(epoch: epoch, done: done, total: total)
@@ -189,24 +241,37 @@ struct TrainCommand: AsyncParsableCommand {
                 case .networkAfterEpoch(_, let network):
                     if measureTest { testAccuracies.append(Evaluation(network: network, on: mnist.test).accuracy) }
                 }
-            }
+            }, shouldStop: { interruption.isRequested || checkpointFailure != nil }, epochEnded: { state in
+                guard let every = checkpointEvery, (state.epoch - 1) % every == 0, state.epoch <= configuration.epochs else { return }
+                do {
+                    try run.checkpoint(state, configuration: configuration, trainingSHA256: trainingSHA256, testAccuracies: testAccuracies).save(to: run.checkpointPath)
+                } catch {
+                    checkpointFailure = error
+                }
+            })
         }
+        interruption.finish()
         bar.clear()
-        guard case .success(let result) = outcome else {
-            if case .failure(let error) = outcome {
-                throw try keepLastGood(after: error, configuration: configuration, training: training)
-            }
-            return
+        if let checkpointFailure { throw checkpointFailure }
+        if case .failure(let error) = outcome {
+            throw try keepLastGood(after: error, configuration: configuration, training: training, out: run.out, dataset: run.dataset)
         }
+        if state.epoch <= configuration.epochs {
+            try run.checkpoint(state, configuration: configuration, trainingSHA256: trainingSHA256, testAccuracies: testAccuracies).save(to: run.checkpointPath)
+            console.note("Interrupted in epoch \(state.epoch) before batch \(state.batch + 1); the run is saved in \(run.checkpointPath).")
+            console.note("Resume with: descent train --resume \(run.checkpointPath)" + (data.folder.map { " --data \($0)" } ?? ""))
+            throw ExitCode(130)
+        }
+        let result = TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
         let test = Evaluation(network: result.network, on: mnist.test)
         let model = makeModel(result.network, configuration: configuration, training: training, epochs: result.epochs, test: test,
-                              bestEpoch: result.bestEpoch)
-        try model.save(to: out)
-        let reportFiles = try report.map { folder in
-            try TrainReport(configuration: configuration, dataset: data.dataset, trainingCount: training.count, epochs: result.epochs,
-                            testAccuracies: testAccuracies, test: test, testImages: mnist.test, modelPath: out).write(to: folder)
+                              dataset: run.dataset, bestEpoch: result.bestEpoch)
+        try model.save(to: run.out)
+        let reportFiles = try run.report.map { folder in
+            try TrainReport(configuration: configuration, dataset: run.dataset, trainingCount: training.count, epochs: result.epochs,
+                            testAccuracies: testAccuracies, test: test, testImages: mnist.test, modelPath: run.out).write(to: folder)
         }
-        finish(result, test: test, reportFiles: reportFiles, configuration: configuration, console: console)
+        finish(result, test: test, reportFiles: reportFiles, configuration: configuration, out: run.out, console: console)
     }
 
     /// The line that says what is about to be trained.
@@ -234,7 +299,9 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Prints the outcome: the summary as JSON, or the test accuracy and where the files went.
-    func finish(_ result: TrainingResult, test: Evaluation, reportFiles: [String]?, configuration: TrainingConfiguration, console: Console) {
+    func finish(
+        _ result: TrainingResult, test: Evaluation, reportFiles: [String]?, configuration: TrainingConfiguration, out: String, console: Console
+    ) {
         if output_.json {
             var summary = Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration)
             if let reportFiles { summary["report"] = reportFiles }
@@ -247,13 +314,13 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Writes the model from the last completed epoch, if any, and returns the error to report.
-    func keepLastGood(after error: TrainingError, configuration: TrainingConfiguration, training: LabeledImages) throws -> CommandError {
+    func keepLastGood(after error: TrainingError, configuration: TrainingConfiguration, training: LabeledImages, out: String, dataset: DatasetKind) throws -> CommandError {
         switch error {
         case .diverged(_, _, _, let lastGood, let epochs):
             guard let lastGood else {
                 return CommandError("\(error.description). No epoch completed, so no model was written.")
             }
-            let model = makeModel(lastGood, configuration: configuration, training: training, epochs: epochs, test: nil)
+            let model = makeModel(lastGood, configuration: configuration, training: training, epochs: epochs, test: nil, dataset: dataset)
             try model.save(to: out)
             return CommandError("\(error.description). The model from the end of epoch \(epochs.count) was written to \(out).")
         }
@@ -261,10 +328,10 @@ struct TrainCommand: AsyncParsableCommand {
 
     func makeModel(
         _ network: Network<Float>, configuration: TrainingConfiguration, training: LabeledImages,
-        epochs: [EpochReport], test: Evaluation?, bestEpoch: Int? = nil
+        epochs: [EpochReport], test: Evaluation?, dataset: DatasetKind, bestEpoch: Int? = nil
     ) -> Model {
         var metadata = configuration.metadata
-        metadata["dataset"] = data.dataset.rawValue
+        metadata["dataset"] = dataset.rawValue
         metadata["training_examples"] = "\(training.count)"
         metadata["training_sha256"] = training.sha256
         metadata["epochs_completed"] = "\(epochs.count)"
