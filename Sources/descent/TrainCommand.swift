@@ -22,7 +22,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
             + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 98% in a minute), "
-            + "mlp99 (784-800-800-10, distortions, dropout: 99%). `descent info` shows a model's values."))
+            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%). `descent info` shows a model's values."))
     var preset: TrainingConfiguration.Preset?
 
     @Option(help: ArgumentHelp("Neurons per layer, input first.", valueName: "sizes"))
