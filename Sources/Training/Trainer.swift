@@ -208,6 +208,11 @@ public struct Trainer: Sendable {
         }
     }
 
+    /// Whether the run `state` stands in is over: its last epoch done, or stopped early.
+    public func isFinished<Generator>(_ state: TrainingState<Generator>) -> Bool {
+        state.epoch > configuration.epochs || hasStoppedEarly(state)
+    }
+
     /// Whether early stopping has ended the run: `patience` epochs have passed since the best one.
     /// Derived from the state alone, so a resumed run that had stopped stays stopped.
     func hasStoppedEarly<Generator>(_ state: TrainingState<Generator>) -> Bool {

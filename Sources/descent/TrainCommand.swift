@@ -256,7 +256,7 @@ struct TrainCommand: AsyncParsableCommand {
         if case .failure(let error) = outcome {
             throw try keepLastGood(after: error, configuration: configuration, training: training, out: run.out, dataset: run.dataset)
         }
-        if state.epoch <= configuration.epochs {
+        if !trainer.isFinished(state) {
             try run.checkpoint(state, configuration: configuration, trainingSHA256: trainingSHA256, testAccuracies: testAccuracies).save(to: run.checkpointPath)
             console.note("Interrupted in epoch \(state.epoch) before batch \(state.batch + 1); the run is saved in \(run.checkpointPath).")
             console.note("Resume with: descent train --resume \(run.checkpointPath)" + (data.folder.map { " --data \($0)" } ?? ""))
