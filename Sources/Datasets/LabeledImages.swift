@@ -34,7 +34,7 @@ public struct LabeledImages: Equatable, Sendable {
     /// The images in `range`, in order.
     public func slice(_ range: Range<Int>) -> LabeledImages {
         LabeledImages(rows: rows, columns: columns,
-                      pixels: Array(pixels[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
+                      pixels: HugePages.copy(pixels[range.lowerBound * pixelCount ..< range.upperBound * pixelCount]),
                       labels: Array(labels[range]))
     }
 

@@ -27,7 +27,7 @@ public struct MNIST: Sendable {
         }
         let split = all.count - Self.validationCount
         self.kind = kind
-        training = trainOnAll ? all : all.slice(0..<split)
+        training = all.slice(0..<(trainOnAll ? all.count : split))  // a copy in huge pages where possible
         validation = all.slice(split..<all.count)
     }
 

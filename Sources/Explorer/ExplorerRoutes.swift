@@ -125,13 +125,34 @@ struct PredictionResponse: Encodable {
         guard outputs.allSatisfy(\.isFinite), activations.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             return JSONResponse.error(.internalServerError, "the network's outputs are not finite numbers")
         }
-        func list(_ values: [Double]) -> String { "[" + values.map { "\($0)" }.joined(separator: ",") + "]" }
-        var text = "{\"activations\":[" + activations.map(list).joined(separator: ",") + "]"
-        text += ",\"confidence\":\(confidence),\"digit\":\(digit)"
-        text += ",\"input\":[" + input.map { String($0) }.joined(separator: ",") + "]"
-        text += ",\"modelVersion\":\(modelVersion),\"outputs\":" + list(outputs) + "}"
+        var text: [UInt8] = []
+        text.reserveCapacity(4096)
+        func append(_ string: String) { text.append(contentsOf: string.utf8) }
+        func list(_ values: [Double]) {
+            text.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                append("\(value)")
+            }
+            text.append(UInt8(ascii: "]"))
+        }
+        append("{\"activations\":[")
+        for (index, layer) in activations.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            list(layer)
+        }
+        append("],\"confidence\":\(confidence),\"digit\":\(digit),\"input\":[")
+        for (index, byte) in input.enumerated() {  // 784 numbers 0...255, digit by digit
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            if byte >= 100 { text.append(0x30 + byte / 100) }
+            if byte >= 10 { text.append(0x30 + byte / 10 % 10) }
+            text.append(0x30 + byte % 10)
+        }
+        append("],\"modelVersion\":\(modelVersion),\"outputs\":")
+        list(outputs)
+        append("}")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
     }
 
     let digit: Int

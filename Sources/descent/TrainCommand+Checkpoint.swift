@@ -43,11 +43,11 @@ extension TrainCommand {
         }
 
         /// Refuses a checkpoint made on other training data than `training`.
-        func check(_ checkpoint: TrainingCheckpoint, against training: LabeledImages) throws {
+        func check(_ checkpoint: TrainingCheckpoint, against training: LabeledImages, sha256: String) throws {
             let saved = checkpoint.metadata["training_sha256"] ?? "(none)"
-            guard saved == training.sha256, checkpoint.state.order.count == training.count else {
+            guard saved == sha256, checkpoint.state.order.count == training.count else {
                 throw CommandError("the checkpoint was made on \(checkpoint.state.order.count) \(dataset.rawValue) training images "
-                    + "with SHA-256 \(saved), but the data found has \(training.count) with SHA-256 \(training.sha256); point --data at the same files")
+                    + "with SHA-256 \(saved), but the data found has \(training.count) with SHA-256 \(sha256); point --data at the same files")
             }
         }
     }

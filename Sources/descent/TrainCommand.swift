@@ -211,11 +211,12 @@ struct TrainCommand: AsyncParsableCommand {
         let prepare = configuration.preprocessing
         training = prepare.apply(to: training)
         let mnist = (validation: prepare.apply(to: loaded.validation), test: prepare.apply(to: loaded.test))
+        let trainingSHA256 = training.sha256  // Identifies the data in the model file and the checkpoint.
 
         var state: TrainingState<SplitMix64>
         if let resumed {
             state = resumed.state
-            try run.check(resumed, against: training)
+            try run.check(resumed, against: training, sha256: trainingSHA256)
             console.say("Resuming \(resume ?? "") at epoch \(state.epoch), batch \(state.batch + 1)")
         } else {
             var generator = SplitMix64(seed: configuration.seed)
@@ -226,7 +227,6 @@ struct TrainCommand: AsyncParsableCommand {
         let trainer = Trainer(configuration: configuration)
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: configuration.epochs)
         var testAccuracies = resumed?.testAccuracies ?? []
-        let trainingSHA256 = training.sha256
         var checkpointFailure: (any Error)? = nil
         let measureTest = run.report != nil
         let interruption = Interruption()
@@ -264,7 +264,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let result = TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
         let test = Evaluation(network: result.network, on: mnist.test)
-        let model = makeModel(result.network, configuration: configuration, training: training, epochs: result.epochs, test: test,
+        let model = makeModel(result.network, configuration: configuration, training: training, trainingSHA256: trainingSHA256, epochs: result.epochs, test: test,
                               dataset: run.dataset, bestEpoch: result.bestEpoch)
         try model.save(to: run.out)
         let reportFiles = try run.report.map { folder in
@@ -320,20 +320,21 @@ struct TrainCommand: AsyncParsableCommand {
             guard let lastGood else {
                 return CommandError("\(error.description). No epoch completed, so no model was written.")
             }
-            let model = makeModel(lastGood, configuration: configuration, training: training, epochs: epochs, test: nil, dataset: dataset)
+            let model = makeModel(lastGood, configuration: configuration, training: training, trainingSHA256: training.sha256,
+                                  epochs: epochs, test: nil, dataset: dataset)
             try model.save(to: out)
             return CommandError("\(error.description). The model from the end of epoch \(epochs.count) was written to \(out).")
         }
     }
 
     func makeModel(
-        _ network: Network<Float>, configuration: TrainingConfiguration, training: LabeledImages,
+        _ network: Network<Float>, configuration: TrainingConfiguration, training: LabeledImages, trainingSHA256: String,
         epochs: [EpochReport], test: Evaluation?, dataset: DatasetKind, bestEpoch: Int? = nil
     ) -> Model {
         var metadata = configuration.metadata
         metadata["dataset"] = dataset.rawValue
         metadata["training_examples"] = "\(training.count)"
-        metadata["training_sha256"] = training.sha256
+        metadata["training_sha256"] = trainingSHA256
         metadata["epochs_completed"] = "\(epochs.count)"
         let kept = bestEpoch.map { epochs[$0 - 1] } ?? epochs.last
         if let kept { metadata["validation_accuracy"] = "\(kept.validationAccuracy)" }
