@@ -53,7 +53,7 @@ struct TrainerLadderTests {
         default:
             recipe.augmentation = Augmentation(maxShift: 1)
         }
-        try recipe.validate()
+        try recipe.validate(inputCount: 4, classCount: 4)
         let first = try train(recipe)
         if name != "shift" { #expect(first.epochs.last!.validationAccuracy > 0.9, "\(name)") }
         #expect(bytes(first) == bytes(try train(recipe)))
@@ -122,8 +122,10 @@ struct TrainerLadderTests {
             #expect(configuration.metadata["preprocessing"] == "deskew")
         }
         #expect(TrainingConfiguration(preset: .videoBest).sizes == [784, 16, 16, 10])
+        // The video's recipe writes no key of the new ingredients.
         #expect(TrainingConfiguration().metadata.keys.sorted() == [
-            "batch_size", "epochs", "init", "learning_rate", "momentum", "optimizer", "preprocessing", "seed", "weight_decay",
+            "batch_size", "cost", "epochs", "hidden_activation", "init", "layers", "learning_rate", "momentum", "optimizer",
+            "output_activation", "preprocessing", "seed", "weight_decay",
         ])
     }
 }
