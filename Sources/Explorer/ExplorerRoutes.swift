@@ -59,7 +59,8 @@ public enum ExplorerRoutes {
             try JSONResponse.make(await ModelSummary(state: state))
         }
         router.post("/api/predict") { request, _ in
-            let input = try await predictionInput(from: request)
+            // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
+            let input = await state.preprocessing.apply(to: try await predictionInput(from: request))
             let network = await state.network
             guard network.inputCount == input.count else {
                 throw APIError(.conflict, "the model takes \(network.inputCount) inputs, not \(input.count)")

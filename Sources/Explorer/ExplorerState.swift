@@ -20,6 +20,9 @@ public actor ExplorerState {
     private var subscribers: [Int: AsyncStream<TrainingUpdate>.Continuation] = [:]
     private var nextSubscriber = 0
 
+    /// The test images as the current model sees them (deskewed if its metadata says so), once per model.
+    private var preparedTest: LabeledImages?
+
     public init(model: Model, data: ExplorerData) {
         self.model = model
         self.data = data
@@ -27,10 +30,22 @@ public actor ExplorerState {
 
     var network: Network<Float> { model.network }
 
+    /// What the current model's inputs go through (its metadata's `preprocessing`); a model whose value
+    /// is unknown is refused when it is loaded (`descent serve`), so none is assumed here.
+    var preprocessing: Preprocessing { (try? Preprocessing(metadata: model.metadata, source: "model")) ?? .none }
+
+    /// The test images prepared as the current model's training images were.
+    func testImages() -> LabeledImages {
+        if let preparedTest { return preparedTest }
+        let prepared = preprocessing.apply(to: data.test)
+        preparedTest = prepared
+        return prepared
+    }
+
     /// The test set's evaluation by the current model, computed once per model.
     func testEvaluation() -> Evaluation {
         if let evaluation { return evaluation }
-        let computed = Evaluation(network: model.network, on: data.test)
+        let computed = Evaluation(network: model.network, on: testImages())
         evaluation = computed
         return computed
     }
@@ -45,10 +60,11 @@ public actor ExplorerState {
         result.reserveCapacity(data.test.count * size)
         let batch = 500
         var workspace = Workspace(for: network, capacity: batch)
-        for first in stride(from: 0, to: data.test.count, by: batch) {
-            let count = min(batch, data.test.count - first)
+        let test = testImages()
+        for first in stride(from: 0, to: test.count, by: batch) {
+            let count = min(batch, test.count - first)
             for row in 0..<count {
-                workspace.setInput(row: row, bytes: data.test.image(first + row), label: Int(data.test.labels[first + row]))
+                workspace.setInput(row: row, bytes: test.image(first + row), label: Int(test.labels[first + row]))
             }
             network.forward(&workspace, count: count)
             result.append(contentsOf: workspace.activations[layer - 1].elements[0..<(count * size)])
@@ -61,6 +77,7 @@ public actor ExplorerState {
         self.model = model
         version += 1
         evaluation = nil
+        preparedTest = nil
         layerActivations = [:]
     }
 }

@@ -33,6 +33,7 @@ extension Network {
                 }
             }
             layer.activation.apply(to: &workspace.activations[index], rows: count)
+            if workspace.hasDropout && index < layers.count - 1 { workspace.applyDropout(layer: index, count: count) }
         }
     }
 
@@ -125,6 +126,10 @@ extension Network {
                             into: &workspace.deltas[index - 1], m: count, threads: workspace.threads)
             let below = layers[index - 1].activation
             let width = layers[index - 1].outputCount
+            if workspace.hasDropout {
+                droppedOutDerivative(&workspace, layer: index - 1, activation: below, count: count)
+                continue
+            }
             workspace.deltas[index - 1].elements.withUnsafeMutableBufferPointer { delta in
                 workspace.activations[index - 1].elements.withUnsafeBufferPointer { a in
                     for position in 0..<(count * width) { delta[position] *= below.derivative(fromOutput: a[position]) }
@@ -132,6 +137,23 @@ extension Network {
             }
         }
         return result
+    }
+
+    /// δ ← δ ⊙ mask ⊙ f'(z) for a hidden layer under dropout. The cached activation is f(z)·mask, so
+    /// f(z) is recovered as a / mask where the unit was kept; a dropped unit's δ is 0.
+    private func droppedOutDerivative(_ workspace: inout Workspace<Scalar>, layer index: Int, activation: Activation, count: Int) {
+        let width = layers[index].outputCount
+        let masks = workspace.dropoutMasks[index]
+        workspace.deltas[index].elements.withUnsafeMutableBufferPointer { delta in
+            workspace.activations[index].elements.withUnsafeBufferPointer { a in
+                masks.elements.withUnsafeBufferPointer { mask in
+                    for position in 0..<(count * width) {
+                        let m = mask[position]
+                        delta[position] = m == 0 ? 0 : delta[position] * m * activation.derivative(fromOutput: a[position] / m)
+                    }
+                }
+            }
+        }
     }
 
     /// Fills the output layer's δ for each example from the cost, and returns the batch's mean cost.

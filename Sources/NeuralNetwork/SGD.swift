@@ -6,9 +6,16 @@ public import LinearAlgebra
 ///   v ← momentum · v − learningRate · (∂C/∂w + (weightDecay / n) · w),   w ← w + v,
 /// which for momentum 0 is Nielsen's `network2.py` update w ← (1 − ηλ/n) w − η ∂C/∂w: the cost
 /// minimised is C + λ/(2n) Σ w², with n the size of the whole training set. Biases are not decayed.
+///
+/// With `nesterov`, the step looks ahead along the velocity (Sutskever, Martens, Dahl & Hinton 2013,
+/// "On the importance of initialization and momentum in deep learning", in the form PyTorch uses):
+///   v ← momentum · v − learningRate · g,   w ← w + momentum · v − learningRate · g,
+/// with g = ∂C/∂w + (weightDecay / n) · w as above.
 public struct SGD<Scalar: MatrixScalar>: Sendable {
     public var learningRate: Scalar
     public var momentum: Scalar
+    /// Nesterov's accelerated gradient instead of classical momentum (no effect without momentum).
+    public var nesterov: Bool
     /// λ, the L2 regularisation parameter, scaled by 1/n as above.
     public var weightDecay: Scalar
     /// n, the number of training examples λ is divided by.
@@ -17,9 +24,10 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     /// to resume a run; it must then be shaped like the network.
     public var velocity: Gradients<Scalar>?
 
-    public init(learningRate: Scalar, momentum: Scalar = 0, weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
+    public init(learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false, weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
         self.learningRate = learningRate
         self.momentum = momentum
+        self.nesterov = nesterov
         self.weightDecay = weightDecay
         self.trainingSetSize = max(1, trainingSetSize)
     }
@@ -74,12 +82,14 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     private func velocityStep(_ parameters: inout [Scalar], _ gradient: [Scalar], _ velocity: inout [Scalar], decay: Scalar) {
         let rate = learningRate
         let momentum = momentum
+        let nesterov = nesterov
         parameters.withUnsafeMutableBufferPointer { w in
             gradient.withUnsafeBufferPointer { g in
                 velocity.withUnsafeMutableBufferPointer { v in
                     for index in w.indices {
-                        v[index] = momentum * v[index] - rate * (g[index] + decay * w[index])
-                        w[index] += v[index]
+                        let step = rate * (g[index] + decay * w[index])
+                        v[index] = momentum * v[index] - step
+                        w[index] += nesterov ? momentum * v[index] - step : v[index]
                     }
                 }
             }

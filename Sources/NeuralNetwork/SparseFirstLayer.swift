@@ -81,6 +81,7 @@ extension Network where Scalar == Float {
             }
         }
         first.activation.apply(to: &workspace.activations[0], rows: count)
+        if workspace.hasDropout && layers.count > 1 { workspace.applyDropout(layer: 0, count: count) }
         forward(&workspace, count: count, from: 1)
         let result = backward(&workspace, count: count)
         let rate = learningRate / Float(count)

@@ -15,6 +15,11 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
     var deltas: [Matrix<Scalar>]
     /// How many threads a large matrix product may use (1: this thread only).
     public var threads: Int = 1
+    /// capacity x size of each hidden layer: 0 for a dropped unit, 1/(1 − rate) for a kept one; empty
+    /// when dropout is off (see Workspace+Dropout.swift).
+    var dropoutMasks: [Matrix<Scalar>] = []
+    /// The probability of dropping a hidden unit.
+    public internal(set) var dropoutRate: Double = 0
 
     /// Buffers for batches of up to `capacity` examples through `network`.
     @_specialize(exported: true, where Scalar == Float)

@@ -31,12 +31,16 @@ public enum TrainingEvent: Sendable {
 
 /// A trained network and the reports of its epochs.
 public struct TrainingResult: Sendable {
+    /// The last network, or with early stopping the network of the best epoch.
     public let network: Network<Float>
     public let epochs: [EpochReport]
+    /// With early stopping, the epoch (from 1) whose network is returned; nil without.
+    public let bestEpoch: Int?
 
-    public init(network: Network<Float>, epochs: [EpochReport]) {
+    public init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
         self.network = network
         self.epochs = epochs
+        self.bestEpoch = bestEpoch
     }
 }
 
@@ -75,6 +79,7 @@ public struct Trainer: Sendable {
     ///     when it answers true, training stops there and returns the network as it is, with the reports of the epochs completed (a web page's cancel).
     /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
     /// - Complexity: O(epochs · training.count · network.parameterCount).
+    @_specialize(exported: true, where Generator == SplitMix64)
     public func train<Generator: RandomNumberGenerator>(
         _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
         using generator: inout Generator, progress: (TrainingEvent) -> Void = { _ in },
@@ -83,7 +88,7 @@ public struct Trainer: Sendable {
         var state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
         defer { generator = state.generator }
         try run(&state, on: training, validation: validation, progress: progress, shouldStop: shouldStop)
-        return TrainingResult(network: state.network, epochs: state.reports)
+        return TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
     }
 
     /// Trains from `state` until its last epoch ends or `shouldStop` answers true, leaving `state`
@@ -97,6 +102,13 @@ public struct Trainer: Sendable {
     ///     mini-batch; when it answers true, training stops there, with `state.network` up to date.
     ///   - epochEnded: Called with the state after each epoch, its report already in `reports`.
     /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    ///
+    /// Each batch draws from `state.generator`, in this order: the distortions of its images, one after
+    /// another (when `configuration.augmentation` is on), then the dropout masks (when
+    /// `configuration.dropout` > 0). Each step's learning rate is `configuration.learningRate` times the
+    /// schedule's factor at that epoch and batch. With `configuration.patience`, the best epoch's network
+    /// is kept in `state.best`, and training ends once that many epochs have passed without improvement.
+    @_specialize(exported: true, where Generator == SplitMix64)
     public func run<Generator: RandomNumberGenerator>(
         _ state: inout TrainingState<Generator>, on training: LabeledImages, validation: LabeledImages,
         progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false },
@@ -106,12 +118,17 @@ public struct Trainer: Sendable {
         let batchSize = min(configuration.batchSize, max(1, training.count))
         var workspace = Workspace(for: state.network, capacity: batchSize)
         workspace.threads = configuration.threads
+        if configuration.dropout > 0 { workspace.enableDropout(rate: configuration.dropout) }
+        // One image's distortion is written here and copied into the batch: nothing is allocated per batch.
+        var augmenter = configuration.augmentation.isIdentity
+            ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
+        var distorted = [UInt8](repeating: 0, count: training.pixelCount)
         // Plain SGD trains the first layer over each image's non-zero pixels (about a fifth of them).
         var sparse = state.optimizer.canTrainSparse ? SparseFirstLayer(network: state.network, capacity: batchSize) : nil
         var gradients = Gradients(zeroLike: state.network)
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)
-        while state.epoch <= configuration.epochs {
+        while state.epoch <= configuration.epochs, !hasStoppedEarly(state) {
             let epoch = state.epoch
             let start = DispatchTime.now().uptimeNanoseconds
             if state.batch == 0 {
@@ -131,12 +148,19 @@ public struct Trainer: Sendable {
                 let count = min(batchSize, training.count - first)
                 for row in 0..<count {
                     let index = state.order[first + row]
+                    if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &state.generator) }
+                    let image = augmenter == nil ? training.image(index) : distorted[...]
                     if sparse != nil {
-                        sparse!.setInput(row: row, bytes: training.image(index))
+                        sparse!.setInput(row: row, bytes: image)
                         workspace.labels[row] = Int(training.labels[index])
                     } else {
-                        workspace.setInput(row: row, bytes: training.image(index), label: Int(training.labels[index]))
+                        workspace.setInput(row: row, bytes: image, label: Int(training.labels[index]))
                     }
+                }
+                if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &state.generator) }
+                if !configuration.schedule.isConstant {
+                    state.optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
+                        epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
                 }
                 // Fetch the next batch's images while this one computes.
                 for index in state.order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
@@ -169,6 +193,10 @@ public struct Trainer: Sendable {
                                      validationAccuracy: validationAccuracy, seconds: seconds)
             state.reports.append(report)
             state.lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
+            if configuration.patience != nil, state.bestEpoch.map({ validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
+                state.best = network
+                state.bestEpoch = epoch
+            }
             state.epoch += 1
             state.batch = 0
             state.costSum = 0
@@ -178,5 +206,17 @@ public struct Trainer: Sendable {
             progress(.networkAfterEpoch(epoch: epoch, network: network))
             epochEnded(state)
         }
+    }
+
+    /// Whether the run `state` stands in is over: its last epoch done, or stopped early.
+    public func isFinished<Generator>(_ state: TrainingState<Generator>) -> Bool {
+        state.epoch > configuration.epochs || hasStoppedEarly(state)
+    }
+
+    /// Whether early stopping has ended the run: `patience` epochs have passed since the best one.
+    /// Derived from the state alone, so a resumed run that had stopped stays stopped.
+    func hasStoppedEarly<Generator>(_ state: TrainingState<Generator>) -> Bool {
+        guard let patience = configuration.patience, let best = state.bestEpoch else { return false }
+        return state.batch == 0 && state.epoch - 1 - best >= patience
     }
 }

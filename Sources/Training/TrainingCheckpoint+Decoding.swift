@@ -4,7 +4,7 @@ public import Safetensors
 
 extension TrainingCheckpoint {
     /// Keys the checkpoint writes for itself; the rest of the metadata is the configuration's and the caller's.
-    static let ownKeys: Set<String> = ["format", "epoch", "batch", "correct", "cost_sum", "epoch_seconds", "generator", "adam_steps"]
+    static let ownKeys: Set<String> = ["format", "epoch", "batch", "correct", "cost_sum", "epoch_seconds", "generator", "adam_steps", "best_epoch"]
 
     /// Rebuilds a checkpoint from a decoded file, checking every value before trusting it: the
     /// configuration, the shapes of every tensor, that `order` is a permutation, that the position
@@ -60,6 +60,11 @@ extension TrainingCheckpoint {
         state.epochSeconds = try number("epoch_seconds")
         state.reports = reports
         state.lastGood = lastGood
+        state.best = try Self.network(in: file, prefix: "best.", configuration: configuration, source: source, used: &used)
+        if metadata["best_epoch"] != nil || state.best != nil {
+            state.bestEpoch = try integer("best_epoch", in: 1...max(1, epoch - 1))
+            guard state.best != nil else { throw .badTensor(source: source, name: "best.layers.0.weight", problem: "is missing") }
+        }
         switch state.optimizer {
         case .sgd(var sgd):
             sgd.velocity = try Self.gradients(in: file, prefix: "optimizer.velocity.", like: network, source: source, used: &used)

@@ -6,7 +6,8 @@ import Safetensors
 /// for bit, as a run that never stopped.
 ///
 /// The file is safetensors, so any reader can look inside: the network (`network.layers.<i>.*`),
-/// the network at the end of the last epoch (`last_good.layers.<i>.*`), the optimizer's running
+/// the network at the end of the last epoch (`last_good.layers.<i>.*`), with early stopping the best
+/// epoch's network (`best.layers.<i>.*`, its epoch in `best_epoch`), the optimizer's running
 /// state (`optimizer.velocity.<i>.*`, `optimizer.first_moment.<i>.*`, `optimizer.second_moment.<i>.*`),
 /// the epoch's order of examples (`order`, I32) and the completed epochs' reports (`reports`, F64
 /// rows of epoch, training cost, training accuracy, validation accuracy, seconds). Its metadata
@@ -58,6 +59,7 @@ public struct TrainingCheckpoint: Sendable {
         }
         add(state.network, prefix: "network.")
         add(state.lastGood, prefix: "last_good.")
+        add(state.best, prefix: "best.")
         var all = metadata
         switch state.optimizer {
         case .sgd(let sgd):
@@ -86,6 +88,7 @@ public struct TrainingCheckpoint: Sendable {
         all["cost_sum"] = "\(state.costSum)"
         all["epoch_seconds"] = "\(state.epochSeconds)"
         all["generator"] = "\(state.generator.state)"
+        if let bestEpoch = state.bestEpoch { all["best_epoch"] = "\(bestEpoch)" }
         return SafetensorsFile(tensors: tensors, metadata: all)
     }
 }

@@ -27,6 +27,10 @@ public struct TrainingState<Generator: RandomNumberGenerator> {
     public var reports: [EpochReport]
     /// The network at the end of the last completed epoch, kept in case the cost diverges.
     public var lastGood: Network<Float>?
+    /// With early stopping (`TrainingConfiguration.patience`), the network of the completed epoch with
+    /// the best validation accuracy so far (the earliest of equals), and that epoch, from 1.
+    public var best: Network<Float>?
+    public var bestEpoch: Int?
 
     /// The state before the first batch: `network` fresh, `configuration`'s optimizer, the
     /// examples in their natural order.
@@ -42,6 +46,8 @@ public struct TrainingState<Generator: RandomNumberGenerator> {
         epochSeconds = 0
         reports = []
         lastGood = nil
+        best = nil
+        bestEpoch = nil
     }
 }
 

@@ -27,7 +27,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         let loaded = try Model.load(model.path)
         let console = Console(quiet: output.json)
         let mnist = try await DataLocation.load(data) { console.note($0) }
-        let images = split.images(of: mnist)
+        // A model trained on deskewed images must see deskewed images (its metadata says so).
+        let preprocessing = try Preprocessing(metadata: loaded.metadata, source: model.path)
+        let images = preprocessing.apply(to: split.images(of: mnist))
         guard loaded.network.inputCount == images.pixelCount, loaded.network.outputCount == 10 else {
             throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs and gives "
                 + "\(loaded.network.outputCount) outputs; MNIST needs 784 and 10")

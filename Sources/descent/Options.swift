@@ -10,6 +10,8 @@ extension Initialization: ExpressibleByArgument {}
 extension DatasetKind: ExpressibleByArgument {}
 extension TrainingConfiguration.Preset: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
+extension LearningRateSchedule.Shape: ExpressibleByArgument {}
+extension Preprocessing: ExpressibleByArgument {}
 extension ProbeKind: ExpressibleByArgument {}
 extension DreamStart: ExpressibleByArgument {}
 extension TestFunction: ExpressibleByArgument {}

@@ -53,6 +53,9 @@ struct PredictCommand: AsyncParsableCommand {
             let image = try GrayImage.read(file)
             inputs.append((file, try DigitPreparation.mnistInput(from: image, source: file), nil))
         }
+        // A model trained on deskewed images must see deskewed images (its metadata says so).
+        let preprocessing = try Preprocessing(metadata: loaded.metadata, source: model.path)
+        inputs = inputs.map { ($0.name, preprocessing.apply(to: $0.pixels), $0.label) }
         for input in inputs {
             let prediction = network.prediction(forBytes: input.pixels)
             var object: [String: Any] = ["input": input.name, "digit": prediction.label, "confidence": prediction.confidence,

@@ -48,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         let console = Console(quiet: false)
         let mnist = try await DataLocation.load(data) { console.note($0) }
         let model = try modelPath.map(Model.load) ?? trainVideoNetwork(on: mnist, console: console)
+        _ = try Preprocessing(metadata: model.metadata, source: modelPath ?? "the trained model")  // refuse one this version cannot apply
         guard model.network.inputCount == 784, model.network.outputCount == 10 else {
             throw CommandError("\(modelPath ?? "model"): the network is \(model.network.sizes); the explorer needs 784 inputs and 10 outputs")
         }

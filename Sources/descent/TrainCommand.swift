@@ -19,7 +19,10 @@ struct TrainCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5).")
+    @Option(help: ArgumentHelp(
+        "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
+            + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 98% in a minute), "
+            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%). `descent info` shows a model's values."))
     var preset: TrainingConfiguration.Preset?
 
     @Option(help: ArgumentHelp("Neurons per layer, input first.", valueName: "sizes"))
@@ -58,6 +61,44 @@ struct TrainCommand: AsyncParsableCommand {
 
     @Option(help: "Passes over the training set.")
     var epochs: Int?
+
+    @Option(help: "How the learning rate changes: constant, step (× --step-factor every --step-every epochs) or cosine (down to nearly 0 at the end).")
+    var schedule: LearningRateSchedule.Shape?
+
+    @Option(name: .customLong("warmup-epochs"), help: ArgumentHelp("Epochs of linear learning-rate warm-up before the schedule.", valueName: "n"))
+    var warmupEpochs: Int?
+
+    @Option(name: .customLong("step-every"), help: ArgumentHelp("With --schedule step: epochs between drops (default 10).", valueName: "n"))
+    var stepEvery: Int?
+
+    @Option(name: .customLong("step-factor"), help: ArgumentHelp("With --schedule step: what each drop multiplies the rate by (default 0.1).", valueName: "x"))
+    var stepFactor: Double?
+
+    @Option(help: ArgumentHelp("Early stopping: stop when validation accuracy has not improved for n epochs; keep the best epoch's network.", valueName: "n"))
+    var patience: Int?
+
+    @Option(help: ArgumentHelp("Probability of dropping each hidden unit during training (inverted dropout; off when evaluating).", valueName: "p"))
+    var dropout: Double?
+
+    @Option(help: ArgumentHelp("Augmentation: random whole-pixel shifts of up to n pixels on each axis.", valueName: "n"))
+    var shift: Int?
+
+    @Option(help: ArgumentHelp("Augmentation: random rotations of up to ± this many degrees.", valueName: "degrees"))
+    var rotation: Double?
+
+    @Option(help: ArgumentHelp("Augmentation: random scalings by 1 ± up to this fraction.", valueName: "fraction"))
+    var scaling: Double?
+
+    @Option(name: .customLong("elastic-alpha"), help: ArgumentHelp(
+        "Augmentation: elastic distortions (Simard et al. 2003) of this strength in pixels (34 in the paper; 0 is off).", valueName: "α"))
+    var elasticAlpha: Double?
+
+    @Option(name: .customLong("elastic-sigma"), help: ArgumentHelp(
+        "Augmentation: the Gaussian smoothing of the elastic field, in pixels (default 4, as in the paper).", valueName: "σ"))
+    var elasticSigma: Double?
+
+    @Option(help: "Applied to every image in training and in every later use of the model (recorded in the model file): none or deskew.")
+    var preprocessing: Preprocessing?
 
     @Option(help: "Seeds every random draw: the same seed gives the same model, byte for byte.")
     var seed: UInt64?
@@ -105,6 +146,18 @@ struct TrainCommand: AsyncParsableCommand {
         if let epochs { configuration.epochs = epochs }
         if let seed { configuration.seed = seed }
         if let optimizer { configuration.optimizer = optimizer }
+        if let schedule { configuration.schedule.shape = schedule }
+        if let warmupEpochs { configuration.schedule.warmupEpochs = warmupEpochs }
+        if let stepEvery { configuration.schedule.stepEvery = stepEvery }
+        if let stepFactor { configuration.schedule.stepFactor = stepFactor }
+        if let patience { configuration.patience = patience }
+        if let dropout { configuration.dropout = dropout }
+        if let shift { configuration.augmentation.maxShift = shift }
+        if let rotation { configuration.augmentation.maxRotation = rotation }
+        if let scaling { configuration.augmentation.maxScaling = scaling }
+        if let elasticAlpha { configuration.augmentation.elasticAlpha = elasticAlpha }
+        if let elasticSigma { configuration.augmentation.elasticSigma = elasticSigma }
+        if let preprocessing { configuration.preprocessing = preprocessing }
         configuration.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         try configuration.validate()
         return configuration
@@ -134,6 +187,10 @@ struct TrainCommand: AsyncParsableCommand {
             ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--epochs", epochs != nil),
             ("--seed", seed != nil), ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil),
             ("--dataset", data.dataset != .mnist), ("--report", report != nil),
+            ("--schedule", schedule != nil), ("--warmup-epochs", warmupEpochs != nil), ("--step-every", stepEvery != nil),
+            ("--step-factor", stepFactor != nil), ("--patience", patience != nil), ("--dropout", dropout != nil),
+            ("--shift", shift != nil), ("--rotation", rotation != nil), ("--scaling", scaling != nil),
+            ("--elastic-alpha", elasticAlpha != nil), ("--elastic-sigma", elasticSigma != nil), ("--preprocessing", preprocessing != nil),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -147,9 +204,13 @@ struct TrainCommand: AsyncParsableCommand {
         let run = RunSettings(command: self, resumed: resumed)
         var dataOptions = data
         dataOptions.dataset = run.dataset
-        let mnist = try await DataLocation.load(dataOptions, trainOnAll: run.trainOnAll) { console.note($0) }
-        var training = mnist.training
+        let loaded = try await DataLocation.load(dataOptions, trainOnAll: run.trainOnAll) { console.note($0) }
+        var training = loaded.training
         if let limit = run.trainLimit { training = training.prefix(limit) }
+        // The model sees every image through its preprocessing: training, validation and test alike.
+        let prepare = configuration.preprocessing
+        training = prepare.apply(to: training)
+        let mnist = (validation: prepare.apply(to: loaded.validation), test: prepare.apply(to: loaded.test))
         let trainingSHA256 = training.sha256  // Identifies the data in the model file and the checkpoint.
 
         var state: TrainingState<SplitMix64>
@@ -195,16 +256,16 @@ struct TrainCommand: AsyncParsableCommand {
         if case .failure(let error) = outcome {
             throw try keepLastGood(after: error, configuration: configuration, training: training, out: run.out, dataset: run.dataset)
         }
-        if state.epoch <= configuration.epochs {
+        if !trainer.isFinished(state) {
             try run.checkpoint(state, configuration: configuration, trainingSHA256: trainingSHA256, testAccuracies: testAccuracies).save(to: run.checkpointPath)
             console.note("Interrupted in epoch \(state.epoch) before batch \(state.batch + 1); the run is saved in \(run.checkpointPath).")
             console.note("Resume with: descent train --resume \(run.checkpointPath)" + (data.folder.map { " --data \($0)" } ?? ""))
             throw ExitCode(130)
         }
-        let result = TrainingResult(network: state.network, epochs: state.reports)
+        let result = TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
         let test = Evaluation(network: result.network, on: mnist.test)
         let model = makeModel(result.network, configuration: configuration, training: training, trainingSHA256: trainingSHA256, epochs: result.epochs, test: test,
-                              dataset: run.dataset)
+                              dataset: run.dataset, bestEpoch: result.bestEpoch)
         try model.save(to: run.out)
         let reportFiles = try run.report.map { folder in
             try TrainReport(configuration: configuration, dataset: run.dataset, trainingCount: training.count, epochs: result.epochs,
@@ -219,6 +280,22 @@ struct TrainCommand: AsyncParsableCommand {
             + "(\(network.parameterCount) weights and biases) on \(trainingCount) \(data.dataset.rawValue) images: "
             + "\(configuration.hidden.rawValue)/\(configuration.output.rawValue), \(configuration.cost.rawValue) cost, "
             + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)"
+            + extras(configuration)
+    }
+
+    /// The ingredients beyond the video's recipe, as a clause of the announcement ("" when none is used).
+    func extras(_ configuration: TrainingConfiguration) -> String {
+        var parts: [String] = []
+        if configuration.optimizer != .sgd { parts.append(configuration.optimizer.rawValue) }
+        if !configuration.schedule.isConstant {
+            parts.append("\(configuration.schedule.shape.rawValue) schedule"
+                + (configuration.schedule.warmupEpochs > 0 ? " after \(configuration.schedule.warmupEpochs) warm-up epochs" : ""))
+        }
+        if configuration.preprocessing != .none { parts.append(configuration.preprocessing.rawValue) }
+        if !configuration.augmentation.isIdentity { parts.append("augmentation: \(configuration.augmentation.summary)") }
+        if configuration.dropout > 0 { parts.append("dropout \(configuration.dropout)") }
+        if let patience = configuration.patience { parts.append("early stopping after \(patience) epochs without improvement") }
+        return parts.isEmpty ? "" : "; " + parts.joined(separator: "; ")
     }
 
     /// Prints the outcome: the summary as JSON, or the test accuracy and where the files went.
@@ -252,16 +329,17 @@ struct TrainCommand: AsyncParsableCommand {
 
     func makeModel(
         _ network: Network<Float>, configuration: TrainingConfiguration, training: LabeledImages, trainingSHA256: String,
-        epochs: [EpochReport], test: Evaluation?, dataset: DatasetKind
+        epochs: [EpochReport], test: Evaluation?, dataset: DatasetKind, bestEpoch: Int? = nil
     ) -> Model {
         var metadata = configuration.metadata
         metadata["dataset"] = dataset.rawValue
         metadata["training_examples"] = "\(training.count)"
         metadata["training_sha256"] = trainingSHA256
         metadata["epochs_completed"] = "\(epochs.count)"
-        if let last = epochs.last { metadata["validation_accuracy"] = "\(last.validationAccuracy)" }
+        let kept = bestEpoch.map { epochs[$0 - 1] } ?? epochs.last
+        if let kept { metadata["validation_accuracy"] = "\(kept.validationAccuracy)" }
+        if let bestEpoch { metadata["best_epoch"] = "\(bestEpoch)" }
         if let test { metadata["test_accuracy"] = "\(test.accuracy)" }
-        metadata["preprocessing"] = "none"
         return Model(network: network, metadata: metadata)
     }
 }

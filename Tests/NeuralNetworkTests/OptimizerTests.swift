@@ -27,6 +27,32 @@ struct OptimizerTests {
         for (a, b) in zip(fused.parameters, separate.parameters) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
     }
 
+    @Test("Nesterov's step: v ← μv − ηg, w ← w + μv − ηg, checked over two steps with the same gradient")
+    func nesterovSteps() throws {
+        var (network, workspace) = try problem(seed: 5)
+        let start = network.parameters
+        var gradients = Gradients(zeroLike: network)
+        network.backpropagate(&workspace, count: 8, into: &gradients)
+        let g = gradients.flattened
+        var sgd = SGD<Double>(learningRate: 0.1, momentum: 0.9, nesterov: true)
+        sgd.update(&network, with: gradients)
+        // v1 = −ηg, w1 = w0 + μv1 − ηg = w0 − η(1 + μ)g.
+        for (index, value) in network.parameters.enumerated() {
+            #expect(abs(value - (start[index] - 0.1 * 1.9 * g[index])) <= 1e-12)
+        }
+        sgd.update(&network, with: gradients)
+        // v2 = μv1 − ηg = −η(1 + μ)g, w2 = w1 + μv2 − ηg = w0 − η(1 + μ)g − η(μ(1 + μ) + 1)g.
+        for (index, value) in network.parameters.enumerated() {
+            let expected = start[index] - 0.1 * 1.9 * g[index] - 0.1 * (0.9 * 1.9 + 1) * g[index]
+            #expect(abs(value - expected) <= 1e-12)
+        }
+        // Classical momentum takes a smaller first step: w1 = w0 − ηg.
+        var (classical, _) = try problem(seed: 5)
+        var plain = SGD<Double>(learningRate: 0.1, momentum: 0.9)
+        plain.update(&classical, with: gradients)
+        for (index, value) in classical.parameters.enumerated() { #expect(abs(value - (start[index] - 0.1 * g[index])) <= 1e-12) }
+    }
+
     @Test("Adam's first step moves every weight by about the learning rate, against its gradient")
     func adamFirstStep() throws {
         var (network, workspace) = try problem(seed: 2)

@@ -64,6 +64,46 @@ struct TrainingCheckpointTests {
         #expect(interrupted.generator == straight.generator)
     }
 
+    @Test("resume is exact with Nesterov, a warmed-up cosine schedule, dropout, augmentation and early stopping's best network")
+    func resumeIsExactWithTheLadder() throws {
+        var configuration = Self.configuration(.nesterov, momentum: 0.9)
+        configuration.hidden = .relu
+        configuration.output = .softmax
+        configuration.cost = .crossEntropy
+        configuration.learningRate = 0.1
+        configuration.schedule = LearningRateSchedule(shape: .cosine, warmupEpochs: 1)
+        configuration.dropout = 0.25
+        configuration.augmentation = Augmentation(maxShift: 1)
+        configuration.patience = 5  // never reached in 3 epochs, so the best network is kept throughout
+        let (straight, _) = try Self.train(configuration, stoppingAt: [])
+        let (interrupted, bytes) = try Self.train(configuration, stoppingAt: [1, 2, 20, 37, 38, 60, 110])
+        #expect(!bytes.isEmpty)
+        #expect(Model(network: interrupted.network).encoded() == Model(network: straight.network).encoded())
+        let best = try #require(straight.best)
+        #expect(straight.bestEpoch != nil && interrupted.bestEpoch == straight.bestEpoch)
+        #expect(Model(network: try #require(interrupted.best)).encoded() == Model(network: best).encoded())
+        #expect(interrupted.generator == straight.generator)
+    }
+
+    @Test("a run stopped early stays finished, and its checkpoint keeps the best network")
+    func earlyStoppingIsFinished() throws {
+        var configuration = Self.configuration(.adam)
+        configuration.epochs = 60
+        configuration.patience = 1
+        var state = try Self.freshState(configuration)
+        let trainer = Trainer(configuration: configuration)
+        try trainer.run(&state, on: Self.training, validation: Self.validation)
+        #expect(trainer.isFinished(state))
+        #expect(state.epoch <= 60)
+        let bytes = TrainingCheckpoint(configuration: configuration, state: state).encoded()
+        var decoded = try TrainingCheckpoint(file: SafetensorsFile(bytes: bytes, source: "test"), source: "test").state
+        #expect(decoded.bestEpoch == state.bestEpoch)
+        #expect(decoded.best == state.best)
+        let before = decoded.network
+        try trainer.run(&decoded, on: Self.training, validation: Self.validation)
+        #expect(decoded.network == before)
+    }
+
     @Test("the configuration survives its metadata")
     func configurationRoundTrip() throws {
         var configuration = TrainingConfiguration(preset: .nielsenCh3)
@@ -71,6 +111,14 @@ struct TrainingCheckpointTests {
         configuration.momentum = 0.25
         configuration.seed = 12_345_678_901
         #expect(try TrainingConfiguration(metadata: configuration.metadata) == configuration)
+        for preset in [TrainingConfiguration.Preset.videoBest, .fast98, .mlp99] {
+            var ladder = TrainingConfiguration(preset: preset)
+            ladder.schedule = LearningRateSchedule(shape: .step, warmupEpochs: 2, stepEvery: 3, stepFactor: 0.5)
+            ladder.patience = 4
+            ladder.augmentation.maxShift = 2
+            #expect(try TrainingConfiguration(metadata: ladder.metadata) == ladder)
+            #expect(try TrainingConfiguration(metadata: TrainingConfiguration(preset: preset).metadata) == TrainingConfiguration(preset: preset))
+        }
         var broken = configuration.metadata
         broken["batch_size"] = "ten"
         #expect(throws: ConfigurationError.self) { try TrainingConfiguration(metadata: broken) }
