@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
 export DESCENT_TEST_MNIST="${DESCENT_TEST_MNIST:-$(cd .. && pwd)/shared/mnist}"
+mkdir -p .build-asan .build-tsan  # tee opens its log before swift test creates the folder
 
 if [ "$which" = address ] || [ "$which" = all ]; then
     echo "== AddressSanitizer: the whole suite (.build-asan)"
