@@ -76,6 +76,7 @@ static void sgemm_portable(bool transpose_a, bool transpose_b, long m, long n, l
 
 #ifdef DESCENT_X86
 #define AVX2 __attribute__((target("avx2,fma")))
+#define SMALL_TRANSPOSE 4096  // floats: 16 KB on the stack
 
 // Lanes 0..count-1 set, for masked loads and stores of a vector's first `count` floats.
 AVX2 static inline __m256i lane_mask(long count) {
@@ -179,6 +180,16 @@ AVX2 static void axpy_tile(long rows, long cols, long k, float alpha, const floa
 
 AVX2 static void sgemm_avx2(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
                             const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    // A short k leaves the dot form mostly horizontal sums (16 of them for 32 multiply-adds in a
+    // 16-16 layer): transpose the small B once and take the axpy form, which has none.
+    float transposed[SMALL_TRANSPOSE];
+    if (transpose_b && k <= 64 && n * k <= SMALL_TRANSPOSE) {
+        for (long p = 0; p < k; p++)
+            for (long j = 0; j < n; j++) transposed[p * n + j] = b[j * ldb + p];
+        b = transposed;
+        ldb = n;
+        transpose_b = false;
+    }
     if (transpose_b) {
         for (long i = 0; i < m; i += 5) {
             long rows = m - i < 5 ? m - i : 5;

@@ -1,4 +1,5 @@
 import FileIO
+import LinearAlgebra
 
 /// Images with their labels, kept as bytes: `pixels` holds `count` images of `rows x columns`
 /// bytes each (0 background, 255 ink), row-major, one after another. A network converts them to

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// What is done to every image, in training and in every use of the model afterwards. A model file
 /// records it under the metadata key `preprocessing` (its raw value), and every consumer of the model
 /// (evaluate, predict, the web explorer) applies it to the images it feeds the network.

@@ -20,6 +20,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable, Codable {
 /// `shuffle` and `random(in:)` may change between Swift versions and so change a seeded run.
 extension RandomNumberGenerator {
     /// A uniform integer in `0..<bound` (Lemire, "Fast random integer generation in an interval", 2019).
+    @inlinable
     public mutating func uniformInt(below bound: Int) -> Int {
         precondition(bound > 0, "uniformInt: bound \(bound)")
         let range = UInt64(bound)
@@ -43,7 +44,9 @@ extension RandomNumberGenerator {
         return (-2 * Double.log(u1)).squareRoot() * cosine(2 * Double.pi * u2)
     }
 
-    /// Shuffles `array` in place by Fisher–Yates (Knuth, TAOCP vol. 2, Algorithm P).
+    /// Shuffles `array` in place by Fisher–Yates (Knuth, TAOCP vol. 2, Algorithm P). Inlinable so
+    /// that it is specialised where it is called: unspecialised, each swap allocated.
+    @inlinable
     public mutating func shuffle<Element>(_ array: inout [Element]) {
         guard array.count > 1 else { return }
         for i in stride(from: array.count - 1, to: 0, by: -1) {

@@ -44,6 +44,19 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
 
     /// f'(z) written in terms of a = f(z), so the backward pass needs only the cached activations.
     /// Not defined for softmax, whose Jacobian is not diagonal; `Cost` handles a softmax output.
+    /// delta ← delta ⊙ f′, f′ taken from the outputs `a` = f(z), over `count` values: the switch
+    /// outside the loop, so that each case is a plain loop the compiler vectorises.
+    func multiplyByDerivative<Scalar: MatrixScalar>(
+        _ delta: UnsafeMutablePointer<Scalar>, output a: UnsafePointer<Scalar>, count: Int
+    ) {
+        switch self {
+        case .sigmoid: for index in 0..<count { delta[index] *= a[index] * (1 - a[index]) }
+        case .relu: for index in 0..<count where a[index] <= 0 { delta[index] = 0 }
+        case .tanh: for index in 0..<count { delta[index] *= 1 - a[index] * a[index] }
+        case .softmax: preconditionFailure("softmax derivative is taken through the cost")
+        }
+    }
+
     @inline(__always)
     func derivative<Scalar: MatrixScalar>(fromOutput a: Scalar) -> Scalar {
         switch self {

@@ -28,8 +28,10 @@ extension Network {
                             threads: workspace.threads)
             let width = layer.outputCount
             workspace.activations[index].elements.withUnsafeMutableBufferPointer { z in
-                for row in 0..<count {
-                    for j in 0..<width { z[row * width + j] += layer.biases[j] }
+                layer.biases.withUnsafeBufferPointer { b in
+                    for row in 0..<count {
+                        for j in 0..<width { z[row * width + j] += b[j] }
+                    }
                 }
             }
             layer.activation.apply(to: &workspace.activations[index], rows: count)
@@ -132,7 +134,7 @@ extension Network {
             }
             workspace.deltas[index - 1].elements.withUnsafeMutableBufferPointer { delta in
                 workspace.activations[index - 1].elements.withUnsafeBufferPointer { a in
-                    for position in 0..<(count * width) { delta[position] *= below.derivative(fromOutput: a[position]) }
+                    below.multiplyByDerivative(delta.baseAddress!, output: a.baseAddress!, count: count * width)
                 }
             }
         }
@@ -161,17 +163,22 @@ extension Network {
         let last = layers.count - 1
         let width = outputCount
         let activation = layers[last].activation
+        let cost = cost
         var total: Scalar = 0
         var correct = 0
-        for row in 0..<count {
-            let label = workspace.labels[row]
-            if workspace.predictedClass(row: row) == label { correct += 1 }
+        workspace.labels.withUnsafeBufferPointer { labels in
             workspace.activations[last].elements.withUnsafeBufferPointer { all in
-                let a = UnsafeBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)])
-                total += cost.value(output: a, label: label, activation: activation)
                 workspace.deltas[last].elements.withUnsafeMutableBufferPointer { deltas in
-                    let delta = UnsafeMutableBufferPointer(rebasing: deltas[(row * width)..<((row + 1) * width)])
-                    cost.outputDelta(output: a, label: label, activation: activation, into: delta)
+                    for row in 0..<count {
+                        let label = labels[row]
+                        let a = UnsafeBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)])
+                        var best = 0
+                        for j in 1..<width where a[j] > a[best] { best = j }
+                        if best == label { correct += 1 }
+                        total += cost.value(output: a, label: label, activation: activation)
+                        let delta = UnsafeMutableBufferPointer(rebasing: deltas[(row * width)..<((row + 1) * width)])
+                        cost.outputDelta(output: a, label: label, activation: activation, into: delta)
+                    }
                 }
             }
         }

@@ -92,8 +92,15 @@ public struct Network<Scalar: MatrixScalar>: Equatable, Sendable {
     }
 
     /// Σ w² over every weight (not the biases), for L2 regularisation.
+    @inlinable
     public var sumOfSquaredWeights: Scalar {
-        layers.reduce(0) { total, layer in layer.weights.elements.reduce(total) { $0 + $1 * $1 } }
+        var total: Scalar = 0
+        for layer in layers {
+            layer.weights.elements.withUnsafeBufferPointer { weights in
+                for weight in weights { total += weight * weight }
+            }
+        }
+        return total
     }
 }
 

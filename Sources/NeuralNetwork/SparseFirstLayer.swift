@@ -10,8 +10,10 @@ public import LinearAlgebra
 /// trained weights back, and the trainer calls it before anyone reads the network.
 public struct SparseFirstLayer: Sendable {
     /// inputs x `weightStride`, row-major: row p holds input p's weights to every neuron, padded
-    /// with zeros to a multiple of 16 so the kernels always move whole vectors.
-    var transposedWeights: [Float]
+    /// with zeros to a multiple of 16 so the kernels always move whole vectors, and aligned to 64
+    /// bytes so that for 16 neurons one input's weights are one cache line (an Array's elements
+    /// start 32 bytes into its allocation, which split each row across two lines).
+    var transposedWeights: AlignedFloats
     let inputCount: Int
     let outputCount: Int
     let weightStride: Int
@@ -28,10 +30,9 @@ public struct SparseFirstLayer: Sendable {
         inputCount = weights.columns
         outputCount = weights.rows
         weightStride = (weights.rows + 15) / 16 * 16
-        let transposed = weights.transposed()
-        var padded = [Float](repeating: 0, count: inputCount * weightStride)
+        let padded = AlignedFloats(count: inputCount * weightStride)
         for input in 0..<inputCount {
-            for neuron in 0..<outputCount { padded[input * weightStride + neuron] = transposed[input, neuron] }
+            for neuron in 0..<outputCount { padded.pointer[input * weightStride + neuron] = weights[neuron, input] }
         }
         transposedWeights = padded
         counts = Array(repeating: 0, count: capacity)
@@ -55,11 +56,34 @@ public struct SparseFirstLayer: Sendable {
         counts[row] = count
     }
 
+    /// Records example `row` of the batch from an example already encoded in `inputs`: the same as
+    /// `setInput(row:bytes:)` on its bytes, without scanning them.
+    public mutating func setInput(row: Int, from inputs: SparseInputs, entry: SparseInputs.Entry) {
+        precondition(inputs.inputCount == inputCount, "SparseFirstLayer: \(inputs.inputCount) inputs for \(inputCount)")
+        let start = row * inputCount
+        let count = Int(entry.count)
+        if count > 0 {
+            inputs.withValues(of: entry) { positions, bytes in
+                indices.withUnsafeMutableBufferPointer { index in
+                    values.withUnsafeMutableBufferPointer { value in
+                        descent_sparse_load(positions, bytes, count, 1 / 255, index.baseAddress! + start, value.baseAddress! + start)
+                    }
+                }
+            }
+        }
+        counts[row] = count
+    }
+
+    /// Copies the weights first if another copy of this layer shares them: value semantics.
+    mutating func makeWeightsUnique() {
+        if !isKnownUniquelyReferenced(&transposedWeights) { transposedWeights = transposedWeights.copy() }
+    }
+
     /// Copies the trained first-layer weights back into `network`.
     public func write(into network: inout Network<Float>) {
         var weights = Matrix<Float>(rows: outputCount, columns: inputCount)
         for input in 0..<inputCount {
-            for neuron in 0..<outputCount { weights[neuron, input] = transposedWeights[input * weightStride + neuron] }
+            for neuron in 0..<outputCount { weights[neuron, input] = transposedWeights.pointer[input * weightStride + neuron] }
         }
         network.layers[0].weights = weights
     }
@@ -76,7 +100,7 @@ extension Network where Scalar == Float {
         sparse.counts.withUnsafeBufferPointer { counts in
             workspace.activations[0].elements.withUnsafeMutableBufferPointer { z in
                 descent_sparse_forward(count, sparse.outputCount, counts.baseAddress!, sparse.indices, sparse.values,
-                                       sparse.inputCount, sparse.transposedWeights, sparse.weightStride, first.biases,
+                                       sparse.inputCount, sparse.transposedWeights.pointer, sparse.weightStride, first.biases,
                                        z.baseAddress!, sparse.outputCount)
             }
         }
@@ -86,19 +110,40 @@ extension Network where Scalar == Float {
         let result = backward(&workspace, count: count)
         let rate = learningRate / Float(count)
         updateDenseLayers(&workspace, count: count, rate: rate, shrink: shrink, from: 1)
+        sparse.makeWeightsUnique()
         if shrink != 1 {
-            sparse.transposedWeights.withUnsafeMutableBufferPointer { w in
-                for index in w.indices { w[index] *= shrink }
-            }
+            let w = sparse.transposedWeights.pointer
+            for index in 0..<sparse.transposedWeights.count { w[index] *= shrink }
         }
         sparse.counts.withUnsafeBufferPointer { counts in
             workspace.deltas[0].elements.withUnsafeBufferPointer { delta in
                 descent_sparse_update(count, sparse.outputCount, counts.baseAddress!, sparse.indices, sparse.values,
-                                      sparse.inputCount, delta.baseAddress!, sparse.outputCount, -rate, &sparse.transposedWeights,
+                                      sparse.inputCount, delta.baseAddress!, sparse.outputCount, -rate, sparse.transposedWeights.pointer,
                                       sparse.weightStride)
             }
         }
         updateBiases(&workspace, count: count, rate: rate, layer: 0)
         return result
     }
+}
+
+/// Floats in one allocation aligned to a cache line, zeroed; freed with the last reference.
+/// `SparseFirstLayer` copies it before writing when it is shared, so the layer stays a value.
+final class AlignedFloats: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.initializeMemory(as: Float.self, repeating: 0, count: max(1, count))
+    }
+
+    func copy() -> AlignedFloats {
+        let result = AlignedFloats(count: count)
+        result.pointer.update(from: pointer, count: count)
+        return result
+    }
+
+    deinit { pointer.deallocate() }
 }

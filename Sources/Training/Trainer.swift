@@ -125,6 +125,12 @@ public struct Trainer: Sendable {
         var distorted = [UInt8](repeating: 0, count: training.pixelCount)
         // Plain SGD trains the first layer over each image's non-zero pixels (about a fifth of them).
         var sparse = state.optimizer.canTrainSparse ? SparseFirstLayer(network: state.network, capacity: batchSize) : nil
+        // Without distortions every epoch sees the same images: find their lit pixels once.
+        let encoded = sparse != nil && augmenter == nil
+            ? SparseInputs(count: training.count, inputCount: training.pixelCount) { training.image($0) } : nil
+        // The encoded examples in this epoch's order, gathered in one pass: looking each one up as
+        // it is needed waited on a cache miss every time.
+        var shuffledEntries = [SparseInputs.Entry]()
         var gradients = Gradients(zeroLike: state.network)
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)
@@ -135,6 +141,7 @@ public struct Trainer: Sendable {
                 if shouldStop() { return }  // Between epochs: the next one's shuffle is not drawn yet.
                 state.generator.shuffle(&state.order)
             }
+            if let encoded { encoded.gather(state.order, into: &shuffledEntries) }
             var isFirstBatch = true
             while state.batch < batchCount {
                 if !isFirstBatch, shouldStop() {
@@ -148,6 +155,11 @@ public struct Trainer: Sendable {
                 let count = min(batchSize, training.count - first)
                 for row in 0..<count {
                     let index = state.order[first + row]
+                    if let encoded {
+                        sparse!.setInput(row: row, from: encoded, entry: shuffledEntries[first + row])
+                        workspace.labels[row] = Int(training.labels[index])
+                        continue
+                    }
                     if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &state.generator) }
                     let image = augmenter == nil ? training.image(index) : distorted[...]
                     if sparse != nil {
@@ -163,8 +175,11 @@ public struct Trainer: Sendable {
                         epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
                 }
                 // Fetch the next batch's images while this one computes.
-                for index in state.order[min(training.count, first + count)..<min(training.count, first + count + batchSize)] {
-                    Prefetch.bytes(training.image(index))
+                let next = min(training.count, first + count)..<min(training.count, first + count + batchSize)
+                if let encoded {
+                    for position in next { encoded.prefetch(shuffledEntries[position]) }
+                } else {
+                    for index in state.order[next] { Prefetch.bytes(training.image(index)) }
                 }
                 let result = state.optimizer.step(&state.network, on: &workspace, sparse: &sparse, count: count, gradients: &gradients)
                 guard result.cost.isFinite else {

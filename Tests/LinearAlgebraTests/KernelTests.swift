@@ -4,9 +4,10 @@ import Testing
 
 @Suite("Fast float32 kernels against the naive reference", .serialized)
 struct KernelTests {
-    /// Shapes with odd sizes and every tail: rows past a tile of 4, columns past 2 and 16, k past 8.
+    /// Shapes with odd sizes and every tail: rows past a tile of 4, columns past 2 and 16, k past 8;
+    /// k up to 64 with B transposed takes the small-transpose path.
     static let shapes: [(Int, Int, Int)] = [
-        (1, 1, 1), (3, 5, 7), (4, 16, 8), (5, 17, 9), (10, 16, 784), (10, 10, 16), (16, 784, 10),
+        (1, 1, 1), (3, 5, 7), (4, 16, 8), (5, 17, 9), (10, 16, 784), (10, 10, 16), (10, 16, 16), (16, 784, 10),
         (7, 33, 15), (128, 256, 31), (13, 3, 100),
         // The packed path (m >= 32, n >= 16, k >= 32): whole and ragged panels, k past one KC block.
         (32, 16, 32), (37, 45, 300), (64, 100, 513), (128, 10, 128), (45, 784, 64),

@@ -29,4 +29,63 @@ struct SparseFirstLayerTests {
         firstLayer.write(into: &sparse)
         for (x, y) in zip(dense.parameters, sparse.parameters) { #expect(abs(x - y) <= 1e-5 * max(1, abs(x))) }
     }
+
+    @Test("examples encoded once train exactly as their bytes do, blank examples included")
+    func encodedEqualsBytes() throws {
+        var generator = SplitMix64(seed: 21)
+        let sizes = [40, 16, 10]
+        // Twelve examples: some blank, one fully lit, the rest about a quarter lit.
+        let examples: [[UInt8]] = (0..<12).map { index in
+            if index % 5 == 0 { return [UInt8](repeating: 0, count: sizes[0]) }
+            if index == 7 { return (0..<sizes[0]).map { _ in UInt8(1 + generator.uniformInt(below: 255)) } }
+            return (0..<sizes[0]).map { _ in generator.uniformInt(below: 4) == 0 ? UInt8(1 + generator.uniformInt(below: 255)) : 0 }
+        }
+        let encoded = SparseInputs(count: examples.count, inputCount: sizes[0]) { examples[$0][...] }
+        #expect(encoded.entries.map { Int($0.count) } == examples.map { $0.filter { $0 != 0 }.count })
+        var order = Array(examples.indices)
+        generator.shuffle(&order)
+        var entries = [SparseInputs.Entry]()
+        encoded.gather(order, into: &entries)
+        #expect(entries == order.map { encoded.entries[$0] })
+
+        var fromBytes = try Network<Float>(sizes: sizes, using: &generator)
+        var fromEncoded = fromBytes
+        var workspace = Workspace(for: fromBytes, capacity: 4)
+        var encodedWorkspace = workspace
+        var bytesLayer = SparseFirstLayer(network: fromBytes, capacity: 4)
+        var encodedLayer = bytesLayer
+        for batch in 0..<3 {
+            for row in 0..<4 {
+                let index = order[batch * 4 + row]
+                bytesLayer.setInput(row: row, bytes: examples[index][...])
+                encodedLayer.setInput(row: row, from: encoded, entry: entries[batch * 4 + row])
+                workspace.labels[row] = index % 10
+                encodedWorkspace.labels[row] = index % 10
+            }
+            let a = fromBytes.descend(&workspace, sparse: &bytesLayer, count: 4, learningRate: 0.5, shrink: 1)
+            let b = fromEncoded.descend(&encodedWorkspace, sparse: &encodedLayer, count: 4, learningRate: 0.5, shrink: 1)
+            #expect(a.cost == b.cost)
+        }
+        bytesLayer.write(into: &fromBytes)
+        encodedLayer.write(into: &fromEncoded)
+        #expect(fromBytes.parameters == fromEncoded.parameters)
+    }
+
+    @Test("a copied layer keeps its own weights")
+    func copiesAreValues() throws {
+        var generator = SplitMix64(seed: 5)
+        var network = try Network<Float>(sizes: [8, 4, 2], using: &generator)
+        var workspace = Workspace(for: network, capacity: 1)
+        var layer = SparseFirstLayer(network: network, capacity: 1)
+        let copy = layer
+        layer.setInput(row: 0, bytes: [255, 0, 9, 0, 0, 80, 0, 1][...])
+        workspace.labels[0] = 1
+        let before = network.layers[0].weights
+        network.descend(&workspace, sparse: &layer, count: 1, learningRate: 1, shrink: 0.5)
+        var restored = network
+        copy.write(into: &restored)
+        #expect(restored.layers[0].weights == before)
+        layer.write(into: &network)
+        #expect(network.layers[0].weights != before)
+    }
 }

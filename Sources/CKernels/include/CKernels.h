@@ -54,6 +54,11 @@ void descent_sparse_forward(long rows, long out, const long *counts, const unsig
 /// order, and returns how many there were.
 long descent_sparse_gather(const unsigned char *bytes, long count, float scale, unsigned short *indices, float *values);
 
+/// Copies one example's non-zero inputs, already found (by `descent_sparse_gather` once for a whole
+/// data set), into a batch row: the `count` positions as they are, the byte values times `scale`.
+void descent_sparse_load(const unsigned short *source_indices, const unsigned char *source_bytes, long count, float scale,
+                         unsigned short *indices, float *values);
+
 /// The matching update: W[p][:] += scale · v · delta[i][:] for every example i and each of its
 /// non-zero inputs (p, v). With scale = −η/n this is SGD's step on the first layer's weights.
 void descent_sparse_update(long rows, long out, const long *counts, const unsigned short *indices, const float *values,
