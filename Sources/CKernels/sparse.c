@@ -9,6 +9,24 @@
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2,fma")))
 
+// The 64-wide blocks keep their sums in a0..a7: FMA_64 adds v times the 64 floats at `source`
+// to them, STORE_64 stores them at `target`.
+#define FMA_64(v, source)                                                                                          \
+    {                                                                                                              \
+        const float *s_ = (source);                                                                                \
+        a0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_), a0); a1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 8), a1);   \
+        a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 16), a2); a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 24), a3); \
+        a4 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 32), a4); a5 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 40), a5); \
+        a6 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 48), a6); a7 = _mm256_fmadd_ps(v, _mm256_loadu_ps(s_ + 56), a7); \
+    }
+#define STORE_64(target)                                                                                           \
+    {                                                                                                              \
+        float *t_ = (target);                                                                                      \
+        _mm256_storeu_ps(t_, a0); _mm256_storeu_ps(t_ + 8, a1); _mm256_storeu_ps(t_ + 16, a2);                      \
+        _mm256_storeu_ps(t_ + 24, a3); _mm256_storeu_ps(t_ + 32, a4); _mm256_storeu_ps(t_ + 40, a5);                \
+        _mm256_storeu_ps(t_ + 48, a6); _mm256_storeu_ps(t_ + 56, a7);                                              \
+    }
+
 AVX2 static inline __m256i tail_mask(long count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
@@ -16,15 +34,35 @@ AVX2 static inline __m256i tail_mask(long count) {
 // `weights` rows are `wstride` floats apart, wstride a multiple of 16 at least `out`, the padding
 // zero: every weight access is a whole 16-wide block with plain loads and stores (masked stores are
 // microcoded on AMD Zen and slow); only the once-per-example bias, z and delta rows are masked.
+//
+// Columns outside, examples inside: a block of 64 columns of the weights (784 x 64 floats, 200 KB
+// for MNIST) stays in L2 while every example of the batch reads it. Examples outside, a 256-wide
+// layer's 800 KB of weights came from L3 again for each example.
 AVX2 static void sparse_forward_avx2(long rows, long out, const long *counts, const unsigned short *indices,
                                      const float *values, long stride, const float *weights, long wstride,
                                      const float *bias, float *z, long ldz) {
-    for (long i = 0; i < rows; i++) {
-        const unsigned short *index = indices + i * stride;
-        const float *value = values + i * stride;
-        float *row = z + i * ldz;
-        for (long j = 0; j < out; j += 16) {
-            __m256i mask0 = tail_mask(out - j), mask1 = tail_mask(out - j - 8);
+    long j = 0;
+    for (; j + 64 <= out; j += 64) {
+        for (long i = 0; i < rows; i++) {
+            const unsigned short *index = indices + i * stride;
+            const float *value = values + i * stride;
+            const float *b = bias + j;
+            __m256 a0 = _mm256_loadu_ps(b), a1 = _mm256_loadu_ps(b + 8), a2 = _mm256_loadu_ps(b + 16);
+            __m256 a3 = _mm256_loadu_ps(b + 24), a4 = _mm256_loadu_ps(b + 32), a5 = _mm256_loadu_ps(b + 40);
+            __m256 a6 = _mm256_loadu_ps(b + 48), a7 = _mm256_loadu_ps(b + 56);
+            for (long p = 0; p < counts[i]; p++) {
+                const float *w = weights + (long)index[p] * wstride + j;
+                __m256 v = _mm256_broadcast_ss(value + p);
+                FMA_64(v, w);
+            }
+            STORE_64(z + i * ldz + j);
+        }
+    }
+    for (; j < out; j += 16) {
+        __m256i mask0 = tail_mask(out - j), mask1 = tail_mask(out - j - 8);
+        for (long i = 0; i < rows; i++) {
+            const unsigned short *index = indices + i * stride;
+            const float *value = values + i * stride;
             __m256 lo = _mm256_maskload_ps(bias + j, mask0), hi = _mm256_maskload_ps(bias + j + 8, mask1);
             // Two pixels a step into two pairs of sums: a single chain of fused multiply-adds would
             // wait out each one's latency.
@@ -46,6 +84,7 @@ AVX2 static void sparse_forward_avx2(long rows, long out, const long *counts, co
             }
             lo = _mm256_add_ps(lo, lo2);
             hi = _mm256_add_ps(hi, hi2);
+            float *row = z + i * ldz;
             _mm256_maskstore_ps(row + j, mask0, lo);
             _mm256_maskstore_ps(row + j + 8, mask1, hi);
         }
@@ -106,6 +145,45 @@ AVX2 static void load_avx2(const unsigned short *source_indices, const unsigned 
         _mm256_storeu_ps(values + p, _mm256_mul_ps(_mm256_cvtepi32_ps(bytes), factor));
     }
     for (; p < count; p++) values[p] = (float)source_bytes[p] * scale;
+}
+
+// For each input p: gradient[p][0..width) = scale · Σ over p's entries e of value_e · delta[row_e][..],
+// delta's columns past `out` read as zero. Blocks of 64 columns in 8 accumulators, then of 16, masked.
+// Columns outside, as in the forward pass: a block of 64 columns of delta (a batch of 128 rows,
+// 32 KB) stays in L1 while every input reads it.
+AVX2 static void sparse_gradient_avx2(long out, long width, long inputs, const long *starts, const int *entry_rows,
+                                      const float *entry_values, const float *delta, long ldd, float scale,
+                                      float *gradient, long gstride) {
+    long j = 0;
+    for (; j + 64 <= out; j += 64) {
+        for (long p = 0; p < inputs; p++) {
+            float *g = gradient + p * gstride;
+            long first = starts[p], last = starts[p + 1];
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (long e = first; e < last; e++) {
+                const float *d = delta + (long)entry_rows[e] * ldd + j;
+                __m256 v = _mm256_set1_ps(scale * entry_values[e]);
+                FMA_64(v, d);
+            }
+            STORE_64(g + j);
+        }
+    }
+    for (; j < width; j += 16) {
+        __m256i mask0 = tail_mask(out - j), mask1 = tail_mask(out - j - 8);
+        for (long p = 0; p < inputs; p++) {
+            float *g = gradient + p * gstride;
+            long first = starts[p], last = starts[p + 1];
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+            for (long e = first; e < last; e++) {
+                const float *d = delta + (long)entry_rows[e] * ldd + j;
+                __m256 v = _mm256_set1_ps(scale * entry_values[e]);
+                a0 = _mm256_fmadd_ps(v, _mm256_maskload_ps(d, mask0), a0);
+                a1 = _mm256_fmadd_ps(v, _mm256_maskload_ps(d + 8, mask1), a1);
+            }
+            _mm256_storeu_ps(g + j, a0);
+            _mm256_storeu_ps(g + j + 8, a1);
+        }
+    }
 }
 #define DESCENT_X86 1
 #endif
@@ -181,5 +259,43 @@ void descent_sparse_load(const unsigned short *source_indices, const unsigned ch
     for (long p = 0; p < count; p++) {
         indices[p] = source_indices[p];
         values[p] = (float)source_bytes[p] * scale;
+    }
+}
+
+void descent_sparse_by_input(long rows, const long *counts, const unsigned short *indices, const float *values, long stride,
+                             long inputs, long *starts, long *cursor, int *entry_rows, float *entry_values) {
+    for (long p = 0; p <= inputs; p++) starts[p] = 0;
+    for (long i = 0; i < rows; i++)
+        for (long q = 0; q < counts[i]; q++) starts[indices[i * stride + q] + 1]++;
+    for (long p = 0; p < inputs; p++) {
+        starts[p + 1] += starts[p];
+        cursor[p] = starts[p];
+    }
+    for (long i = 0; i < rows; i++) {
+        for (long q = 0; q < counts[i]; q++) {
+            long e = cursor[indices[i * stride + q]]++;
+            entry_rows[e] = (int)i;
+            entry_values[e] = values[i * stride + q];
+        }
+    }
+}
+
+void descent_sparse_gradient(long out, long width, long inputs, const long *starts, const int *entry_rows,
+                             const float *entry_values, const float *delta, long ldd, float scale, float *gradient,
+                             long gstride) {
+#ifdef DESCENT_X86
+    if (has_avx2()) {
+        sparse_gradient_avx2(out, width, inputs, starts, entry_rows, entry_values, delta, ldd, scale, gradient, gstride);
+        return;
+    }
+#endif
+    for (long p = 0; p < inputs; p++) {
+        float *g = gradient + p * gstride;
+        for (long j = 0; j < width; j++) g[j] = 0;
+        for (long e = starts[p]; e < starts[p + 1]; e++) {
+            const float *d = delta + (long)entry_rows[e] * ldd;
+            float v = scale * entry_values[e];
+            for (long j = 0; j < out; j++) g[j] += v * d[j];
+        }
     }
 }

@@ -27,6 +27,12 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
     /// Replaces each value x with the logistic function 1 / (1 + e^-x).
     static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>)
 
+    /// Replaces each value x with max(x, 0).
+    static func relu(_ values: UnsafeMutableBufferPointer<Self>)
+
+    /// Sets delta[i] to 0 where outputs[i] (a ReLU's output) is not positive: its backward step.
+    static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>)
+
     /// One Adam step over parallel buffers (Kingma & Ba 2015): g' = g + decay·w,
     /// m ← β1·m + (1−β1)·g', v ← β2·v + (1−β2)·g'², w ← w − rate·m / (√v / root2 + ε).
     static func adamStep(
@@ -47,6 +53,14 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
 extension MatrixScalar {
     public static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>) {
         for index in values.indices { values[index] = 1 / (1 + exp(-values[index])) }
+    }
+
+    public static func relu(_ values: UnsafeMutableBufferPointer<Self>) {
+        for index in values.indices { values[index] = max(values[index], 0) }
+    }
+
+    public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>) {
+        for index in delta.indices where !(outputs[index] > 0) { delta[index] = 0 }
     }
 
     public static func adamStep(
@@ -89,6 +103,17 @@ extension Float: MatrixScalar {
     /// Vectorised in C where AVX2 is available.
     public static func sigmoid(_ values: UnsafeMutableBufferPointer<Float>) {
         if let base = values.baseAddress { descent_sigmoid(base, values.count) }
+    }
+
+    /// In C, whose compiler vectorises it.
+    public static func relu(_ values: UnsafeMutableBufferPointer<Float>) {
+        if let base = values.baseAddress { descent_relu(base, values.count) }
+    }
+
+    /// In C, whose compiler vectorises it.
+    public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Float>, outputs: UnsafeBufferPointer<Float>) {
+        precondition(outputs.count >= delta.count, "reluBackward: \(outputs.count) outputs for \(delta.count) deltas")
+        if let d = delta.baseAddress, let a = outputs.baseAddress { descent_relu_backward(d, a, delta.count) }
     }
 
     /// Vectorised in C where AVX2 is available.

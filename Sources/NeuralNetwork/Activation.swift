@@ -22,7 +22,7 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
             case .sigmoid:
                 Scalar.sigmoid(UnsafeMutableBufferPointer(rebasing: values[0..<(rows * width)]))
             case .relu:
-                for index in 0..<(rows * width) where values[index] < 0 { values[index] = 0 }
+                Scalar.relu(UnsafeMutableBufferPointer(rebasing: values[0..<(rows * width)]))
             case .tanh:
                 for index in 0..<(rows * width) { values[index] = Scalar.tanh(values[index]) }
             case .softmax:
@@ -51,7 +51,7 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
     ) {
         switch self {
         case .sigmoid: for index in 0..<count { delta[index] *= a[index] * (1 - a[index]) }
-        case .relu: for index in 0..<count where a[index] <= 0 { delta[index] = 0 }
+        case .relu: Scalar.reluBackward(UnsafeMutableBufferPointer(start: delta, count: count), outputs: UnsafeBufferPointer(start: a, count: count))
         case .tanh: for index in 0..<count { delta[index] *= 1 - a[index] * a[index] }
         case .softmax: preconditionFailure("softmax derivative is taken through the cost")
         }

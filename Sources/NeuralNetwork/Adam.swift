@@ -42,6 +42,15 @@ public struct Adam<Scalar: MatrixScalar>: Sendable {
     /// m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², w ← w − η·m̂ / (√v̂ + ε), with m̂, v̂ bias-corrected.
     @_specialize(exported: true, where Scalar == Float)
     public mutating func update(_ network: inout Network<Scalar>, with gradients: Gradients<Scalar>) {
+        update(&network, with: gradients, firstWeights: true)
+    }
+
+    /// The update, skipping the first layer's weights unless `firstWeights` (a sparse first layer
+    /// steps them itself); returns the step's coefficients for that.
+    @discardableResult
+    mutating func update(
+        _ network: inout Network<Scalar>, with gradients: Gradients<Scalar>, firstWeights: Bool
+    ) -> (rate: Scalar, root2: Scalar, decay: Scalar) {
         if firstMoment == nil {
             firstMoment = Gradients(zeroLike: network)
             secondMoment = Gradients(zeroLike: network)
@@ -52,16 +61,24 @@ public struct Adam<Scalar: MatrixScalar>: Sendable {
         // η·m̂/(√v̂ + ε) = (η/c1)·m / (√v/√c2 + ε)
         let rate = learningRate / correction1, root2 = correction2.squareRoot()
         let decay = weightDecay / Scalar(trainingSetSize)
+        // `apply` is static: a method of self, called with self's moments inout, would run on a
+        // copy of self, and the moments, then shared, would be copied at every step.
+        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
         for index in network.layers.indices {
-            apply(&network.layers[index].weights.elements, gradients.weights[index].elements,
-                  &firstMoment!.weights[index].elements, &secondMoment!.weights[index].elements, rate: rate, root2: root2, decay: decay)
-            apply(&network.layers[index].biases, gradients.biases[index],
-                  &firstMoment!.biases[index], &secondMoment!.biases[index], rate: rate, root2: root2, decay: 0)
+            if index > 0 || firstWeights {
+                Self.apply(&network.layers[index].weights.elements, gradients.weights[index].elements,
+                           &firstMoment!.weights[index].elements, &secondMoment!.weights[index].elements,
+                           beta1: beta1, beta2: beta2, epsilon: epsilon, rate: rate, root2: root2, decay: decay)
+            }
+            Self.apply(&network.layers[index].biases, gradients.biases[index],
+                       &firstMoment!.biases[index], &secondMoment!.biases[index],
+                       beta1: beta1, beta2: beta2, epsilon: epsilon, rate: rate, root2: root2, decay: 0)
         }
+        return (rate, root2, decay)
     }
 
-    private func apply(_ parameters: inout [Scalar], _ gradient: [Scalar], _ m: inout [Scalar], _ v: inout [Scalar],
-                       rate: Scalar, root2: Scalar, decay: Scalar) {
+    private static func apply(_ parameters: inout [Scalar], _ gradient: [Scalar], _ m: inout [Scalar], _ v: inout [Scalar],
+                              beta1: Scalar, beta2: Scalar, epsilon: Scalar, rate: Scalar, root2: Scalar, decay: Scalar) {
         parameters.withUnsafeMutableBufferPointer { w in
             gradient.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in

@@ -52,12 +52,20 @@ extension Network {
         _ workspace: inout Workspace<Scalar>, count: Int, into gradients: inout Gradients<Scalar>
     ) -> BatchResult<Scalar> {
         let result = deltas(&workspace, count: count)
+        writeGradients(workspace, count: count, into: &gradients, from: 0)
+        return result
+    }
+
+    /// ∂C/∂W and ∂C/∂b of layers `first`... from the δs in `workspace`; the first layer's bias
+    /// gradient always (a sparse first layer computes only its weights' gradient itself).
+    func writeGradients(_ workspace: Workspace<Scalar>, count: Int, into gradients: inout Gradients<Scalar>, from first: Int) {
         for index in layers.indices {
             // ∂C/∂W = (1/n) δᵀ · input, with β = 0 so the old gradient is overwritten.
-            weightGradient(index, workspace, count: count, alpha: 1 / Scalar(count), beta: 0, into: &gradients.weights[index])
+            if index >= first {
+                weightGradient(index, workspace, count: count, alpha: 1 / Scalar(count), beta: 0, into: &gradients.weights[index])
+            }
             columnSums(of: workspace.deltas[index], rows: count, scale: 1 / Scalar(count), into: &gradients.biases[index])
         }
-        return result
     }
 
     /// One step of plain SGD fused into backpropagation: the same forward pass and δs as

@@ -46,10 +46,13 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
             return
         }
         if velocity == nil { velocity = Gradients(zeroLike: network) }
+        // Static, as in Adam: a method of self given self's velocity inout would copy it each step.
+        let (rate, momentum, nesterov) = (learningRate, momentum, nesterov)
         for index in network.layers.indices {
-            velocityStep(&network.layers[index].weights.elements, gradients.weights[index].elements,
-                         &velocity!.weights[index].elements, decay: decay)
-            velocityStep(&network.layers[index].biases, gradients.biases[index], &velocity!.biases[index], decay: 0)
+            Self.velocityStep(&network.layers[index].weights.elements, gradients.weights[index].elements,
+                              &velocity!.weights[index].elements, rate: rate, momentum: momentum, nesterov: nesterov, decay: decay)
+            Self.velocityStep(&network.layers[index].biases, gradients.biases[index], &velocity!.biases[index],
+                              rate: rate, momentum: momentum, nesterov: nesterov, decay: 0)
         }
     }
 
@@ -79,10 +82,10 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
         }
     }
 
-    private func velocityStep(_ parameters: inout [Scalar], _ gradient: [Scalar], _ velocity: inout [Scalar], decay: Scalar) {
-        let rate = learningRate
-        let momentum = momentum
-        let nesterov = nesterov
+    private static func velocityStep(
+        _ parameters: inout [Scalar], _ gradient: [Scalar], _ velocity: inout [Scalar],
+        rate: Scalar, momentum: Scalar, nesterov: Bool, decay: Scalar
+    ) {
         parameters.withUnsafeMutableBufferPointer { w in
             gradient.withUnsafeBufferPointer { g in
                 velocity.withUnsafeMutableBufferPointer { v in

@@ -1,7 +1,8 @@
 import CKernels
+import Dispatch
 public import LinearAlgebra
 
-/// The first layer of a network being trained by plain SGD, held for sparse inputs: its weights
+/// The first layer of a network being trained by plain SGD or Adam, held for sparse inputs: its weights
 /// transposed (inputs x neurons, one input's weights in one contiguous row) and each example of the
 /// batch as a list of its non-zero inputs. An MNIST digit lights about 19% of its pixels, so the
 /// first layer's product and update, most of a small network's work, shrink about fivefold.
@@ -21,6 +22,9 @@ public struct SparseFirstLayer: Sendable {
     var counts: [Int]
     var indices: [UInt16]
     var values: [Float]
+    /// For optimizers that need the first layer's gradient (Adam, after `enableAdam`); nil for
+    /// plain SGD, whose update never materialises one.
+    var adam: SparseAdamState?
 
     /// Takes `network`'s first layer, for batches of up to `capacity` examples.
     /// - Precondition: the network has at most 65,536 inputs (indices are 16-bit).
@@ -74,6 +78,33 @@ public struct SparseFirstLayer: Sendable {
         counts[row] = count
     }
 
+    /// Columns [start, start + width) of the layer, `columns` of them real neurons (the rest padding).
+    struct ColumnBlock {
+        var start: Int
+        var width: Int
+        var columns: Int
+
+        /// Block `index` of `blocks` of a layer `weightStride` wide (a multiple of 16) with
+        /// `outputCount` neurons: the columns cut as evenly as whole vectors of 16 allow.
+        init(_ index: Int, of blocks: Int, weightStride: Int, outputCount: Int) {
+            let vectors = weightStride / 16
+            start = vectors * index / blocks * 16
+            width = vectors * (index + 1) / blocks * 16 - start
+            columns = max(0, min(width, outputCount - start))
+        }
+    }
+
+    /// How many blocks of columns to cut the layer into: one a thread, or one when the batch is
+    /// too small for a second thread to pay for its wake-up.
+    func columnBlockCount(threads: Int, count: Int) -> Int {
+        count * outputCount >= 1 << 13 ? min(max(1, threads), weightStride / 16) : 1
+    }
+
+    /// Block `index` of `blocks`: the columns cut as evenly as whole vectors of 16 allow.
+    func columnBlock(_ index: Int, of blocks: Int) -> ColumnBlock {
+        ColumnBlock(index, of: blocks, weightStride: weightStride, outputCount: outputCount)
+    }
+
     /// Copies the weights first if another copy of this layer shares them: value semantics.
     mutating func makeWeightsUnique() {
         if !isKnownUniquelyReferenced(&transposedWeights) { transposedWeights = transposedWeights.copy() }
@@ -90,23 +121,41 @@ public struct SparseFirstLayer: Sendable {
 }
 
 extension Network where Scalar == Float {
+    /// The forward pass with the first layer computed over `sparse`'s non-zero inputs.
+    func forward(_ workspace: inout Workspace<Float>, sparse: SparseFirstLayer, count: Int) {
+        let first = layers[0]
+        let blocks = sparse.columnBlockCount(threads: workspace.threads, count: count)
+        sparse.counts.withUnsafeBufferPointer { counts in
+            first.biases.withUnsafeBufferPointer { biases in
+                sparse.indices.withUnsafeBufferPointer { indices in
+                    sparse.values.withUnsafeBufferPointer { values in
+                        workspace.activations[0].elements.withUnsafeMutableBufferPointer { z in
+                            let product = SparseForward(
+                                rows: count, counts: counts.baseAddress!, indices: indices.baseAddress!, values: values.baseAddress!,
+                                stride: sparse.inputCount, weights: sparse.transposedWeights.pointer, weightStride: sparse.weightStride,
+                                biases: biases.baseAddress!, z: z.baseAddress!, ldz: sparse.outputCount)
+                            if blocks == 1 {
+                                product.run(sparse.columnBlock(0, of: 1))
+                            } else {
+                                DispatchQueue.concurrentPerform(iterations: blocks) { product.run(sparse.columnBlock($0, of: blocks)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        first.activation.apply(to: &workspace.activations[0], rows: count)
+        if workspace.hasDropout && layers.count > 1 { workspace.applyDropout(layer: 0, count: count) }
+        forward(&workspace, count: count, from: 1)
+    }
+
     /// `descend` with the first layer computed over `sparse`'s non-zero inputs: the same δs, the
     /// same update W ← shrink·W − (η/n)·δᵀ·x, summed in another order.
     @discardableResult
     public mutating func descend(
         _ workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer, count: Int, learningRate: Float, shrink: Float
     ) -> BatchResult<Float> {
-        let first = layers[0]
-        sparse.counts.withUnsafeBufferPointer { counts in
-            workspace.activations[0].elements.withUnsafeMutableBufferPointer { z in
-                descent_sparse_forward(count, sparse.outputCount, counts.baseAddress!, sparse.indices, sparse.values,
-                                       sparse.inputCount, sparse.transposedWeights.pointer, sparse.weightStride, first.biases,
-                                       z.baseAddress!, sparse.outputCount)
-            }
-        }
-        first.activation.apply(to: &workspace.activations[0], rows: count)
-        if workspace.hasDropout && layers.count > 1 { workspace.applyDropout(layer: 0, count: count) }
-        forward(&workspace, count: count, from: 1)
+        forward(&workspace, sparse: sparse, count: count)
         let result = backward(&workspace, count: count)
         let rate = learningRate / Float(count)
         updateDenseLayers(&workspace, count: count, rate: rate, shrink: shrink, from: 1)
@@ -124,6 +173,21 @@ extension Network where Scalar == Float {
         }
         updateBiases(&workspace, count: count, rate: rate, layer: 0)
         return result
+    }
+}
+
+/// One sparse forward product, which threads can run on separate blocks of columns.
+private struct SparseForward: @unchecked Sendable {
+    // @unchecked: the pointers outlive `run`, and blocks write disjoint columns of z.
+    let rows: Int
+    let counts: UnsafePointer<Int>, indices: UnsafePointer<UInt16>, values: UnsafePointer<Float>, stride: Int
+    let weights: UnsafeMutablePointer<Float>, weightStride: Int
+    let biases: UnsafePointer<Float>
+    let z: UnsafeMutablePointer<Float>, ldz: Int
+
+    func run(_ block: SparseFirstLayer.ColumnBlock) {
+        descent_sparse_forward(rows, block.columns, counts, indices, values, stride, weights + block.start, weightStride,
+                               biases + block.start, z + block.start, ldz)
     }
 }
 

@@ -123,8 +123,8 @@ public struct Trainer: Sendable {
         var augmenter = configuration.augmentation.isIdentity
             ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
         var distorted = [UInt8](repeating: 0, count: training.pixelCount)
-        // Plain SGD trains the first layer over each image's non-zero pixels (about a fifth of them).
-        var sparse = state.optimizer.canTrainSparse ? SparseFirstLayer(network: state.network, capacity: batchSize) : nil
+        // Plain SGD and Adam train the first layer over each image's non-zero pixels (about a fifth of them).
+        var sparse = state.optimizer.makeSparseLayer(for: state.network, capacity: batchSize)
         // Without distortions every epoch sees the same images: find their lit pixels once.
         let encoded = sparse != nil && augmenter == nil
             ? SparseInputs(count: training.count, inputCount: training.pixelCount) { training.image($0) } : nil
@@ -145,7 +145,7 @@ public struct Trainer: Sendable {
             var isFirstBatch = true
             while state.batch < batchCount {
                 if !isFirstBatch, shouldStop() {
-                    sparse?.write(into: &state.network)  // The first layer trained so far, not the one the epoch began with.
+                    state.optimizer.writeBack(sparse, into: &state.network)  // The first layer trained so far, not the one the epoch began with.
                     state.epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     return
                 }
@@ -193,7 +193,7 @@ public struct Trainer: Sendable {
                     progress(.progress(epoch: epoch, done: first + count, total: training.count))
                 }
             }
-            sparse?.write(into: &state.network)
+            state.optimizer.writeBack(sparse, into: &state.network)
             let network = state.network
             let regularisation = configuration.weightDecay / (2 * Double(training.count)) * Double(network.sumOfSquaredWeights)
             let trainingCost = state.costSum / Double(max(1, training.count)) + regularisation

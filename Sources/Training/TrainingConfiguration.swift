@@ -295,24 +295,67 @@ public enum TrainingOptimizer: Sendable {
         }
     }
 
-    /// Whether the first layer can be trained over sparse inputs: plain SGD without momentum,
-    /// whose update needs no gradient buffer.
-    public var canTrainSparse: Bool {
-        if case .sgd(let sgd) = self { return sgd.momentum == 0 }
-        return false
+    /// Returns the optimizer, leaving a placeholder in `self` until it is put back.
+    private mutating func take() -> TrainingOptimizer {
+        let taken = self
+        self = .sgd(SGD(learningRate: 0))
+        return taken
     }
 
-    /// Backpropagates the batch in `workspace` and updates `network`; with `sparse` (see
-    /// `canTrainSparse`), the first layer runs over the batch's non-zero inputs held there.
+    /// Whether the first layer can be trained over sparse inputs: plain SGD without momentum, whose
+    /// update needs no gradient buffer, and Adam, which steps the layer's weights in its layout.
+    public var canTrainSparse: Bool {
+        switch self {
+        case .sgd(let sgd): return sgd.momentum == 0
+        case .adam: return true
+        }
+    }
+
+    /// The sparse first layer this optimizer trains `network`'s first layer with (nil when it
+    /// cannot: see `canTrainSparse`), carrying Adam's moments so far.
+    public func makeSparseLayer(for network: Network<Float>, capacity: Int) -> SparseFirstLayer? {
+        guard canTrainSparse else { return nil }
+        var layer = SparseFirstLayer(network: network, capacity: capacity)
+        if case .adam(let adam) = self {
+            layer.enableAdam(firstMoment: adam.firstMoment?.weights[0], secondMoment: adam.secondMoment?.weights[0])
+        }
+        return layer
+    }
+
+    /// Puts what `sparse` trained back: the first layer's weights into `network`, Adam's moments
+    /// for it into this optimizer. Call it before anyone reads either.
+    public mutating func writeBack(_ sparse: SparseFirstLayer?, into network: inout Network<Float>) {
+        guard let sparse else { return }
+        sparse.write(into: &network)
+        guard let moments = sparse.adamMoments, case .adam(var adam) = take() else { return }
+        if adam.firstMoment != nil, adam.secondMoment != nil {
+            adam.firstMoment!.weights[0] = moments.first
+            adam.secondMoment!.weights[0] = moments.second
+        }
+        self = .adam(adam)
+    }
+
+    /// Backpropagates the batch in `workspace` and updates `network`; with `sparse` (from
+    /// `makeSparseLayer`), the first layer runs over the batch's non-zero inputs held there.
     public mutating func step(
         _ network: inout Network<Float>, on workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer?,
         count: Int, gradients: inout Gradients<Float>
     ) -> BatchResult<Float> {
-        if case .sgd(let sgd) = self, sgd.momentum == 0, sparse != nil {
-            let shrink = 1 - sgd.learningRate * sgd.weightDecay / Float(sgd.trainingSetSize)
-            return network.descend(&workspace, sparse: &sparse!, count: count, learningRate: sgd.learningRate, shrink: shrink)
+        if sparse != nil {
+            switch take() {
+            case .sgd(let sgd):
+                self = .sgd(sgd)
+                let shrink = 1 - sgd.learningRate * sgd.weightDecay / Float(sgd.trainingSetSize)
+                return network.descend(&workspace, sparse: &sparse!, count: count, learningRate: sgd.learningRate, shrink: shrink)
+            case .adam(var adam):
+                let result = adam.step(&network, on: &workspace, sparse: &sparse!, count: count, gradients: &gradients)
+                self = .adam(adam)
+                return result
+            }
         }
-        switch self {
+        // The optimizer is taken out of `self` while it steps: were `self` (or a switch's copy of
+        // it) still holding it, its velocity or moments would be shared, and each step would copy them.
+        switch take() {
         case .sgd(var sgd):
             let result = sgd.step(&network, on: &workspace, count: count, gradients: &gradients)
             self = .sgd(sgd)

@@ -88,4 +88,66 @@ struct SparseFirstLayerTests {
         layer.write(into: &network)
         #expect(network.layers[0].weights != before)
     }
+
+    /// Sizes whose first layer exercises each path of the sparse kernels: 150 neurons take the
+    /// 64-wide blocks and a masked tail; with two threads, 80 neurons split into blocks of 32 and 48.
+    @Test("a sparse Adam step equals the dense Adam step, moments included", arguments: [
+        ([40, 150, 10], 1), ([40, 150, 10], 2), ([40, 80, 10], 2), ([40, 16, 16, 10], 1),
+    ])
+    func sparseAdamEqualsDense(sizes: [Int], threads: Int) throws {
+        var generator = SplitMix64(seed: 31)
+        var dense = try Network<Float>(sizes: sizes, hidden: .relu, output: .softmax, cost: .crossEntropy, using: &generator)
+        var sparse = dense
+        let batch = 128
+        var workspace = Workspace(for: dense, capacity: batch)
+        workspace.threads = threads
+        var sparseWorkspace = workspace
+        var denseAdam = Adam<Float>(learningRate: 3e-3, weightDecay: 5, trainingSetSize: 1000)
+        var sparseAdam = denseAdam
+        var denseGradients = Gradients(zeroLike: dense)
+        var sparseGradients = denseGradients
+        var layer = SparseFirstLayer(network: sparse, capacity: batch)
+        layer.enableAdam(firstMoment: nil, secondMoment: nil)
+        for step in 0..<3 {
+            // The last batch is short, as an epoch's last batch may be.
+            let count = step == 2 ? 37 : batch
+            for row in 0..<count {
+                let bytes = (0..<sizes[0]).map { _ in generator.uniformInt(below: 5) == 0 ? UInt8(1 + generator.uniformInt(below: 255)) : 0 }
+                let label = generator.uniformInt(below: sizes[sizes.count - 1])
+                workspace.setInput(row: row, bytes: bytes[...], label: label)
+                layer.setInput(row: row, bytes: bytes[...])
+                sparseWorkspace.labels[row] = label
+            }
+            let a = denseAdam.step(&dense, on: &workspace, count: count, gradients: &denseGradients)
+            let b = sparseAdam.step(&sparse, on: &sparseWorkspace, sparse: &layer, count: count, gradients: &sparseGradients)
+            #expect(abs(a.cost - b.cost) <= 1e-5 * max(1, abs(a.cost)))
+            #expect(a.correct == b.correct)
+        }
+        layer.write(into: &sparse)
+        for (x, y) in zip(dense.parameters, sparse.parameters) { #expect(abs(x - y) <= 1e-5 * max(1, abs(x))) }
+        let moments = try #require(layer.adamMoments)
+        let first = try #require(denseAdam.firstMoment?.weights[0].elements)
+        let second = try #require(denseAdam.secondMoment?.weights[0].elements)
+        // Moments are tiny numbers: compare against the largest, as rounding errors scale with it.
+        let firstScale = first.map(abs).max() ?? 1, secondScale = second.map(abs).max() ?? 1
+        #expect(zip(first, moments.first.elements).allSatisfy { abs($0 - $1) <= 1e-4 * firstScale })
+        #expect(zip(second, moments.second.elements).allSatisfy { abs($0 - $1) <= 1e-4 * secondScale })
+    }
+
+    @Test("moments handed to a sparse layer come back as they went in")
+    func momentsRoundTrip() throws {
+        var generator = SplitMix64(seed: 2)
+        let network = try Network<Float>(sizes: [30, 20, 5], using: &generator)
+        var first = Matrix<Float>(rows: 20, columns: 30), second = first
+        for index in first.elements.indices {
+            first.elements[index] = Float(generator.uniformDouble() - 0.5)
+            second.elements[index] = Float(generator.uniformDouble())
+        }
+        var layer = SparseFirstLayer(network: network, capacity: 4)
+        #expect(layer.adamMoments == nil)
+        layer.enableAdam(firstMoment: first, secondMoment: second)
+        let moments = try #require(layer.adamMoments)
+        #expect(moments.first == first)
+        #expect(moments.second == second)
+    }
 }

@@ -31,6 +31,12 @@ void descent_sgemm_force_portable(bool portable);
 /// (relative error about 2e-7 against the C library's expf).
 void descent_sigmoid(float *values, long count);
 
+/// Replaces each of `count` values x with max(x, 0).
+void descent_relu(float *values, long count);
+
+/// delta[i] = outputs[i] > 0 ? delta[i] : 0: ReLU's derivative, taken from its outputs.
+void descent_relu_backward(float *delta, const float *outputs, long count);
+
 /// One Adam step over `count` parameters w with gradient g and moments m, v:
 /// g' = g + decay·w; m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'²; w −= rate·m / (√v / root2 + ε).
 void descent_adam(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2, float epsilon,
@@ -63,5 +69,19 @@ void descent_sparse_load(const unsigned short *source_indices, const unsigned ch
 /// non-zero inputs (p, v). With scale = −η/n this is SGD's step on the first layer's weights.
 void descent_sparse_update(long rows, long out, const long *counts, const unsigned short *indices, const float *values,
                            long stride, const float *delta, long ldd, float scale, float *weights, long wstride);
+
+/// Regroups a batch's non-zero inputs (as for descent_sparse_forward) by input: for each input p,
+/// entries starts[p]..<starts[p+1] of entry_rows (the example) and entry_values, examples in order.
+/// `starts` holds inputs + 1 values, `cursor` inputs; the entries need rows · stride room.
+void descent_sparse_by_input(long rows, const long *counts, const unsigned short *indices, const float *values, long stride,
+                             long inputs, long *starts, long *cursor, int *entry_rows, float *entry_values);
+
+/// The first layer's weight gradient over sparse inputs, transposed (inputs x neurons): for every
+/// input p, gradient[p][j] = scale · Σ over its entries e of entry_values[e] · delta[entry_rows[e]][j],
+/// for j < width (a multiple of 16), delta's columns at and past `out` read as 0. Every row is
+/// written, an input no example lights with zeros. Rows of `gradient` are `gstride` floats apart.
+void descent_sparse_gradient(long out, long width, long inputs, const long *starts, const int *entry_rows,
+                             const float *entry_values, const float *delta, long ldd, float scale, float *gradient,
+                             long gstride);
 
 #endif
