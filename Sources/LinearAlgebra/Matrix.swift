@@ -1,4 +1,3 @@
-import Dispatch
 
 /// A dense matrix of `rows x columns` scalars stored row-major: element (i, j) is
 /// `elements[i * columns + j]`.
@@ -108,7 +107,7 @@ private struct Product<Scalar: MatrixScalar>: @unchecked Sendable {
         }
         // Column blocks rounded to 16 so each block's tiles stay whole.
         let width = ((n + blocks - 1) / blocks + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+        Parallel.forEach(blocks) { block in
             let first = block * width
             guard first < n else { return }
             let columns = min(width, n - first)

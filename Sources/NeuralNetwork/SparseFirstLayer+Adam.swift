@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 public import LinearAlgebra
 
 /// What Adam needs of a sparse first layer: the gradient, and the two moments, each laid out as the
@@ -39,7 +38,7 @@ extension SparseAdamState {
                         if blocks == 1 {
                             product.run(SparseFirstLayer.ColumnBlock(0, of: 1, weightStride: width, outputCount: outputCount))
                         } else {
-                            DispatchQueue.concurrentPerform(iterations: blocks) { index in
+                            Parallel.forEach(blocks) { index in
                                 product.run(SparseFirstLayer.ColumnBlock(index, of: blocks, weightStride: width, outputCount: outputCount))
                             }
                         }

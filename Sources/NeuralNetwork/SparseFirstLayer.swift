@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 public import LinearAlgebra
 
 /// The first layer of a network being trained by plain SGD or Adam, held for sparse inputs: its weights
@@ -137,7 +136,7 @@ extension Network where Scalar == Float {
                             if blocks == 1 {
                                 product.run(sparse.columnBlock(0, of: 1))
                             } else {
-                                DispatchQueue.concurrentPerform(iterations: blocks) { product.run(sparse.columnBlock($0, of: blocks)) }
+                                Parallel.forEach(blocks) { product.run(sparse.columnBlock($0, of: blocks)) }
                             }
                         }
                     }

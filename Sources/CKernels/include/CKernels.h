@@ -84,4 +84,14 @@ void descent_sparse_gradient(long out, long width, long inputs, const long *star
                              const float *entry_values, const float *delta, long ldd, float scale, float *gradient,
                              long gstride);
 
+/// A task of a parallel run: called once with each index of the run.
+typedef void (*descent_task)(void *context, long index);
+
+/// Calls task(context, i) for i in 0..<count, i = 0 on the calling thread and the others on a
+/// pool of worker threads that spin briefly between runs, and returns when all have finished.
+/// Returns how many threads took part: count, or fewer where the pool could not start enough
+/// threads, the calling thread then running the indices left over. One run at a time: a second
+/// caller waits for the first.
+long descent_parallel_run(long count, descent_task task, void *context);
+
 #endif
