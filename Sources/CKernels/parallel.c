@@ -9,6 +9,7 @@
 // when the next is published.
 #include "CKernels.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -45,7 +46,8 @@ static void *worker_main(void *argument) {
         long spins = 0;
         while ((current = atomic_load(&generation)) == seen) {
             if (++spins < SPIN_LIMIT) {
-                relax();
+                // Now and then let another thread have this CPU: the caller may be waiting on it.
+                if (spins % 256 == 0) sched_yield(); else relax();
                 continue;
             }
             pthread_mutex_lock(&sleep_mutex);
@@ -93,8 +95,11 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     }
     task(context, 0);
     for (long index = shared; index < count; index++) task(context, index);
+    // Spin briefly, then yield: were a worker on this same CPU, spinning would keep it from running.
     for (long worker = 0; worker < workers; worker++)
-        while (atomic_load(&done[worker]) != current) relax();
+        for (long spins = 1; atomic_load(&done[worker]) != current; spins++) {
+            if (spins % 256 == 0) sched_yield(); else relax();
+        }
     pthread_mutex_unlock(&pool_mutex);
     return shared;
 }

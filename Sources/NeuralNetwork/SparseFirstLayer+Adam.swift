@@ -118,14 +118,33 @@ extension SparseFirstLayer {
 
     /// One Adam step of the first layer's weights from the gradient last computed, with the
     /// coefficients the rest of the network's step used (see `Adam.update`).
-    mutating func adamStep(beta1: Float, beta2: Float, epsilon: Float, rate: Float, root2: Float, decay: Float) {
+    /// With `threads` > 1 the weights are cut into that many runs of inputs, stepped side by side.
+    mutating func adamStep(beta1: Float, beta2: Float, epsilon: Float, rate: Float, root2: Float, decay: Float, threads: Int) {
         makeWeightsUnique()
         makeAdamUnique()
-        let count = inputCount * weightStride
-        Float.adamStep(weights: UnsafeMutableBufferPointer(start: transposedWeights.pointer, count: count),
-                       gradients: UnsafeBufferPointer(start: adam!.gradient.pointer, count: count),
-                       first: UnsafeMutableBufferPointer(start: adam!.firstMoment.pointer, count: count),
-                       second: UnsafeMutableBufferPointer(start: adam!.secondMoment.pointer, count: count),
+        let step = SparseAdamStep(weights: transposedWeights.pointer, gradient: adam!.gradient.pointer,
+                                  first: adam!.firstMoment.pointer, second: adam!.secondMoment.pointer,
+                                  beta1: beta1, beta2: beta2, epsilon: epsilon, rate: rate, root2: root2, decay: decay)
+        let rows = inputCount, stride = weightStride, parts = max(1, min(threads, rows))
+        Parallel.forEach(parts) { part in
+            let first = rows * part / parts, last = rows * (part + 1) / parts
+            step.run(from: first * stride, count: (last - first) * stride)
+        }
+    }
+}
+
+/// One Adam step over the sparse layer's buffers, which threads can run on separate ranges.
+private struct SparseAdamStep: @unchecked Sendable {
+    // @unchecked: the pointers outlive `run`, and ranges are disjoint.
+    let weights: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>
+    let first: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>
+    let beta1: Float, beta2: Float, epsilon: Float, rate: Float, root2: Float, decay: Float
+
+    func run(from start: Int, count: Int) {
+        Float.adamStep(weights: UnsafeMutableBufferPointer(start: weights + start, count: count),
+                       gradients: UnsafeBufferPointer(start: gradient + start, count: count),
+                       first: UnsafeMutableBufferPointer(start: first + start, count: count),
+                       second: UnsafeMutableBufferPointer(start: second + start, count: count),
                        beta1: beta1, beta2: beta2, epsilon: epsilon, rate: rate, root2: root2, decay: decay)
     }
 }
@@ -174,7 +193,7 @@ extension Adam where Scalar == Float {
         let result = network.backpropagate(&workspace, sparse: &sparse, count: count, into: &gradients)
         let coefficients = update(&network, with: gradients, firstWeights: false)
         sparse.adamStep(beta1: beta1, beta2: beta2, epsilon: epsilon, rate: coefficients.rate, root2: coefficients.root2,
-                        decay: coefficients.decay)
+                        decay: coefficients.decay, threads: workspace.threads)
         return result
     }
 }
