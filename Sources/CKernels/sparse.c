@@ -185,6 +185,39 @@ AVX2 static void sparse_gradient_avx2(long out, long width, long inputs, const l
         }
     }
 }
+
+AVX2 static long count_nonzero_avx2(const unsigned char *bytes, long count) {
+    long found = 0, position = 0;
+    const __m256i zero = _mm256_setzero_si256();
+    for (; position + 32 <= count; position += 32) {
+        __m256i chunk = _mm256_loadu_si256((const __m256i *)(bytes + position));
+        found += __builtin_popcount(~(unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chunk, zero)));
+    }
+    for (; position < count; position++) found += bytes[position] != 0;
+    return found;
+}
+
+AVX2 static long encode_avx2(const unsigned char *bytes, long count, unsigned short *positions, unsigned char *values) {
+    long found = 0, position = 0;
+    const __m256i zero = _mm256_setzero_si256();
+    for (; position + 32 <= count; position += 32) {
+        __m256i chunk = _mm256_loadu_si256((const __m256i *)(bytes + position));
+        unsigned int nonzero = ~(unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chunk, zero));
+        while (nonzero) {
+            long bit = __builtin_ctz(nonzero);
+            positions[found] = (unsigned short)(position + bit);
+            values[found++] = bytes[position + bit];
+            nonzero &= nonzero - 1;
+        }
+    }
+    for (; position < count; position++) {
+        if (bytes[position]) {
+            positions[found] = (unsigned short)position;
+            values[found++] = bytes[position];
+        }
+    }
+    return found;
+}
 #define DESCENT_X86 1
 #endif
 
@@ -298,4 +331,27 @@ void descent_sparse_gradient(long out, long width, long inputs, const long *star
             for (long j = 0; j < out; j++) g[j] += v * d[j];
         }
     }
+}
+
+long descent_count_nonzero(const unsigned char *bytes, long count) {
+#ifdef DESCENT_X86
+    if (has_avx2()) return count_nonzero_avx2(bytes, count);
+#endif
+    long found = 0;
+    for (long position = 0; position < count; position++) found += bytes[position] != 0;
+    return found;
+}
+
+long descent_sparse_encode(const unsigned char *bytes, long count, unsigned short *positions, unsigned char *values) {
+#ifdef DESCENT_X86
+    if (has_avx2()) return encode_avx2(bytes, count, positions, values);
+#endif
+    long found = 0;
+    for (long position = 0; position < count; position++) {
+        if (bytes[position]) {
+            positions[found] = (unsigned short)position;
+            values[found++] = bytes[position];
+        }
+    }
+    return found;
 }

@@ -27,7 +27,7 @@ public struct IDXFile: Equatable, Sendable {
     /// - Throws: `IDXError` or `GzipError`, naming `source`.
     /// - Complexity: O(size of the file).
     public init(contents: [UInt8], source: String, expectedRank: Int? = nil) throws {
-        let raw = Gzip.isCompressed(contents) ? try Gzip.decompress(contents, source: source) : contents
+        var raw = Gzip.isCompressed(contents) ? try Gzip.decompress(contents, source: source) : contents
         guard raw.count >= 4 else { throw IDXError.truncated(source: source, expected: 4, found: raw.count) }
         guard raw[0] == 0, raw[1] == 0 else {
             throw IDXError.badMagic(source: source, found: Array(raw[0..<4]))
@@ -65,7 +65,9 @@ public struct IDXFile: Equatable, Sendable {
             throw IDXError.trailingBytes(source: source, expected: headerSize + elementCount, found: raw.count)
         }
         self.dimensions = dimensions
-        self.bytes = Array(raw[headerSize...])
+        // In place: a fresh 47 MB array would cost its page faults and a copy.
+        raw.removeFirst(headerSize)
+        self.bytes = raw
     }
 
     /// Reads and checks the IDX file at `path` (raw or gzip).

@@ -34,8 +34,7 @@ public struct SparseInputs: Sendable {
         for index in 0..<count {
             let source = example(index)
             precondition(source.count == inputCount, "SparseInputs: example \(index) has \(source.count) bytes, not \(inputCount)")
-            var lit = 0
-            for byte in source where byte != 0 { lit &+= 1 }
+            let lit = source.withUnsafeBufferPointer { descent_count_nonzero($0.baseAddress, $0.count) }
             precondition(size + 3 * lit < Int(Int32.max), "SparseInputs: more than 2 GB of lit inputs")
             entries[index] = Entry(offset: Int32(size), count: Int32(lit))
             size += (3 * lit + 1) & ~1
@@ -46,13 +45,8 @@ public struct SparseInputs: Sendable {
                 let block = raw.baseAddress! + Int(entries[index].offset)
                 let positions = block.assumingMemoryBound(to: UInt16.self)
                 let bytes = (block + 2 * Int(entries[index].count)).assumingMemoryBound(to: UInt8.self)
-                var entry = 0
                 example(index).withUnsafeBufferPointer { source in
-                    for position in 0..<source.count where source[position] != 0 {
-                        positions[entry] = UInt16(truncatingIfNeeded: position)
-                        bytes[entry] = source[position]
-                        entry &+= 1
-                    }
+                    _ = descent_sparse_encode(source.baseAddress, source.count, positions, bytes)
                 }
             }
         }
