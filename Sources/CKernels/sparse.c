@@ -111,30 +111,6 @@ AVX2 static void sparse_update_avx2(long rows, long out, const long *counts, con
     }
 }
 
-AVX2 static long gather_avx2(const unsigned char *bytes, long count, float scale, unsigned short *indices, float *values) {
-    long found = 0, position = 0;
-    const __m256i zero = _mm256_setzero_si256();
-    for (; position + 32 <= count; position += 32) {
-        __m256i chunk = _mm256_loadu_si256((const __m256i *)(bytes + position));
-        unsigned int nonzero = ~(unsigned int)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chunk, zero));
-        while (nonzero) {
-            long bit = __builtin_ctz(nonzero);
-            indices[found] = (unsigned short)(position + bit);
-            values[found] = (float)bytes[position + bit] * scale;
-            found++;
-            nonzero &= nonzero - 1;
-        }
-    }
-    for (; position < count; position++) {
-        if (bytes[position]) {
-            indices[found] = (unsigned short)position;
-            values[found] = (float)bytes[position] * scale;
-            found++;
-        }
-    }
-    return found;
-}
-
 AVX2 static void load_avx2(const unsigned short *source_indices, const unsigned char *source_bytes, long count, float scale,
                            unsigned short *indices, float *values) {
     memcpy(indices, source_indices, (size_t)count * sizeof(unsigned short));
@@ -267,17 +243,11 @@ void descent_sparse_update(long rows, long out, const long *counts, const unsign
 }
 
 long descent_sparse_gather(const unsigned char *bytes, long count, float scale, unsigned short *indices, float *values) {
-#ifdef DESCENT_X86
-    if (has_avx2()) return gather_avx2(bytes, count, scale, indices, values);
-#endif
-    long found = 0;
-    for (long position = 0; position < count; position++) {
-        if (bytes[position]) {
-            indices[found] = (unsigned short)position;
-            values[found] = (float)bytes[position] * scale;
-            found++;
-        }
-    }
+    // The bytes land in the first `found` bytes of `values`, then widen in place from the last:
+    // float i covers bytes 4i..4i+3, and every byte j < i it could overwrite is read before it.
+    unsigned char *narrow = (unsigned char *)values;
+    long found = descent_sparse_encode(bytes, count, indices, narrow);
+    for (long i = found - 1; i >= 0; i--) values[i] = (float)narrow[i] * scale;
     return found;
 }
 

@@ -66,7 +66,7 @@ long descent_count_nonzero(const unsigned char *bytes, long count);
 /// Writes the positions and the values of the non-zero bytes among `count`, in order; returns how many.
 long descent_sparse_encode(const unsigned char *bytes, long count, unsigned short *positions, unsigned char *values);
 
-/// Copies one example's non-zero inputs, already found (by `descent_sparse_gather` once for a whole
+/// Copies one example's non-zero inputs, already found (by `descent_sparse_encode` once for a whole
 /// data set), into a batch row: the `count` positions as they are, the byte values times `scale`.
 void descent_sparse_load(const unsigned short *source_indices, const unsigned char *source_bytes, long count, float scale,
                          unsigned short *indices, float *values);
