@@ -16,13 +16,16 @@ let package = Package(
     name: "Descent",
     platforms: [.macOS(.v14)],
     // MARK: - Products
+    // Few and lean, each useful alone: `Descent` is the common path (build, train, save, load,
+    // predict); the pictures, the experiments, the downloader and the web explorer are opt-in.
     products: [
-        .library(name: "Descent", targets: [
-            "LinearAlgebra", "FileIO", "Safetensors", "Datasets", "NeuralNetwork", "Training", "Pictures", "Experiments",
-        ]),
-        .executable(name: "descent", targets: ["descent"]),
-        // The web explorer's routes, for the fuzz targets in fuzz/ (a package of their own).
-        .library(name: "Explorer", targets: ["Explorer"]),
+        .library(name: "Descent", targets: ["Descent"]),
+        .library(name: "DescentPictures", targets: ["DescentPictures"]),
+        .library(name: "DescentExperiments", targets: ["DescentExperiments"]),
+        .library(name: "DescentDownload", targets: ["DescentDownload"]),
+        // The web explorer's routes (also what the fuzz targets in fuzz/ drive).
+        .library(name: "DescentExplorer", targets: ["DescentExplorer"]),
+        .executable(name: "descent", targets: ["DescentCommand"]),
     ],
     // MARK: - Dependencies
     dependencies: [
@@ -31,30 +34,40 @@ let package = Package(
     ],
     targets: [
         // MARK: - System libraries
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        // Every module name carries the package's prefix: SwiftPM wants them unique across a dependency graph.
+        .systemLibrary(name: "CDescentZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CDescentPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
 
         // MARK: - Kernels
-        // Float32 matrix multiply in C: AVX2/FMA chosen at run time, no build flags (see CKernels.h).
-        .target(name: "CKernels"),
+        // Float32 matrix multiply in C: AVX2/FMA chosen at run time, no build flags (see CDescentKernels.h).
+        .target(name: "CDescentKernels"),
 
         // MARK: - Library, in dependency order
-        .target(name: "LinearAlgebra", dependencies: ["CKernels"], swiftSettings: swiftSettings),
-        .target(name: "FileIO", swiftSettings: swiftSettings),
-        .target(name: "Safetensors", dependencies: ["FileIO"], swiftSettings: swiftSettings),
-        .target(name: "Datasets", dependencies: ["LinearAlgebra", "FileIO", "CZlib", "CPNG"], swiftSettings: swiftSettings),
-        .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra", "Safetensors"], swiftSettings: swiftSettings),
-        .target(name: "Training", dependencies: ["NeuralNetwork", "Datasets", "FileIO"], swiftSettings: swiftSettings),
-        // Pictures reads images and networks, never training; Experiments runs the video's experiments.
-        .target(name: "Pictures", dependencies: ["Datasets", "NeuralNetwork", "LinearAlgebra"], swiftSettings: swiftSettings),
-        .target(name: "Experiments", dependencies: ["NeuralNetwork", "Datasets", "Training", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .target(name: "DescentLinearAlgebra", dependencies: ["CDescentKernels"], swiftSettings: swiftSettings),
+        .target(name: "DescentFileIO", swiftSettings: swiftSettings),
+        .target(name: "DescentSafetensors", dependencies: ["DescentFileIO"], swiftSettings: swiftSettings),
+        .target(name: "DescentDatasets", dependencies: ["DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG"], swiftSettings: swiftSettings),
+        .target(name: "DescentNetwork", dependencies: ["DescentLinearAlgebra", "DescentSafetensors"], swiftSettings: swiftSettings),
+        .target(name: "DescentTraining", dependencies: ["DescentNetwork", "DescentDatasets", "DescentFileIO"], swiftSettings: swiftSettings),
+        // The umbrella: `import Descent` re-exports the modules above.
+        .target(
+            name: "Descent",
+            dependencies: ["DescentLinearAlgebra", "DescentFileIO", "DescentSafetensors", "DescentDatasets", "DescentNetwork", "DescentTraining"],
+            swiftSettings: swiftSettings),
+        // The data sets' files fetched over HTTP(S) (FoundationNetworking): only the command line needs it.
+        .target(name: "DescentDownload", dependencies: ["DescentDatasets", "DescentFileIO"], swiftSettings: swiftSettings),
+        // Pictures read images and networks, never training; Experiments runs the video's experiments.
+        .target(name: "DescentPictures", dependencies: ["DescentDatasets", "DescentNetwork", "DescentLinearAlgebra"], swiftSettings: swiftSettings),
+        .target(
+            name: "DescentExperiments", dependencies: ["DescentNetwork", "DescentDatasets", "DescentTraining", "DescentLinearAlgebra"],
+            swiftSettings: swiftSettings),
 
         // MARK: - Web explorer
         // The HTTP API and the pages (plain HTML/CSS/JS in Site/, read into memory at start).
         .target(
-            name: "Explorer",
+            name: "DescentExplorer",
             dependencies: [
-                "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments",
+                "DescentTraining", "DescentDatasets", "DescentNetwork", "DescentLinearAlgebra", "DescentExperiments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HTTP1Channel's limits and MaximumAvailableConnections (ServerLimits).
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -65,32 +78,42 @@ let package = Package(
 
         // MARK: - Command-line tool
         .executableTarget(
-            name: "descent",
+            name: "DescentCommand",
             dependencies: [
-                "Training", "Datasets", "NeuralNetwork", "Safetensors", "FileIO", "LinearAlgebra", "CKernels", "Pictures", "Experiments",
-                "Explorer",
+                "DescentTraining", "DescentDatasets", "DescentNetwork", "DescentSafetensors", "DescentFileIO", "DescentLinearAlgebra",
+                "CDescentKernels", "DescentPictures", "DescentExperiments", "DescentDownload", "DescentExplorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["LinearAlgebra", "FileIO"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "CKernels", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "FileIOTests", dependencies: ["FileIO", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
+        .target(name: "DescentTestSupport", dependencies: ["DescentLinearAlgebra", "DescentFileIO"], path: "Tests/DescentTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "DescentLinearAlgebraTests", dependencies: ["DescentLinearAlgebra", "CDescentKernels", "DescentTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DescentFileIOTests", dependencies: ["DescentFileIO", "DescentTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DescentSafetensorsTests", dependencies: ["DescentSafetensors", "DescentTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DescentDatasetsTests", dependencies: ["DescentDatasets", "DescentTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DescentDownloadTests", dependencies: ["DescentDownload", "DescentDatasets", "DescentTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DescentNetworkTests", dependencies: ["DescentNetwork", "DescentSafetensors", "DescentTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ExplorerTests",
+            name: "DescentExplorerTests",
             dependencies: [
-                "Explorer", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "Experiments", "TestSupport",
+                "DescentExplorer", "DescentTraining", "DescentDatasets", "DescentNetwork", "DescentLinearAlgebra", "DescentExperiments",
+                "DescentTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "NeuralNetwork", "Safetensors", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Datasets", "NeuralNetwork", "LinearAlgebra", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DescentTrainingTests",
+            dependencies: ["Descent", "DescentTraining", "DescentDatasets", "DescentNetwork", "DescentSafetensors", "DescentTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DescentPicturesTests", dependencies: ["DescentPictures", "DescentDatasets", "DescentNetwork", "DescentLinearAlgebra", "DescentTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DescentExperimentsTests",
+            dependencies: ["DescentExperiments", "DescentTraining", "DescentDatasets", "DescentNetwork", "DescentLinearAlgebra", "DescentTestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )

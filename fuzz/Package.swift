@@ -24,6 +24,6 @@ let package = Package(
         // PNG files through libpng, then the digit preparation (Datasets).
         .executableTarget(name: "FuzzPNG", dependencies: ["CFuzzDriver", .product(name: "Descent", package: root)]),
         // Bodies of POST /api/predict, JSON or PNG (Explorer).
-        .executableTarget(name: "FuzzPredict", dependencies: ["CFuzzDriver", .product(name: "Explorer", package: root)]),
+        .executableTarget(name: "FuzzPredict", dependencies: ["CFuzzDriver", .product(name: "DescentExplorer", package: root)]),
     ]
 )

@@ -24,7 +24,7 @@ fi
 if [ "$which" = thread ] || [ "$which" = all ]; then
     echo "== ThreadSanitizer: LinearAlgebra and NeuralNetwork (multithreaded matmul), Training (.build-tsan)"
     nice swift test --scratch-path .build-tsan --sanitize=thread --disable-xctest \
-        --filter 'LinearAlgebraTests|NeuralNetworkTests|TrainingTests' 2>&1 \
+        --filter 'DescentLinearAlgebraTests|DescentNetworkTests|DescentTrainingTests' 2>&1 \
         | tee .build-tsan/test.log | tail -n 40  # the whole report in .build-tsan/test.log
 fi
 echo "== sanitizers passed"

@@ -2,7 +2,7 @@
 // file whose dimensions describe its payload exactly, or throw IDXError / GzipError. Never a trap,
 // an out-of-bounds access (AddressSanitizer) or an allocation the input's size does not justify
 // (run.sh passes -malloc_limit_mb).
-import Datasets
+import Descent
 import CFuzzDriver
 import Glibc
 

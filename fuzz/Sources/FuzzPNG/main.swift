@@ -2,7 +2,7 @@
 // to an image whose pixel count matches its size, or throw ImageError; a decoded image of modest
 // size then goes through the digit preparation `descent predict` uses. Never a trap, an
 // out-of-bounds access or an allocation the input's size does not justify.
-import Datasets
+import Descent
 import CFuzzDriver
 import Glibc
 

@@ -1,7 +1,7 @@
 // libFuzzer target: the body of POST /api/predict. The first byte chooses the Content-Type (JSON,
 // PNG, none, or another), the rest is the body. The decoder returns 784 bytes or throws an APIError
 // with a 4xx status: anything else would reach the client as a 500, and is a finding.
-import Explorer
+import DescentExplorer
 import CFuzzDriver
 import Glibc
 

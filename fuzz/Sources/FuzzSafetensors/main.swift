@@ -2,8 +2,7 @@
 // and decodes back to itself, or throw SafetensorsError; a decoded file given to the model reader
 // either becomes a network or throws ModelFileError. Never a trap, an out-of-bounds access or an
 // allocation the input's size does not justify.
-import NeuralNetwork
-import Safetensors
+import Descent
 import CFuzzDriver
 import Glibc
 

@@ -1,0 +1,59 @@
+public import ArgumentParser
+import DescentDatasets
+import DescentExperiments
+import DescentNetwork
+import DescentTraining
+
+extension Activation: ExpressibleByArgument {}
+extension Cost: ExpressibleByArgument {}
+extension Initialization: ExpressibleByArgument {}
+extension DatasetKind: ExpressibleByArgument {}
+extension TrainingConfiguration.Preset: ExpressibleByArgument {}
+extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
+extension LearningRateSchedule.Shape: ExpressibleByArgument {}
+extension Preprocessing: ExpressibleByArgument {}
+extension ProbeKind: ExpressibleByArgument {}
+extension DreamStart: ExpressibleByArgument {}
+extension TestFunction: ExpressibleByArgument {}
+
+/// Layer sizes written `784,16,16,10`.
+struct LayerSizes: ExpressibleByArgument {
+    let sizes: [Int]
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+        sizes = parts.compactMap { $0 }
+    }
+
+    static var defaultValueDescription: String { "784,16,16,10" }
+}
+
+/// Where the data set comes from.
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "Folder with the four MNIST files (.gz or not).",
+        discussion: "Default: $DESCENT_DATA, else ~/.cache/descent/<dataset> (downloaded on first use).",
+        valueName: "dir"))
+    var folder: String?
+
+    @Option(help: "The data set: mnist or fashion (Zalando's Fashion-MNIST).")
+    var dataset: DatasetKind = .mnist
+
+    @Option(name: .customLong("mirror"), help: ArgumentHelp(
+        "A URL prefix to download the files from, tried in order (repeatable); default: the public mirrors.",
+        valueName: "url"))
+    var mirrors: [String] = []
+}
+
+/// The model file a command reads.
+struct ModelOption: ParsableArguments {
+    @Option(name: .customLong("model"), help: ArgumentHelp("A model file written by `descent train`.", valueName: "file"))
+    var path: String = "model.safetensors"
+}
+
+/// `--json`.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object instead of prose.")
+    var json = false
+}

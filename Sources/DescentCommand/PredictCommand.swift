@@ -1,0 +1,72 @@
+import ArgumentParser
+import DescentLinearAlgebra
+import DescentDatasets
+import DescentNetwork
+import DescentTraining
+
+struct PredictCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Read digits from PNG or PGM images, or from the test set.",
+        discussion: """
+            An image of any size is prepared as MNIST's digits were: a light background is inverted, \
+            the ink is cropped to its bounding box, scaled to fit 20x20 keeping its aspect ratio, and \
+            centred by its centre of mass in 28x28.
+            """)
+
+    @OptionGroup var model: ModelOption
+
+    @Argument(help: ArgumentHelp("PNG or PGM images of digits.", valueName: "image"))
+    var files: [String] = []
+
+    @Option(name: .customLong("test-index"), help: ArgumentHelp("Predict test image N (0..<10000) instead.", valueName: "n"))
+    var testIndex: Int?
+
+    @Flag(name: .customLong("show-input"), help: "Print the 28x28 input the network saw, as text.")
+    var showInput = false
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var output: OutputOptions
+
+    mutating func validate() throws {
+        if files.isEmpty && testIndex == nil { throw ValidationError("give image files or --test-index N") }
+        if let testIndex, testIndex < 0 { throw ValidationError("--test-index \(testIndex) is negative") }
+    }
+
+    mutating func run() async throws {
+        let loaded = try Model.load(model.path)
+        let network = loaded.network
+        guard network.inputCount == 784 else {
+            throw CommandError("\(model.path): the network takes \(network.inputCount) inputs; a 28x28 image gives 784")
+        }
+        let console = Console(quiet: output.json)
+        var results: [[String: Any]] = []
+        var inputs: [(name: String, pixels: [UInt8], label: Int?)] = []
+        if let testIndex {
+            let mnist = try await DataLocation.load(data) { console.note($0) }
+            guard testIndex < mnist.test.count else {
+                throw CommandError("--test-index \(testIndex) is out of range; the test set has \(mnist.test.count) images (0..<\(mnist.test.count))")
+            }
+            inputs.append(("test image \(testIndex)", Array(mnist.test.image(testIndex)), Int(mnist.test.labels[testIndex])))
+        }
+        for file in files {
+            let image = try GrayImage.read(file)
+            inputs.append((file, try DigitPreparation.mnistInput(from: image, source: file), nil))
+        }
+        // A model trained on deskewed images must see deskewed images (its metadata says so).
+        let preprocessing = try Preprocessing(metadata: loaded.metadata, source: model.path)
+        inputs = inputs.map { ($0.name, preprocessing.apply(to: $0.pixels), $0.label) }
+        for input in inputs {
+            let prediction = network.prediction(forBytes: input.pixels)
+            var object: [String: Any] = ["input": input.name, "digit": prediction.label, "confidence": prediction.confidence,
+                                         "outputs": prediction.outputs]
+            if let label = input.label { object["label"] = label }
+            results.append(object)
+            let truth = input.label.map { ", labelled \($0)" } ?? ""
+            console.say("\(input.name): \(prediction.label) (output \(String(format: "%.3f", prediction.confidence))\(truth))")
+            console.say("  outputs: " + prediction.outputs.enumerated().map { "\($0.offset):\(String(format: "%.3f", $0.element))" }.joined(separator: " "))
+            if showInput { console.say(DigitPreparation.textPicture(of: input.pixels)) }
+        }
+        if output.json { Format.printJSON(["predictions": results, "model": model.path]) }
+    }
+}

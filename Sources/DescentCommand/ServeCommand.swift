@@ -1,0 +1,83 @@
+import ArgumentParser
+import DescentDatasets
+import DescentExplorer
+import Foundation
+import DescentLinearAlgebra
+import DescentTraining
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web explorer: draw a digit and watch every neuron light up.",
+        discussion: """
+            Pages: Draw, Weights, Mistakes, Train and Descent, plain HTML, CSS and JavaScript from the \
+            package, nothing from another host. The JSON API is under /api. Without --model it first \
+            trains the video's network (784-16-16-10) for a few epochs, which takes seconds.
+            """)
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("A model file written by `descent train` (default: train one now).", valueName: "file"))
+    var modelPath: String?
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    @Option(name: .customLong("train-epochs"), help: ArgumentHelp("Epochs of the video's recipe to train when no --model is given.", valueName: "n"))
+    var trainEpochs = 5
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a silent connection is kept open.", valueName: "seconds"))
+    var idleTimeout = ServerLimits.standard.idleTimeoutSeconds
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections served at once; more wait to be accepted.", valueName: "n"))
+    var maximumConnections = ServerLimits.standard.maximumConnections
+
+    @OptionGroup var data: DataOptions
+
+    mutating func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port \(port) is not allowed; expected 0 to 65535") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout \(idleTimeout) is not allowed; expected 1 to 3600 seconds") }
+        guard (1...1_000_000).contains(maximumConnections) else {
+            throw ValidationError("--max-connections \(maximumConnections) is not allowed; expected 1 to 1000000")
+        }
+        guard (1...100).contains(trainEpochs) else { throw ValidationError("--train-epochs \(trainEpochs) is not allowed; expected 1 to 100") }
+    }
+
+    mutating func run() async throws {
+        let console = Console(quiet: false)
+        let mnist = try await DataLocation.load(data) { console.note($0) }
+        let model = try modelPath.map(Model.load) ?? trainVideoNetwork(on: mnist, console: console)
+        _ = try Preprocessing(metadata: model.metadata, source: modelPath ?? "the trained model")  // refuse one this version cannot apply
+        guard model.network.inputCount == 784, model.network.outputCount == 10 else {
+            throw CommandError("\(modelPath ?? "model"): the network is \(model.network.sizes); the explorer needs 784 inputs and 10 outputs")
+        }
+        let state = ExplorerState(model: model, data: ExplorerData(mnist))
+        let host = host
+        var limits = ServerLimits.standard
+        limits.idleTimeoutSeconds = idleTimeout
+        limits.maximumConnections = maximumConnections
+        let app = try ExplorerRoutes.application(state: state, host: host, port: port, limits: limits) { port in
+            console.say("Serving the explorer at http://\(host):\(port)/ (Ctrl-C to stop)")
+        }
+        try await app.runService()
+    }
+
+    func trainVideoNetwork(on mnist: MNIST, console: Console) throws -> Model {
+        var configuration = TrainingConfiguration(preset: .video)
+        configuration.epochs = trainEpochs
+        console.say("No --model given: training the video's network (784-16-16-10, sigmoid, quadratic cost, "
+            + "SGD batch 10, learning rate 3.0) for \(trainEpochs) epochs on \(mnist.training.count) images first.")
+        var generator = SplitMix64(seed: configuration.seed)
+        let network = try configuration.makeNetwork(using: &generator)
+        let result = try Trainer(configuration: configuration).train(network, on: mnist.training, validation: mnist.validation, using: &generator)
+        if let last = result.epochs.last {
+            console.say("Trained: validation accuracy \(Format.percent(last.validationAccuracy)).")
+        }
+        var metadata = configuration.metadata
+        metadata["training_examples"] = "\(mnist.training.count)"
+        metadata["epochs_completed"] = "\(result.epochs.count)"
+        metadata["preprocessing"] = "none"
+        return Model(network: result.network, metadata: metadata)
+    }
+}

@@ -1,0 +1,67 @@
+public import DescentDatasets
+public import DescentLinearAlgebra
+public import DescentNetwork
+
+/// One component of the cost's gradient: which parameter, and how much the cost changes per unit
+/// nudge to it.
+public struct GradientComponent: Equatable, Sendable {
+    /// The layer, counted as in `Network.layers` (0 is the first hidden layer).
+    public let layer: Int
+    /// The neuron the weight leads into (or whose bias it is).
+    public let neuron: Int
+    /// The input the weight comes from: a pixel for layer 0, a neuron of the layer below otherwise;
+    /// nil for a bias.
+    public let input: Int?
+    /// ∂C/∂parameter. Gradient descent nudges the parameter by −learningRate times this.
+    public let derivative: Double
+}
+
+/// Where the cost's gradient is large: the video's "which changes to which weights matter the most",
+/// measured on one image or a batch.
+public struct GradientAnalysis: Sendable {
+    /// The mean cost over the examples.
+    public let cost: Double
+    /// ∂C/∂w and ∂C/∂b, shaped like the network.
+    public let gradients: Gradients<Float>
+    /// Every component, the largest |∂C/∂θ| first.
+    public let ranked: [GradientComponent]
+
+    /// Backpropagates the mean cost of `images` at `indices` through `network`.
+    /// - Precondition: `indices` is not empty and every index is below `images.count`.
+    /// - Complexity: O(indices.count · parameterCount + P log P) for P parameters.
+    public init(network: Network<Float>, images: LabeledImages, indices: [Int]) {
+        precondition(!indices.isEmpty && indices.allSatisfy { $0 >= 0 && $0 < images.count },
+                     "GradientAnalysis: indices must be in 0..<\(images.count)")
+        var workspace = Workspace(for: network, capacity: indices.count)
+        for (row, index) in indices.enumerated() {
+            workspace.setInput(row: row, bytes: images.image(index), label: Int(images.labels[index]))
+        }
+        var gradients = Gradients(zeroLike: network)
+        let result = network.backpropagate(&workspace, count: indices.count, into: &gradients)
+        var components: [GradientComponent] = []
+        components.reserveCapacity(network.parameterCount)
+        for (layer, weights) in gradients.weights.enumerated() {
+            for neuron in 0..<weights.rows {
+                for input in 0..<weights.columns {
+                    components.append(GradientComponent(layer: layer, neuron: neuron, input: input, derivative: Double(weights[neuron, input])))
+                }
+                components.append(GradientComponent(layer: layer, neuron: neuron, input: nil, derivative: Double(gradients.biases[layer][neuron])))
+            }
+        }
+        cost = Double(result.cost)
+        self.gradients = gradients
+        ranked = components.sorted { abs($0.derivative) > abs($1.derivative) }
+    }
+
+    /// The gradient's Euclidean norm.
+    public var norm: Double { ranked.reduce(0) { $0 + $1.derivative * $1.derivative }.squareRoot() }
+
+    /// The share of the gradient's squared norm, Σ(∂C/∂θ)², held by the largest `fraction` of its
+    /// components (at least one): how concentrated the "bang for the buck" is.
+    public func share(ofLargest fraction: Double) -> Double {
+        let total = ranked.reduce(0) { $0 + $1.derivative * $1.derivative }
+        guard total > 0 else { return 0 }
+        let count = max(1, Int((fraction * Double(ranked.count)).rounded()))
+        return ranked.prefix(count).reduce(0) { $0 + $1.derivative * $1.derivative } / total
+    }
+}

@@ -1,0 +1,228 @@
+public import Hummingbird
+import HummingbirdCore
+import DescentDatasets
+import DescentNetwork
+import DescentTraining
+
+/// The explorer's HTTP interface: the JSON API under /api and the pages at /.
+public enum ExplorerRoutes {
+    /// The largest request body accepted: 1 MB.
+    public static let bodyLimit = 1 << 20
+    /// The largest drawing accepted, in pixels on a side.
+    public static let maximumDrawingSide = 4096
+
+    /// A router serving `state`'s model and data, and the bundled pages.
+    /// - Throws: when the bundled pages cannot be read.
+    public static func router(state: ExplorerState) throws -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        addPages(to: router, site: try SiteFiles.bundled())
+        addModelRoutes(to: router, state: state)
+        addImageRoutes(to: router, state: state)
+        addTrainingRoutes(to: router, state: state)
+        addLandscapeRoutes(to: router)
+        return router
+    }
+
+    /// The application: `router(state:)` served on `host`:`port` over HTTP/1.1, within `limits`.
+    public static func application(
+        state: ExplorerState, host: String, port: Int, limits: ServerLimits = .standard,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes,
+            maxHeaderFieldCount: limits.maximumHeaderCount)
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), httpDecoderConfiguration: decoder)
+        return Application(
+            router: try router(state: state),
+            server: .http1(configuration: http1),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "descent",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) })
+    }
+
+    static func addPages(to router: Router<BasicRequestContext>, site: SiteFiles) {
+        for (name, file) in site.files {
+            let response = Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache"],
+                                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
+            router.get(RouterPath(name)) { _, _ in response }
+            if name == "index.html" { router.get("/") { _, _ in response } }
+        }
+    }
+
+    // MARK: - The model and predictions
+
+    static func addModelRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
+        router.get("/api/model") { _, _ in
+            try JSONResponse.make(await ModelSummary(state: state))
+        }
+        router.post("/api/predict") { request, _ in
+            // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
+            let input = await state.preprocessing.apply(to: try await predictionInput(from: request))
+            let network = await state.network
+            guard network.inputCount == input.count else {
+                throw APIError(.conflict, "the model takes \(network.inputCount) inputs, not \(input.count)")
+            }
+            let prediction = network.prediction(for: input.map { Float($0) / 255 })
+            return PredictionResponse(prediction, input: input, version: await state.version).response()
+        }
+    }
+
+    /// The 784 input bytes of a predict request: JSON `{"pixels": [...]}` or a PNG drawing, which is
+    /// prepared as `descent predict` prepares an image.
+    static func predictionInput(from request: Request) async throws -> [UInt8] {
+        let contentType = request.headers[.contentType]
+        try checkPredictionContentType(contentType)
+        return try predictionInput(body: try await JSONResponse.bodyBytes(of: request), contentType: contentType)
+    }
+
+    /// The 784 input bytes of a predict request's `body`, sent with `contentType` (JSON when nil).
+    ///
+    /// Public as the seam the fuzzer (fuzz/Sources/FuzzPredict) drives: whatever the bytes, it returns
+    /// 784 bytes or throws an `APIError` with a 4xx status, never anything else.
+    /// - Throws: `APIError` (400, 413, 415 or 422) saying what was wrong.
+    /// - Complexity: O(`body.count`), plus the PNG's pixels for a drawing.
+    public static func predictionInput(body bytes: [UInt8], contentType: String?) throws -> [UInt8] {
+        try checkPredictionContentType(contentType)
+        if isPNG(contentType) { return try drawingInput(bytes) }
+        if let pixels = PixelsParser.pixels(in: bytes) { return try PredictRequest(pixels: pixels).validatedBytes() }
+        let body = try JSONResponse.decode(PredictRequest.self, from: bytes, expected: "{\"pixels\": [784 numbers in 0...1]}")
+        return try body.validatedBytes()
+    }
+
+    /// Refuses, before the body is read, a Content-Type that is neither JSON nor PNG.
+    static func checkPredictionContentType(_ contentType: String?) throws(APIError) {
+        let type = contentType?.lowercased() ?? "application/json"
+        guard type.hasPrefix("image/png") || type.hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "Content-Type \(type) is not accepted; send application/json {\"pixels\": [784 numbers]} or image/png")
+        }
+    }
+
+    static func isPNG(_ contentType: String?) -> Bool {
+        contentType?.lowercased().hasPrefix("image/png") ?? false
+    }
+
+    static func drawingInput(_ bytes: [UInt8]) throws -> [UInt8] {
+        guard GrayImage.isPNG(bytes), bytes.count >= 24 else { throw APIError.badRequest("the body is not a PNG image") }
+        func bigEndian(_ offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+        let (width, height) = (bigEndian(16), bigEndian(20))
+        guard width <= maximumDrawingSide, height <= maximumDrawingSide else {
+            throw APIError(.contentTooLarge, "the drawing is \(width)x\(height); at most \(maximumDrawingSide) pixels a side")
+        }
+        do {
+            let image = try GrayImage(pngBytes: bytes, source: "the drawing")
+            return try DigitPreparation.mnistInput(from: image, source: "the drawing")
+        } catch {
+            throw APIError(error.isNoInk ? .unprocessableContent : .badRequest, error.description)
+        }
+    }
+}
+
+extension ImageError {
+    var isNoInk: Bool {
+        if case .noInk = self { return true }
+        return false
+    }
+}
+
+/// The body of `POST /api/predict` as JSON.
+struct PredictRequest: Decodable {
+    let pixels: [Double]
+
+    init(pixels: [Double]) {
+        self.pixels = pixels
+    }
+
+    /// The pixels as bytes, after checking there are 784 finite numbers in 0...1.
+    func validatedBytes() throws -> [UInt8] {
+        guard pixels.count == 784 else { throw APIError.badRequest("pixels has \(pixels.count) numbers; expected 784 (28x28, row by row)") }
+        for (index, value) in pixels.enumerated() where !(value >= 0 && value <= 1) {
+            throw APIError.badRequest("pixels[\(index)] is \(value); expected a number in 0...1")
+        }
+        return pixels.map { UInt8(($0 * 255).rounded()) }
+    }
+}
+
+/// The answer to `POST /api/predict`.
+struct PredictionResponse: Encodable {
+    /// The response, its JSON written directly (sorted keys, as `JSONResponse.make` writes them),
+    /// without the encoder's cost on the busiest endpoint.
+    func response() -> Response {
+        guard outputs.allSatisfy(\.isFinite), activations.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            return JSONResponse.error(.internalServerError, "the network's outputs are not finite numbers")
+        }
+        var text: [UInt8] = []
+        text.reserveCapacity(4096)
+        func append(_ string: String) { text.append(contentsOf: string.utf8) }
+        func list(_ values: [Double]) {
+            text.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                append("\(value)")
+            }
+            text.append(UInt8(ascii: "]"))
+        }
+        append("{\"activations\":[")
+        for (index, layer) in activations.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            list(layer)
+        }
+        append("],\"confidence\":\(confidence),\"digit\":\(digit),\"input\":[")
+        for (index, byte) in input.enumerated() {  // 784 numbers 0...255, digit by digit
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            if byte >= 100 { text.append(0x30 + byte / 100) }
+            if byte >= 10 { text.append(0x30 + byte / 10 % 10) }
+            text.append(0x30 + byte % 10)
+        }
+        append("],\"modelVersion\":\(modelVersion),\"outputs\":")
+        list(outputs)
+        append("}")
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+    }
+
+    let digit: Int
+    let confidence: Double
+    let outputs: [Double]
+    /// Every layer's activations after the input, the output layer last.
+    let activations: [[Double]]
+    /// The 784 input bytes the network saw (0 background ... 255 ink), row by row.
+    let input: [UInt8]
+    let modelVersion: Int
+
+    init(_ prediction: Prediction, input: [UInt8], version: Int) {
+        digit = prediction.label
+        confidence = prediction.confidence
+        outputs = prediction.outputs
+        activations = prediction.activations
+        self.input = input
+        modelVersion = version
+    }
+}
+
+/// The answer to `GET /api/model`.
+struct ModelSummary: Encodable {
+    let sizes: [Int]
+    let activations: [String]
+    let cost: String
+    let parameterCount: Int
+    let metadata: [String: String]
+    let version: Int
+    let testAccuracy: Double
+    let testCount: Int
+
+    init(state: ExplorerState) async {
+        let model = await state.model
+        sizes = model.network.sizes
+        activations = model.network.layers.map(\.activation.rawValue)
+        cost = model.network.cost.rawValue
+        parameterCount = model.network.parameterCount
+        metadata = model.metadata
+        version = await state.version
+        let evaluation = await state.testEvaluation()
+        testAccuracy = evaluation.accuracy
+        testCount = evaluation.total
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import DescentTraining
+
+/// What a training job reports to the page, one server-sent event each.
+enum TrainingUpdate: Sendable {
+    case started(TrainingStatus)
+    case progress(epoch: Int, done: Int, total: Int)
+    case epoch(EpochSummary)
+    /// The job ended: `state` is finished, cancelled or failed.
+    case ended(state: TrainingStatus.State, message: String)
+
+    /// The event's text on the wire: `event:` and one `data:` line of JSON, then a blank line.
+    var serverSentEvent: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func data(_ value: some Encodable) -> String {
+            (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        }
+        switch self {
+        case .started(let status): return "event: started\ndata: \(data(status))\n\n"
+        case .progress(let epoch, let done, let total):
+            return "event: progress\ndata: \(data(["epoch": epoch, "done": done, "total": total]))\n\n"
+        case .epoch(let summary): return "event: epoch\ndata: \(data(summary))\n\n"
+        case .ended(let state, let message):
+            return "event: \(state.rawValue)\ndata: \(data(["state": state.rawValue, "message": message]))\n\n"
+        }
+    }
+
+    var isEnd: Bool {
+        if case .ended = self { return true }
+        return false
+    }
+}
+
+/// One epoch's report, as the API writes it.
+struct EpochSummary: Codable, Sendable, Equatable {
+    let epoch: Int
+    let trainingCost: Double
+    let trainingAccuracy: Double
+    let validationAccuracy: Double
+    let seconds: Double
+
+    init(_ report: EpochReport) {
+        epoch = report.epoch
+        trainingCost = report.trainingCost
+        trainingAccuracy = report.trainingAccuracy
+        validationAccuracy = report.validationAccuracy
+        seconds = report.seconds
+    }
+}
+
+/// Where a training job stands, as `GET /api/train` returns it.
+struct TrainingStatus: Codable, Sendable {
+    enum State: String, Codable, Sendable {
+        case running, finished, cancelled, failed
+    }
+
+    let id: Int
+    var state: State
+    let sizes: [Int]
+    let learningRate: Double
+    let batchSize: Int
+    let epochs: Int
+    let trainingCount: Int
+    /// The untrained network's validation accuracy: the curve's first point.
+    var initialValidationAccuracy: Double
+    var reports: [EpochSummary] = []
+    var done: Int = 0
+    var message: String?
+}
+
+/// A flag that the web side sets and the training thread reads between mini-batches.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+
+    func stop() { lock.withLock { stopped = true } }
+    var isStopped: Bool { lock.withLock { stopped } }
+}

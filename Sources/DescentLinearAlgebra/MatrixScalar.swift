@@ -1,0 +1,137 @@
+// LinearAlgebra: row-major matrices, the one matrix-multiply seam every layer goes through, and
+// the seeded random numbers every draw comes from. It knows nothing of networks or data sets.
+
+import CDescentKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A floating-point type the network can compute in: `Float` for training, `Double` for checking
+/// gradients against finite differences.
+///
+/// `gemm` is the seam where fast kernels plug in: generic code calls `Scalar.gemm`, which is
+/// `naiveGEMM` unless a conforming type supplies a faster one.
+public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.RawSignificand: FixedWidthInteger {
+    /// e^x.
+    static func exp(_ x: Self) -> Self
+    /// The natural logarithm.
+    static func log(_ x: Self) -> Self
+    /// The hyperbolic tangent.
+    static func tanh(_ x: Self) -> Self
+
+    /// Replaces each value x with the logistic function 1 / (1 + e^-x).
+    static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>)
+
+    /// Replaces each value x with max(x, 0).
+    static func relu(_ values: UnsafeMutableBufferPointer<Self>)
+
+    /// Sets delta[i] to 0 where outputs[i] (a ReLU's output) is not positive: its backward step.
+    static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>)
+
+    /// One Adam step over parallel buffers (Kingma & Ba 2015): g' = g + decay·w,
+    /// m ← β1·m + (1−β1)·g', v ← β2·v + (1−β2)·g'², w ← w − rate·m / (√v / root2 + ε).
+    static func adamStep(
+        weights: UnsafeMutableBufferPointer<Self>, gradients: UnsafeBufferPointer<Self>,
+        first: UnsafeMutableBufferPointer<Self>, second: UnsafeMutableBufferPointer<Self>,
+        beta1: Self, beta2: Self, epsilon: Self, rate: Self, root2: Self, decay: Self)
+
+    /// C = alpha · op(A) · op(B) + beta · C, where op(A) is m x k and op(B) is k x n, all row-major.
+    ///
+    /// A is m x k with row stride `lda`, or k x m if `transposeA`; B is k x n with row stride `ldb`,
+    /// or n x k if `transposeB`; C is m x n with row stride `ldc`. With beta = 0, C is not read.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension MatrixScalar {
+    public static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>) {
+        for index in values.indices { values[index] = 1 / (1 + exp(-values[index])) }
+    }
+
+    public static func relu(_ values: UnsafeMutableBufferPointer<Self>) {
+        for index in values.indices { values[index] = max(values[index], 0) }
+    }
+
+    public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>) {
+        for index in delta.indices where !(outputs[index] > 0) { delta[index] = 0 }
+    }
+
+    public static func adamStep(
+        weights w: UnsafeMutableBufferPointer<Self>, gradients g: UnsafeBufferPointer<Self>,
+        first m: UnsafeMutableBufferPointer<Self>, second v: UnsafeMutableBufferPointer<Self>,
+        beta1: Self, beta2: Self, epsilon: Self, rate: Self, root2: Self, decay: Self
+    ) {
+        for index in w.indices {
+            let gradient = g[index] + decay * w[index]
+            m[index] = beta1 * m[index] + (1 - beta1) * gradient
+            v[index] = beta2 * v[index] + (1 - beta2) * gradient * gradient
+            w[index] -= rate * m[index] / (v[index].squareRoot() / root2 + epsilon)
+        }
+    }
+
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        naiveGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+}
+
+extension Float: MatrixScalar {
+    public static func exp(_ x: Float) -> Float { expf(x) }
+    public static func log(_ x: Float) -> Float { logf(x) }
+    public static func tanh(_ x: Float) -> Float { tanhf(x) }
+
+    /// The C kernels of CKernels: AVX2/FMA where the CPU has them, else a portable loop.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        descent_sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// Vectorised in C where AVX2 is available.
+    public static func sigmoid(_ values: UnsafeMutableBufferPointer<Float>) {
+        if let base = values.baseAddress { descent_sigmoid(base, values.count) }
+    }
+
+    /// In C, whose compiler vectorises it.
+    public static func relu(_ values: UnsafeMutableBufferPointer<Float>) {
+        if let base = values.baseAddress { descent_relu(base, values.count) }
+    }
+
+    /// In C, whose compiler vectorises it.
+    public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Float>, outputs: UnsafeBufferPointer<Float>) {
+        precondition(outputs.count >= delta.count, "reluBackward: \(outputs.count) outputs for \(delta.count) deltas")
+        if let d = delta.baseAddress, let a = outputs.baseAddress { descent_relu_backward(d, a, delta.count) }
+    }
+
+    /// Vectorised in C where AVX2 is available.
+    public static func adamStep(
+        weights: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
+        first: UnsafeMutableBufferPointer<Float>, second: UnsafeMutableBufferPointer<Float>,
+        beta1: Float, beta2: Float, epsilon: Float, rate: Float, root2: Float, decay: Float
+    ) {
+        guard let w = weights.baseAddress, let g = gradients.baseAddress, let m = first.baseAddress, let v = second.baseAddress else { return }
+        descent_adam(weights.count, w, g, m, v, beta1, beta2, epsilon, rate, root2, decay)
+    }
+
+    /// Which kernel `gemm` runs on this CPU: "avx2-fma" or "portable".
+    public static var gemmKernelName: String { String(cString: descent_sgemm_kernel_name()) }
+}
+
+extension Double: MatrixScalar {
+    public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+}

@@ -1,0 +1,83 @@
+import CDescentKernels
+public import DescentLinearAlgebra
+
+/// Byte-valued examples (digit images) held as lists of their non-zero entries. Encoded once
+/// before training, so that each epoch reads about 3 bytes for each lit pixel, in one run,
+/// instead of scanning all 784 bytes of every image for the few lit ones: the scan was a fifth of
+/// an epoch of the video's network.
+///
+/// Each example is one block of `storage`: its lit positions as 16-bit integers, then the bytes
+/// there, the block padded to an even length so the next one's positions stay aligned.
+public struct SparseInputs: Sendable {
+    /// Where one example's block is: its byte offset in the storage and how many inputs are lit.
+    public struct Entry: Sendable, Equatable {
+        public var offset: Int32
+        public var count: Int32
+    }
+
+    /// How many examples.
+    public let count: Int
+    /// How many inputs each example has (784 for MNIST).
+    public let inputCount: Int
+    /// One entry an example.
+    public let entries: [Entry]
+    let storage: [UInt8]
+
+    /// Encodes `count` examples, each `inputCount` bytes, given by `example`.
+    /// - Precondition: at most 65,536 inputs (positions are 16-bit); every example has
+    ///   `inputCount` bytes; the encoding fits in 2 GB.
+    /// - Complexity: O(count · inputCount), two passes.
+    public init(count: Int, inputCount: Int, example: (Int) -> ArraySlice<UInt8>) {
+        precondition(inputCount <= 1 << 16, "SparseInputs: \(inputCount) inputs; at most 65536")
+        var entries = [Entry](repeating: Entry(offset: 0, count: 0), count: count)
+        var size = 0
+        for index in 0..<count {
+            let source = example(index)
+            precondition(source.count == inputCount, "SparseInputs: example \(index) has \(source.count) bytes, not \(inputCount)")
+            let lit = source.withUnsafeBufferPointer { descent_count_nonzero($0.baseAddress, $0.count) }
+            precondition(size + 3 * lit < Int(Int32.max), "SparseInputs: more than 2 GB of lit inputs")
+            entries[index] = Entry(offset: Int32(size), count: Int32(lit))
+            size += (3 * lit + 1) & ~1
+        }
+        var storage = HugePages.zeros(size)  // read in a shuffled order: see HugePages
+        storage.withUnsafeMutableBytes { raw in
+            for index in 0..<count {
+                let block = raw.baseAddress! + Int(entries[index].offset)
+                let positions = block.assumingMemoryBound(to: UInt16.self)
+                let bytes = (block + 2 * Int(entries[index].count)).assumingMemoryBound(to: UInt8.self)
+                example(index).withUnsafeBufferPointer { source in
+                    _ = descent_sparse_encode(source.baseAddress, source.count, positions, bytes)
+                }
+            }
+        }
+        self.count = count
+        self.inputCount = inputCount
+        self.entries = entries
+        self.storage = storage
+    }
+
+    /// Sets `result` to the entries of the examples `order` names, in that order.
+    public func gather(_ order: [Int], into result: inout [Entry]) {
+        result.removeAll(keepingCapacity: true)
+        result.reserveCapacity(order.count)
+        for index in order { result.append(entries[index]) }
+    }
+
+    /// Asks the CPU to start loading the block of `entry` into cache: training visits the
+    /// examples in a shuffled order the hardware prefetcher cannot guess.
+    public func prefetch(_ entry: Entry) {
+        guard entry.count > 0 else { return }
+        storage.withUnsafeBytes { descent_prefetch($0.baseAddress! + Int(entry.offset), 3 * Int(entry.count)) }
+    }
+
+    /// Calls `body` with the lit positions of `entry`'s example and the bytes there.
+    func withValues<Result>(
+        of entry: Entry, _ body: (UnsafePointer<UInt16>, UnsafePointer<UInt8>) -> Result
+    ) -> Result {
+        storage.withUnsafeBytes { raw in
+            let block = raw.baseAddress! + Int(entry.offset)
+            return body(block.assumingMemoryBound(to: UInt16.self),
+                        (block + 2 * Int(entry.count)).assumingMemoryBound(to: UInt8.self))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+public import DescentDatasets
+public import DescentNetwork
+public import DescentLinearAlgebra
+
+/// How well a network classifies a set of labelled images.
+public struct Evaluation: Sendable, Equatable {
+    /// confusion[actual][predicted]: how many images of class `actual` were called `predicted`.
+    public let confusion: [[Int]]
+    /// For each image, the class the network chose.
+    public let predictions: [Int]
+    /// For each image, the network's largest output.
+    public let confidences: [Float]
+
+    public var total: Int { predictions.count }
+    public var correct: Int { confusion.indices.reduce(0) { $0 + confusion[$1][$1] } }
+    /// correct / total (0 for an empty set).
+    public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
+    /// For each class, the share of its images classified right (nil for a class with none).
+    public var perClassAccuracy: [Double?] {
+        confusion.enumerated().map { label, row in
+            let count = row.reduce(0, +)
+            return count == 0 ? nil : Double(row[label]) / Double(count)
+        }
+    }
+
+    /// Classifies every image of `data` with `network`, a batch at a time.
+    /// - Complexity: O(data.count · network.parameterCount).
+    public init(network: Network<Float>, on data: LabeledImages, batchSize: Int = 500) {
+        let classes = network.outputCount
+        var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
+        var predictions: [Int] = []
+        var confidences: [Float] = []
+        predictions.reserveCapacity(data.count)
+        confidences.reserveCapacity(data.count)
+        var workspace = Workspace(for: network, capacity: max(1, min(batchSize, data.count)))
+        var first = 0
+        while first < data.count {
+            let count = min(workspace.capacity, data.count - first)
+            for row in 0..<count {
+                workspace.setInput(row: row, bytes: data.image(first + row), label: Int(data.labels[first + row]))
+            }
+            network.forward(&workspace, count: count)
+            let outputs = workspace.outputs
+            for row in 0..<count {
+                let predicted = workspace.predictedClass(row: row)
+                let actual = Int(data.labels[first + row])
+                if actual < classes { confusion[actual][predicted] += 1 }
+                predictions.append(predicted)
+                confidences.append(outputs[row, predicted])
+            }
+            first += count
+        }
+        self.confusion = confusion
+        self.predictions = predictions
+        self.confidences = confidences
+    }
+}

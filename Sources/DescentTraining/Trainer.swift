@@ -1,0 +1,237 @@
+public import DescentDatasets
+public import DescentLinearAlgebra
+public import DescentNetwork
+import Dispatch
+
+/// What one epoch of training found.
+public struct EpochReport: Sendable, Equatable, Codable {
+    /// From 1.
+    public let epoch: Int
+    /// The mean cost over the epoch's mini-batches (each measured before its update), plus the
+    /// L2 term λ/(2n) Σ w² at the end of the epoch when weight decay is on.
+    public let trainingCost: Double
+    /// The share of training examples classified right, each before its batch's update.
+    public let trainingAccuracy: Double
+    /// The share of the validation set classified right at the end of the epoch.
+    public let validationAccuracy: Double
+    public let seconds: Double
+}
+
+/// Something the trainer reports while it works.
+public enum TrainingEvent: Sendable {
+    /// `done` of `total` examples of `epoch` have been used.
+    case progress(epoch: Int, done: Int, total: Int)
+    /// An epoch has finished.
+    case epochFinished(EpochReport)
+    /// The network as it is at the end of `epoch`, sent right after `.epochFinished`, for callers
+    /// that measure more than the validation accuracy (test accuracy per epoch, for a report).
+    /// It shares storage with the trainer's copy: nothing is copied unless the caller mutates it.
+    case networkAfterEpoch(epoch: Int, network: Network<Float>)
+}
+
+/// A trained network and the reports of its epochs.
+public struct TrainingResult: Sendable {
+    /// The last network, or with early stopping the network of the best epoch.
+    public let network: Network<Float>
+    public let epochs: [EpochReport]
+    /// With early stopping, the epoch (from 1) whose network is returned; nil without.
+    public let bestEpoch: Int?
+
+    public init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
+        self.network = network
+        self.epochs = epochs
+        self.bestEpoch = bestEpoch
+    }
+}
+
+/// Training that had to stop.
+public enum TrainingError: Error, Sendable, CustomStringConvertible {
+    /// The cost became NaN or infinite. `lastGood` is the network at the end of the last
+    /// completed epoch (nil if the first epoch failed), and `epochs` their reports.
+    case diverged(epoch: Int, batch: Int, learningRate: Double, lastGood: Network<Float>?, epochs: [EpochReport])
+
+    public var description: String {
+        switch self {
+        case .diverged(let epoch, let batch, let learningRate, _, _):
+            return "the cost became NaN or infinite in epoch \(epoch), batch \(batch); "
+                + "try a smaller learning rate than \(learningRate)"
+        }
+    }
+}
+
+/// Mini-batch stochastic gradient descent over a set of labelled images.
+public struct Trainer: Sendable {
+    public let configuration: TrainingConfiguration
+
+    public init(configuration: TrainingConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Trains `network` for `configuration.epochs` epochs, shuffling the training set at the start of
+    /// each epoch with `generator`, and measuring the validation set after each.
+    /// - Parameters:
+    ///   - network: The starting network (usually `configuration.makeNetwork(using:)`).
+    ///   - training: The examples it learns from.
+    ///   - validation: The examples it is measured on after each epoch (may be empty).
+    ///   - generator: The source of the shuffles.
+    ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
+    ///   - shouldStop: Asked at the start of each epoch and before each of its later mini-batches;
+    ///     when it answers true, training stops there and returns the network as it is, with the reports of the epochs completed (a web page's cancel).
+    /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    /// - Complexity: O(epochs · training.count · network.parameterCount).
+    @_specialize(exported: true, where Generator == SplitMix64)
+    public func train<Generator: RandomNumberGenerator>(
+        _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
+        using generator: inout Generator, progress: (TrainingEvent) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws(TrainingError) -> TrainingResult {
+        var state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
+        defer { generator = state.generator }
+        try run(&state, on: training, validation: validation, progress: progress, shouldStop: shouldStop)
+        return TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
+    }
+
+    /// Trains from `state` until its last epoch ends or `shouldStop` answers true, leaving `state`
+    /// where training stands: at the next batch, ready to be saved (`TrainingCheckpoint`) or run on.
+    /// - Parameters:
+    ///   - state: Where to begin; updated batch by batch.
+    ///   - training: The examples it learns from: the same, in the same order, as when `state` began.
+    ///   - validation: The examples it is measured on after each epoch (may be empty).
+    ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
+    ///   - shouldStop: Asked at the start of each epoch (before its shuffle) and before each later
+    ///     mini-batch; when it answers true, training stops there, with `state.network` up to date.
+    ///   - epochEnded: Called with the state after each epoch, its report already in `reports`.
+    /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    ///
+    /// Each batch draws from `state.generator`, in this order: the distortions of its images, one after
+    /// another (when `configuration.augmentation` is on), then the dropout masks (when
+    /// `configuration.dropout` > 0). Each step's learning rate is `configuration.learningRate` times the
+    /// schedule's factor at that epoch and batch. With `configuration.patience`, the best epoch's network
+    /// is kept in `state.best`, and training ends once that many epochs have passed without improvement.
+    @_specialize(exported: true, where Generator == SplitMix64)
+    public func run<Generator: RandomNumberGenerator>(
+        _ state: inout TrainingState<Generator>, on training: LabeledImages, validation: LabeledImages,
+        progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false },
+        epochEnded: (TrainingState<Generator>) -> Void = { _ in }
+    ) throws(TrainingError) {
+        precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
+        let batchSize = min(configuration.batchSize, max(1, training.count))
+        var workspace = Workspace(for: state.network, capacity: batchSize)
+        workspace.threads = configuration.threads
+        if configuration.dropout > 0 { workspace.enableDropout(rate: configuration.dropout) }
+        // One image's distortion is written here and copied into the batch: nothing is allocated per batch.
+        var augmenter = configuration.augmentation.isIdentity
+            ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
+        var distorted = [UInt8](repeating: 0, count: training.pixelCount)
+        // Plain SGD and Adam train the first layer over each image's non-zero pixels (about a fifth of them).
+        var sparse = state.optimizer.makeSparseLayer(for: state.network, capacity: batchSize)
+        // Without distortions every epoch sees the same images: find their lit pixels once.
+        let encoded = sparse != nil && augmenter == nil
+            ? SparseInputs(count: training.count, inputCount: training.pixelCount) { training.image($0) } : nil
+        // The encoded examples in this epoch's order, gathered in one pass: looking each one up as
+        // it is needed waited on a cache miss every time.
+        var shuffledEntries = [SparseInputs.Entry]()
+        var gradients = Gradients(zeroLike: state.network)
+        let batchCount = (training.count + batchSize - 1) / batchSize
+        let reportEvery = max(1, batchCount / 100)
+        while state.epoch <= configuration.epochs, !hasStoppedEarly(state) {
+            let epoch = state.epoch
+            let start = DispatchTime.now().uptimeNanoseconds
+            if state.batch == 0 {
+                if shouldStop() { return }  // Between epochs: the next one's shuffle is not drawn yet.
+                state.generator.shuffle(&state.order)
+            }
+            if let encoded { encoded.gather(state.order, into: &shuffledEntries) }
+            var isFirstBatch = true
+            while state.batch < batchCount {
+                if !isFirstBatch, shouldStop() {
+                    state.optimizer.writeBack(sparse, into: &state.network)  // The first layer trained so far, not the one the epoch began with.
+                    state.epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    return
+                }
+                isFirstBatch = false
+                let batch = state.batch
+                let first = batch * batchSize
+                let count = min(batchSize, training.count - first)
+                for row in 0..<count {
+                    let index = state.order[first + row]
+                    if let encoded {
+                        sparse!.setInput(row: row, from: encoded, entry: shuffledEntries[first + row])
+                        workspace.labels[row] = Int(training.labels[index])
+                        continue
+                    }
+                    if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &state.generator) }
+                    let image = augmenter == nil ? training.image(index) : distorted[...]
+                    if sparse != nil {
+                        sparse!.setInput(row: row, bytes: image)
+                        workspace.labels[row] = Int(training.labels[index])
+                    } else {
+                        workspace.setInput(row: row, bytes: image, label: Int(training.labels[index]))
+                    }
+                }
+                if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &state.generator) }
+                if !configuration.schedule.isConstant {
+                    state.optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
+                        epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
+                }
+                // Fetch the next batch's images while this one computes.
+                let next = min(training.count, first + count)..<min(training.count, first + count + batchSize)
+                if let encoded {
+                    for position in next { encoded.prefetch(shuffledEntries[position]) }
+                } else {
+                    for index in state.order[next] { Prefetch.bytes(training.image(index)) }
+                }
+                let result = state.optimizer.step(&state.network, on: &workspace, sparse: &sparse, count: count, gradients: &gradients)
+                guard result.cost.isFinite else {
+                    throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate,
+                                    lastGood: state.lastGood, epochs: state.reports)
+                }
+                state.costSum += Double(result.cost) * Double(count)
+                state.correct += result.correct
+                state.batch += 1
+                if batch % reportEvery == 0 || batch == batchCount - 1 {
+                    progress(.progress(epoch: epoch, done: first + count, total: training.count))
+                }
+            }
+            state.optimizer.writeBack(sparse, into: &state.network)
+            let network = state.network
+            let regularisation = configuration.weightDecay / (2 * Double(training.count)) * Double(network.sumOfSquaredWeights)
+            let trainingCost = state.costSum / Double(max(1, training.count)) + regularisation
+            guard trainingCost.isFinite, network.sumOfSquaredWeights.isFinite else {
+                throw .diverged(epoch: epoch, batch: batchCount, learningRate: configuration.learningRate,
+                                lastGood: state.lastGood, epochs: state.reports)
+            }
+            let validationAccuracy = validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy
+            let seconds = state.epochSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let report = EpochReport(epoch: epoch, trainingCost: trainingCost,
+                                     trainingAccuracy: Double(state.correct) / Double(max(1, training.count)),
+                                     validationAccuracy: validationAccuracy, seconds: seconds)
+            state.reports.append(report)
+            state.lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
+            if configuration.patience != nil, state.bestEpoch.map({ validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
+                state.best = network
+                state.bestEpoch = epoch
+            }
+            state.epoch += 1
+            state.batch = 0
+            state.costSum = 0
+            state.correct = 0
+            state.epochSeconds = 0
+            progress(.epochFinished(report))
+            progress(.networkAfterEpoch(epoch: epoch, network: network))
+            epochEnded(state)
+        }
+    }
+
+    /// Whether the run `state` stands in is over: its last epoch done, or stopped early.
+    public func isFinished<Generator>(_ state: TrainingState<Generator>) -> Bool {
+        state.epoch > configuration.epochs || hasStoppedEarly(state)
+    }
+
+    /// Whether early stopping has ended the run: `patience` epochs have passed since the best one.
+    /// Derived from the state alone, so a resumed run that had stopped stays stopped.
+    func hasStoppedEarly<Generator>(_ state: TrainingState<Generator>) -> Bool {
+        guard let patience = configuration.patience, let best = state.bestEpoch else { return false }
+        return state.batch == 0 && state.epoch - 1 - best >= patience
+    }
+}

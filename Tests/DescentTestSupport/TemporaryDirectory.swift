@@ -1,0 +1,48 @@
+// TestSupport: helpers shared by the test targets: scratch folders and the location of MNIST.
+import DescentFileIO
+import Foundation
+
+/// A fresh folder under the system's temporary directory, removed when `remove()` is called.
+public struct TemporaryDirectory: Sendable {
+    public let path: String
+
+    /// Creates a new empty folder whose name starts with `prefix`.
+    public init(_ prefix: String = "descent-test") throws {
+        let base = FileManager.default.temporaryDirectory.path
+        path = "\(base)/\(prefix)-\(UUID().uuidString)"
+        try Files.createDirectory(path)
+    }
+
+    /// The path of `name` inside this folder.
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// Deletes the folder and everything in it.
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Where the real MNIST files are for the tests: `DESCENT_TEST_MNIST`, else `../shared/mnist`
+/// beside the package.
+public enum TestData {
+    /// The package's root folder, found from this source file's path.
+    public static var packageRoot: String {
+        let file = #filePath  // <root>/Tests/TestSupport/TemporaryDirectory.swift
+        var parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }
+
+    /// The folder holding the four MNIST `.gz` files, or `nil` if none is found.
+    public static var mnistFolder: String? {
+        var candidates: [String] = []
+        if let folder = ProcessInfo.processInfo.environment["DESCENT_TEST_MNIST"] { candidates.append(folder) }
+        candidates.append(Files.directory(of: packageRoot) + "/shared/mnist")
+        return candidates.first { Files.exists("\($0)/train-images-idx3-ubyte.gz") }
+    }
+
+    /// Whether the tests run under CI, where tests that need MNIST must run rather than be skipped.
+    public static var isCI: Bool {
+        ProcessInfo.processInfo.environment["CI"] == "true"
+    }
+}
