@@ -2,7 +2,6 @@ import ArgumentParser
 import DescentDatasets
 import DescentExplorer
 import Foundation
-import DescentLinearAlgebra
 import DescentTraining
 
 struct ServeCommand: AsyncParsableCommand {
@@ -68,16 +67,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.epochs = trainEpochs
         console.say("No --model given: training the video's network (784-16-16-10, sigmoid, quadratic cost, "
             + "SGD batch 10, learning rate 3.0) for \(trainEpochs) epochs on \(mnist.training.count) images first.")
-        var generator = SplitMix64(seed: configuration.seed)
-        let network = try configuration.makeNetwork(using: &generator)
-        let result = try Trainer(configuration: configuration).train(network, on: mnist.training, validation: mnist.validation, using: &generator)
+        var run = try TrainingRun(configuration: configuration, data: TrainingData(mnist))
+        run.modelMetadata["trained_by"] = "descent serve"
+        let result = try run.run()
         if let last = result.epochs.last {
             console.say("Trained: validation accuracy \(Format.percent(last.validationAccuracy)).")
         }
-        var metadata = configuration.metadata
-        metadata["training_examples"] = "\(mnist.training.count)"
-        metadata["epochs_completed"] = "\(result.epochs.count)"
-        metadata["preprocessing"] = "none"
-        return Model(network: result.network, metadata: metadata)
+        return result.model
     }
 }

@@ -1,5 +1,4 @@
 import DescentDatasets
-import DescentLinearAlgebra
 import DescentTraining
 
 extension TrainCommand {
@@ -29,33 +28,12 @@ extension TrainCommand {
             return out.hasSuffix(suffix) ? String(out.dropLast(suffix.count)) + ".checkpoint" + suffix : out + ".checkpoint"
         }
 
-        /// The checkpoint of `state`, with what resuming needs to find the same data and files again.
-        func checkpoint(
-            _ state: TrainingState<SplitMix64>, configuration: TrainingConfiguration, trainingSHA256: String, testAccuracies: [Double]
-        ) -> TrainingCheckpoint {
-            var metadata = ["dataset": dataset.rawValue, "train_on_all": "\(trainOnAll)", "training_sha256": trainingSHA256, "out": out]
+        /// What a resumed run needs to find the same data and files again, kept in its checkpoints.
+        var checkpointMetadata: [String: String] {
+            var metadata = ["train_on_all": "\(trainOnAll)", "out": out]
             if let trainLimit { metadata["train_limit"] = "\(trainLimit)" }
-            if let report {
-                metadata["report"] = report
-                metadata["test_accuracies"] = testAccuracies.map { "\($0)" }.joined(separator: ",")
-            }
-            return TrainingCheckpoint(configuration: configuration, state: state, metadata: metadata)
+            if let report { metadata["report"] = report }
+            return metadata
         }
-
-        /// Refuses a checkpoint made on other training data than `training`.
-        func check(_ checkpoint: TrainingCheckpoint, against training: LabeledImages, sha256: String) throws {
-            let saved = checkpoint.metadata["training_sha256"] ?? "(none)"
-            guard saved == sha256, checkpoint.state.order.count == training.count else {
-                throw CommandError("the checkpoint was made on \(checkpoint.state.order.count) \(dataset.rawValue) training images "
-                    + "with SHA-256 \(saved), but the data found has \(training.count) with SHA-256 \(sha256); point --data at the same files")
-            }
-        }
-    }
-}
-
-extension TrainingCheckpoint {
-    /// The test accuracy after each completed epoch, when the run writes a report.
-    var testAccuracies: [Double] {
-        (metadata["test_accuracies"] ?? "").split(separator: ",").compactMap { Double($0) }
     }
 }

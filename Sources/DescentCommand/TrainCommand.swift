@@ -132,35 +132,40 @@ struct TrainCommand: AsyncParsableCommand {
 
     @OptionGroup var output_: OutputOptions
 
+    /// The recipe options as the library reads them.
+    var options: TrainingOptions {
+        var options = TrainingOptions()
+        options.preset = preset
+        options.layers = layers?.sizes
+        options.hidden = activation
+        options.output = output
+        options.cost = cost
+        options.initialization = `init`
+        options.learningRate = learningRate
+        options.momentum = momentum
+        options.weightDecay = weightDecay
+        options.batchSize = batchSize
+        options.epochs = epochs
+        options.seed = seed
+        options.optimizer = optimizer
+        options.threads = threads
+        options.schedule = schedule
+        options.warmupEpochs = warmupEpochs
+        options.stepEvery = stepEvery
+        options.stepFactor = stepFactor
+        options.patience = patience
+        options.dropout = dropout
+        options.shift = shift
+        options.rotation = rotation
+        options.scaling = scaling
+        options.elasticAlpha = elasticAlpha
+        options.elasticSigma = elasticSigma
+        options.preprocessing = preprocessing
+        return options
+    }
+
     func makeConfiguration() throws -> TrainingConfiguration {
-        var configuration = TrainingConfiguration(preset: preset ?? .video)
-        if let layers { configuration.sizes = layers.sizes }
-        if let activation { configuration.hidden = activation }
-        if let output { configuration.output = output }
-        if let cost { configuration.cost = cost }
-        if let `init` { configuration.initialization = `init` }
-        if let learningRate { configuration.learningRate = learningRate }
-        if let momentum { configuration.momentum = momentum }
-        if let weightDecay { configuration.weightDecay = weightDecay }
-        if let batchSize { configuration.batchSize = batchSize }
-        if let epochs { configuration.epochs = epochs }
-        if let seed { configuration.seed = seed }
-        if let optimizer { configuration.optimizer = optimizer }
-        if let schedule { configuration.schedule.shape = schedule }
-        if let warmupEpochs { configuration.schedule.warmupEpochs = warmupEpochs }
-        if let stepEvery { configuration.schedule.stepEvery = stepEvery }
-        if let stepFactor { configuration.schedule.stepFactor = stepFactor }
-        if let patience { configuration.patience = patience }
-        if let dropout { configuration.dropout = dropout }
-        if let shift { configuration.augmentation.maxShift = shift }
-        if let rotation { configuration.augmentation.maxRotation = rotation }
-        if let scaling { configuration.augmentation.maxScaling = scaling }
-        if let elasticAlpha { configuration.augmentation.elasticAlpha = elasticAlpha }
-        if let elasticSigma { configuration.augmentation.elasticSigma = elasticSigma }
-        if let preprocessing { configuration.preprocessing = preprocessing }
-        configuration.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        try configuration.validate()
-        return configuration
+        try options.configuration()
     }
 
     mutating func validate() throws {
@@ -180,104 +185,68 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// The options that change what is trained, which a resumed run takes from its checkpoint.
     var recipeOptionsGiven: [String] {
-        let given: [(String, Bool)] = [
-            ("--preset", preset != nil), ("--layers", layers != nil), ("--activation", activation != nil),
-            ("--output", output != nil), ("--cost", cost != nil), ("--init", `init` != nil),
-            ("--learning-rate", learningRate != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
-            ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--epochs", epochs != nil),
-            ("--seed", seed != nil), ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil),
-            ("--dataset", data.dataset != .mnist), ("--report", report != nil),
-            ("--schedule", schedule != nil), ("--warmup-epochs", warmupEpochs != nil), ("--step-every", stepEvery != nil),
-            ("--step-factor", stepFactor != nil), ("--patience", patience != nil), ("--dropout", dropout != nil),
-            ("--shift", shift != nil), ("--rotation", rotation != nil), ("--scaling", scaling != nil),
-            ("--elastic-alpha", elasticAlpha != nil), ("--elastic-sigma", elasticSigma != nil), ("--preprocessing", preprocessing != nil),
+        let data: [(String, Bool)] = [
+            ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil), ("--dataset", self.data.dataset != .mnist),
+            ("--report", report != nil),
         ]
-        return given.filter(\.1).map(\.0)
+        return options.given + data.filter(\.1).map(\.0)
     }
 
     mutating func run() async throws {
         let json = output_.json
         let console = Console(quiet: json)
         let resumed = try resume.map { try TrainingCheckpoint.load($0) }
-        var configuration = try resumed?.configuration ?? makeConfiguration()
-        if resumed != nil { configuration.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount }
-        let run = RunSettings(command: self, resumed: resumed)
+        let settings = RunSettings(command: self, resumed: resumed)
         var dataOptions = data
-        dataOptions.dataset = run.dataset
-        let loaded = try await DataLocation.load(dataOptions, trainOnAll: run.trainOnAll) { console.note($0) }
-        var training = loaded.training
-        if let limit = run.trainLimit { training = training.prefix(limit) }
-        // The model sees every image through its preprocessing: training, validation and test alike.
-        let prepare = configuration.preprocessing
-        training = prepare.apply(to: training)
-        let mnist = (validation: prepare.apply(to: loaded.validation), test: prepare.apply(to: loaded.test))
-        let trainingSHA256 = training.sha256  // Identifies the data in the model file and the checkpoint.
-
-        var state: TrainingState<SplitMix64>
-        if let resumed {
-            state = resumed.state
-            try run.check(resumed, against: training, sha256: trainingSHA256)
-            console.say("Resuming \(resume ?? "") at epoch \(state.epoch), batch \(state.batch + 1)")
-        } else {
-            var generator = SplitMix64(seed: configuration.seed)
-            let network = try configuration.makeNetwork(using: &generator)
-            state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
-        }
-        console.say(announcement(state.network, trainingCount: training.count, configuration: configuration))
-        let trainer = Trainer(configuration: configuration)
-        let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: configuration.epochs)
-        var testAccuracies = resumed?.testAccuracies ?? []
-        var checkpointFailure: (any Error)? = nil
-        let measureTest = run.report != nil
+        dataOptions.dataset = settings.dataset
+        let loaded = try await DataLocation.load(dataOptions, trainOnAll: settings.trainOnAll) { console.note($0) }
+        var data = TrainingData(loaded)
+        if let limit = settings.trainLimit { data.training = data.training.prefix(limit) }
+        var run = try resumed.map { try TrainingRun(resuming: $0, data: data) } ?? TrainingRun(configuration: makeConfiguration(), data: data)
+        run.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        run.checkpointing = TrainingRun.Checkpointing(path: settings.checkpointPath, everyEpochs: checkpointEvery)
+        run.checkpointMetadata = settings.checkpointMetadata
+        run.measuresTestEveryEpoch = settings.report != nil
+        if let resumed { console.say("Resuming \(resume ?? "") at epoch \(resumed.epoch), batch \(resumed.batch + 1)") }
+        console.say(announcement(run.configuration, trainingCount: data.training.count, dataset: data.name))
+        let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: run.configuration.epochs)
         let interruption = Interruption()
-        let outcome = Result { () throws(TrainingError) in
-            try trainer.run(&state, on: training, validation: mnist.validation, progress: { event in
+        defer { interruption.finish() }
+        let result: TrainingRunResult
+        do {
+            result = try run.run(progress: { event in
                 switch event {
                 case .progress(let epoch, let done, let total):
                     bar.update(epoch: epoch, done: done, total: total)
                 case .epochFinished(let report):
                     bar.clear()
-                    console.say(Format.epochLine(report, of: configuration.epochs, validationCount: mnist.validation.count))
-                case .networkAfterEpoch(_, let network):
-                    if measureTest { testAccuracies.append(Evaluation(network: network, on: mnist.test).accuracy) }
+                    console.say(Format.epochLine(report, of: run.configuration.epochs, validationCount: data.validation.count))
+                case .started, .networkAfterEpoch:
+                    break
                 }
-            }, shouldStop: { interruption.isRequested || checkpointFailure != nil }, epochEnded: { state in
-                guard let every = checkpointEvery, (state.epoch - 1) % every == 0, state.epoch <= configuration.epochs else { return }
-                do {
-                    try run.checkpoint(state, configuration: configuration, trainingSHA256: trainingSHA256, testAccuracies: testAccuracies).save(to: run.checkpointPath)
-                } catch {
-                    checkpointFailure = error
-                }
-            })
+            }, shouldStop: { interruption.isRequested })
+        } catch {
+            bar.clear()
+            throw try failure(error, out: settings.out)
         }
-        interruption.finish()
         bar.clear()
-        if let checkpointFailure { throw checkpointFailure }
-        if case .failure(let error) = outcome {
-            throw try keepLastGood(after: error, configuration: configuration, training: training, out: run.out, dataset: run.dataset)
-        }
-        if !trainer.isFinished(state) {
-            try run.checkpoint(state, configuration: configuration, trainingSHA256: trainingSHA256, testAccuracies: testAccuracies).save(to: run.checkpointPath)
-            console.note("Interrupted in epoch \(state.epoch) before batch \(state.batch + 1); the run is saved in \(run.checkpointPath).")
-            console.note("Resume with: descent train --resume \(run.checkpointPath)" + (data.folder.map { " --data \($0)" } ?? ""))
+        if let stopped = result.stopped {
+            console.note("Interrupted in epoch \(stopped.epoch) before batch \(stopped.batch + 1); the run is saved in \(settings.checkpointPath).")
+            console.note("Resume with: descent train --resume \(settings.checkpointPath)" + (self.data.folder.map { " --data \($0)" } ?? ""))
             throw ExitCode(130)
         }
-        let result = TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
-        let test = Evaluation(network: result.network, on: mnist.test)
-        let model = makeModel(result.network, configuration: configuration, training: training, trainingSHA256: trainingSHA256, epochs: result.epochs, test: test,
-                              dataset: run.dataset, bestEpoch: result.bestEpoch)
-        try model.save(to: run.out)
-        let reportFiles = try run.report.map { folder in
-            try TrainReport(configuration: configuration, dataset: run.dataset, trainingCount: training.count, epochs: result.epochs,
-                            testAccuracies: testAccuracies, test: test, testImages: mnist.test, modelPath: run.out).write(to: folder)
+        try result.model.save(to: settings.out)
+        let reportFiles = try settings.report.map { folder in
+            try TrainReport(result: result, configuration: run.configuration, dataset: loaded.kind, trainingCount: data.training.count,
+                            modelPath: settings.out).write(to: folder)
         }
-        finish(result, test: test, reportFiles: reportFiles, configuration: configuration, out: run.out, console: console)
+        finish(result, reportFiles: reportFiles, configuration: run.configuration, out: settings.out, console: console)
     }
 
     /// The line that says what is about to be trained.
-    func announcement(_ network: Network<Float>, trainingCount: Int, configuration: TrainingConfiguration) -> String {
-        "Training \(network.sizes.map(String.init).joined(separator: "-")) "
-            + "(\(network.parameterCount) weights and biases) on \(trainingCount) \(data.dataset.rawValue) images: "
+    func announcement(_ configuration: TrainingConfiguration, trainingCount: Int, dataset: String) -> String {
+        "Training \(configuration.sizes.map(String.init).joined(separator: "-")) "
+            + "(\(configuration.parameterCount) weights and biases) on \(trainingCount) \(dataset) images: "
             + "\(configuration.hidden.rawValue)/\(configuration.output.rawValue), \(configuration.cost.rawValue) cost, "
             + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)"
             + extras(configuration)
@@ -299,9 +268,8 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Prints the outcome: the summary as JSON, or the test accuracy and where the files went.
-    func finish(
-        _ result: TrainingResult, test: Evaluation, reportFiles: [String]?, configuration: TrainingConfiguration, out: String, console: Console
-    ) {
+    func finish(_ result: TrainingRunResult, reportFiles: [String]?, configuration: TrainingConfiguration, out: String, console: Console) {
+        let test = result.test ?? Evaluation(network: result.model.network, on: result.testImages)
         if output_.json {
             var summary = Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration)
             if let reportFiles { summary["report"] = reportFiles }
@@ -313,33 +281,20 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    /// Writes the model from the last completed epoch, if any, and returns the error to report.
-    func keepLastGood(after error: TrainingError, configuration: TrainingConfiguration, training: LabeledImages, out: String, dataset: DatasetKind) throws -> CommandError {
+    /// The error to report for a run that failed; after a divergence, the model from the last
+    /// completed epoch is written first, if there is one.
+    func failure(_ error: TrainingRunError, out: String) throws -> any Error {
         switch error {
-        case .diverged(_, _, _, let lastGood, let epochs):
-            guard let lastGood else {
-                return CommandError("\(error.description). No epoch completed, so no model was written.")
-            }
-            let model = makeModel(lastGood, configuration: configuration, training: training, trainingSHA256: training.sha256,
-                                  epochs: epochs, test: nil, dataset: dataset)
-            try model.save(to: out)
-            return CommandError("\(error.description). The model from the end of epoch \(epochs.count) was written to \(out).")
+        case .configuration(let error):
+            return ValidationError(error.description)
+        case .diverged(_, let lastGood):
+            guard let lastGood else { return CommandError("\(error.description). No epoch completed, so no model was written.") }
+            try lastGood.save(to: out)
+            return CommandError("\(error.description). The model from the end of epoch \(lastGood.metadata["epochs_completed"] ?? "?") was written to \(out).")
+        case .data(let message) where resume != nil:
+            return CommandError("\(message); point --data at the same files")
+        case .data, .checkpoint:
+            return CommandError(error.description)
         }
-    }
-
-    func makeModel(
-        _ network: Network<Float>, configuration: TrainingConfiguration, training: LabeledImages, trainingSHA256: String,
-        epochs: [EpochReport], test: Evaluation?, dataset: DatasetKind, bestEpoch: Int? = nil
-    ) -> Model {
-        var metadata = configuration.metadata
-        metadata["dataset"] = dataset.rawValue
-        metadata["training_examples"] = "\(training.count)"
-        metadata["training_sha256"] = trainingSHA256
-        metadata["epochs_completed"] = "\(epochs.count)"
-        let kept = bestEpoch.map { epochs[$0 - 1] } ?? epochs.last
-        if let kept { metadata["validation_accuracy"] = "\(kept.validationAccuracy)" }
-        if let bestEpoch { metadata["best_epoch"] = "\(bestEpoch)" }
-        if let test { metadata["test_accuracy"] = "\(test.accuracy)" }
-        return Model(network: network, metadata: metadata)
     }
 }

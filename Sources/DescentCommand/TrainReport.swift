@@ -16,6 +16,18 @@ struct TrainReport {
     let testImages: LabeledImages
     let modelPath: String
 
+    /// The report of a finished run.
+    init(result: TrainingRunResult, configuration: TrainingConfiguration, dataset: DatasetKind, trainingCount: Int, modelPath: String) {
+        self.configuration = configuration
+        self.dataset = dataset
+        self.trainingCount = trainingCount
+        epochs = result.epochs
+        testAccuracies = result.testAccuracies
+        test = result.test ?? Evaluation(network: result.model.network, on: result.testImages)
+        testImages = result.testImages
+        self.modelPath = modelPath
+    }
+
     /// The test images answered wrong, the most confident answer first.
     var mistakes: [Int] {
         test.predictions.indices

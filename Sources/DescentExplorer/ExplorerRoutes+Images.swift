@@ -10,16 +10,20 @@ extension ExplorerRoutes {
 
     static func addImageRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
         router.get("/api/weights/:layer") { _, context in
-            let network = await state.network
+            let network = await state.snapshot().network
             let layer = try layerNumber(context, network: network)
             return try JSONResponse.make(WeightsResponse(layer: layer, network.layers[layer - 1]))
         }
         router.get("/api/weights/:layer/:neuron/top") { request, context in
-            let network = await state.network
+            // The network and the activations come from one snapshot: a training that swaps in a network
+            // of another size between two reads could otherwise send an index past the activations.
+            let requested = Int(context.parameters.get("layer") ?? "") ?? 0
+            let (snapshot, computed) = await state.snapshotWithActivations(ofLayer: requested)
+            let network = snapshot.network
             let layer = try layerNumber(context, network: network)
             let neuron = try integer("neuron", context, in: 0..<network.sizes[layer], what: "neurons in layer \(layer)")
             let count = try queryCount(request)
-            let activations = await state.activations(ofLayer: layer)
+            guard let activations = computed else { throw APIError.notFound("layer \(layer) does not exist") }
             let size = network.sizes[layer]
             let data = state.data.test
             let order = (0..<data.count).sorted { activations[$0 * size + neuron] > activations[$1 * size + neuron] }
@@ -35,15 +39,16 @@ extension ExplorerRoutes {
             return try JSONResponse.make(image)
         }
         router.get("/api/confusion") { _, _ in
-            let evaluation = await state.testEvaluation()
+            let (snapshot, evaluation) = await state.snapshotWithEvaluation()
             return try JSONResponse.make(ConfusionResponse(matrix: evaluation.confusion, accuracy: evaluation.accuracy,
-                                                          total: evaluation.total, version: await state.version))
+                                                          total: evaluation.total, version: snapshot.version))
         }
         router.get("/api/confusion/:actual/:predicted") { request, context in
-            let actual = try integer("actual", context, in: 0..<10, what: "digits")
-            let predicted = try integer("predicted", context, in: 0..<10, what: "digits")
+            let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+            let classes = snapshot.network.outputCount
+            let actual = try integer("actual", context, in: 0..<classes, what: "classes")
+            let predicted = try integer("predicted", context, in: 0..<classes, what: "classes")
             let count = try queryCount(request)
-            let evaluation = await state.testEvaluation()
             let data = state.data.test
             let matches = (0..<data.count).filter { Int(data.labels[$0]) == actual && evaluation.predictions[$0] == predicted }
             let images = matches.prefix(count).map {

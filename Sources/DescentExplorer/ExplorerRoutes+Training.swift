@@ -1,4 +1,5 @@
 import Hummingbird
+import DescentTraining
 
 /// Training from the page: one job at a time, its progress as server-sent events.
 extension ExplorerRoutes {
@@ -8,6 +9,20 @@ extension ExplorerRoutes {
             let configuration = try body.configuration()
             let status = try await state.startTraining(configuration, trainingLimit: body.trainingLimit)
             return try JSONResponse.make(status, status: .accepted)
+        }
+        router.get("/api/presets") { _, _ in
+            // Each preset's values, as the model file would record them: the page fills its form from these.
+            let presets = Dictionary(uniqueKeysWithValues: TrainingConfiguration.Preset.allCases.map {
+                ($0.rawValue, TrainingConfiguration(preset: $0).metadata)
+            })
+            return try JSONResponse.make(presets)
+        }
+        router.get("/api/model/file") { _, _ in
+            // The model in use as a safetensors file, byte for byte what `Model.save` writes.
+            let snapshot = await state.snapshot()
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream",
+                                                   .contentDisposition: "attachment; filename=\"model-v\(snapshot.version).safetensors\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: snapshot.model.encoded())))
         }
         router.get("/api/train") { _, _ in
             guard let status = await state.trainingStatus() else { throw APIError.notFound("no training has been started") }

@@ -60,13 +60,15 @@ public enum ExplorerRoutes {
         }
         router.post("/api/predict") { request, _ in
             // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
-            let input = await state.preprocessing.apply(to: try await predictionInput(from: request))
-            let network = await state.network
+            let drawing = try await predictionInput(from: request)
+            let snapshot = await state.snapshot()
+            let input = snapshot.preprocessing.apply(to: drawing)
+            let network = snapshot.network
             guard network.inputCount == input.count else {
                 throw APIError(.conflict, "the model takes \(network.inputCount) inputs, not \(input.count)")
             }
             let prediction = network.prediction(for: input.map { Float($0) / 255 })
-            return PredictionResponse(prediction, input: input, version: await state.version).response()
+            return PredictionResponse(prediction, input: input, version: snapshot.version).response()
         }
     }
 
@@ -214,14 +216,14 @@ struct ModelSummary: Encodable {
     let testCount: Int
 
     init(state: ExplorerState) async {
-        let model = await state.model
+        let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+        let model = snapshot.model
         sizes = model.network.sizes
         activations = model.network.layers.map(\.activation.rawValue)
         cost = model.network.cost.rawValue
         parameterCount = model.network.parameterCount
         metadata = model.metadata
-        version = await state.version
-        let evaluation = await state.testEvaluation()
+        version = snapshot.version
         testAccuracy = evaluation.accuracy
         testCount = evaluation.total
     }

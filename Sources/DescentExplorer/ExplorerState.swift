@@ -4,6 +4,19 @@ import DescentLinearAlgebra
 import DescentNetwork
 public import DescentTraining
 
+/// One model as a request sees it: the model, its version and the preprocessing its inputs go
+/// through, read together in one call, so that a training that swaps in another model mid-request
+/// can never pair one model's network with another's activations or version.
+struct ModelSnapshot: Sendable {
+    let model: Model
+    let version: Int
+    /// What the model's inputs go through (its metadata's `preprocessing`); a model whose value is
+    /// unknown is refused when it is loaded (`descent serve`), so none is assumed here.
+    let preprocessing: Preprocessing
+
+    var network: Network<Float> { model.network }
+}
+
 /// The explorer's one piece of shared state: the model the pages use, what has been computed about
 /// it, and the training job, if any. Replacing the model (a training finishing) drops the caches.
 public actor ExplorerState {
@@ -28,39 +41,35 @@ public actor ExplorerState {
         self.data = data
     }
 
-    var network: Network<Float> { model.network }
-
-    /// What the current model's inputs go through (its metadata's `preprocessing`); a model whose value
-    /// is unknown is refused when it is loaded (`descent serve`), so none is assumed here.
-    var preprocessing: Preprocessing { (try? Preprocessing(metadata: model.metadata, source: "model")) ?? .none }
-
-    /// The test images prepared as the current model's training images were.
-    func testImages() -> LabeledImages {
-        if let preparedTest { return preparedTest }
-        let prepared = preprocessing.apply(to: data.test)
-        preparedTest = prepared
-        return prepared
+    /// The current model, its version and its preprocessing, together.
+    func snapshot() -> ModelSnapshot {
+        ModelSnapshot(model: model, version: version,
+                      preprocessing: (try? Preprocessing(metadata: model.metadata, source: "model")) ?? .none)
     }
 
-    /// The test set's evaluation by the current model, computed once per model.
-    func testEvaluation() -> Evaluation {
-        if let evaluation { return evaluation }
-        let computed = Evaluation(network: model.network, on: testImages())
+    /// The snapshot with the test set's evaluation by its model (computed once per model).
+    func snapshotWithEvaluation() -> (ModelSnapshot, Evaluation) {
+        let snapshot = snapshot()
+        if let evaluation { return (snapshot, evaluation) }
+        let computed = Evaluation(network: snapshot.network, on: testImages(snapshot))
         evaluation = computed
-        return computed
+        return (snapshot, computed)
     }
 
-    /// Layer `layer`'s activations (1 = first hidden layer) for every test image, row-major
-    /// `test.count x size`, computed once per model.
-    func activations(ofLayer layer: Int) -> [Float] {
-        if let cached = layerActivations[layer] { return cached }
-        let network = model.network
+    /// The snapshot with layer `layer`'s activations (1 = first hidden layer) for every test image,
+    /// row-major `test.count x size` (computed once per model); nil activations when the snapshot's
+    /// network has no such layer.
+    func snapshotWithActivations(ofLayer layer: Int) -> (ModelSnapshot, [Float]?) {
+        let snapshot = snapshot()
+        let network = snapshot.network
+        guard (1..<network.sizes.count).contains(layer) else { return (snapshot, nil) }
+        if let cached = layerActivations[layer] { return (snapshot, cached) }
         let size = network.sizes[layer]
         var result: [Float] = []
-        result.reserveCapacity(data.test.count * size)
+        let test = testImages(snapshot)
+        result.reserveCapacity(test.count * size)
         let batch = 500
         var workspace = Workspace(for: network, capacity: batch)
-        let test = testImages()
         for first in stride(from: 0, to: test.count, by: batch) {
             let count = min(batch, test.count - first)
             for row in 0..<count {
@@ -70,7 +79,15 @@ public actor ExplorerState {
             result.append(contentsOf: workspace.activations[layer - 1].elements[0..<(count * size)])
         }
         layerActivations[layer] = result
-        return result
+        return (snapshot, result)
+    }
+
+    /// The test images prepared as the snapshot's model's training images were.
+    private func testImages(_ snapshot: ModelSnapshot) -> LabeledImages {
+        if let preparedTest { return preparedTest }
+        let prepared = snapshot.preprocessing.apply(to: data.test)
+        preparedTest = prepared
+        return prepared
     }
 
     func replaceModel(with model: Model) {
@@ -87,49 +104,53 @@ public actor ExplorerState {
 /// What the training thread sends back: updates while it works, then how it ended.
 enum JobMessage: Sendable {
     case update(TrainingUpdate)
-    case outcome(Result<TrainingResult, TrainingError>)
+    case outcome(Result<TrainingRunResult, TrainingRunError>)
 }
 
 extension ExplorerState {
     /// The current or last job.
     func trainingStatus() -> TrainingStatus? { job }
 
-    /// Starts a job on a thread of its own, so requests keep being answered while it runs.
-    /// - Throws: `APIError` (409) while another job runs.
-    func startTraining(_ requested: TrainingConfiguration, trainingLimit: Int?) throws -> TrainingStatus {
+    /// Starts a job on a thread of its own, so requests keep being answered while it runs. The job
+    /// is the library's `TrainingRun`, as `descent train` runs it: the same configuration and seed
+    /// give the same model.
+    /// - Throws: `APIError` (409) while another job runs, (400) for data the configuration cannot train on.
+    func startTraining(_ configuration: TrainingConfiguration, trainingLimit: Int?) throws -> TrainingStatus {
         if let job, job.state == .running {
             throw APIError(.conflict, "training \(job.id) is still running; one training at a time (cancel it first)")
         }
-        var configuration = requested
-        configuration.threads = 1
         let training = trainingLimit.map { data.training.prefix($0) } ?? data.training
-        var generator = SplitMix64(seed: configuration.seed)
-        let network = try mapNetworkError { try configuration.makeNetwork(using: &generator) }
-        let validation = data.validation
+        var run: TrainingRun
+        do {
+            run = try TrainingRun(configuration: configuration,
+                                  data: TrainingData(name: data.name, training: training, validation: data.validation, test: data.test))
+        } catch {
+            throw APIError.badRequest(error.description.replacingOccurrences(of: "--", with: ""))
+        }
+        run.threads = 1  // The other core keeps answering requests.
+        run.modelMetadata["trained_by"] = "descent serve"
         let status = TrainingStatus(
             id: (job?.id ?? 0) + 1, state: .running, sizes: configuration.sizes, learningRate: configuration.learningRate,
             batchSize: configuration.batchSize, epochs: configuration.epochs, trainingCount: training.count,
-            initialValidationAccuracy: validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy)
+            initialValidationAccuracy: nil)
         job = status
         jobEvents = []
         lastProgress = nil
         publish(.started(status))
-        launch(configuration, network: network, training: training, generator: generator)
+        launch(run)
         return status
     }
 
-    /// Runs the trainer on a GCD thread, outside Swift's cooperative pool, and feeds its events back.
-    private func launch(_ configuration: TrainingConfiguration, network: Network<Float>, training: LabeledImages,
-                        generator: SplitMix64) {
-        let validation = data.validation
+    /// Runs the training on a GCD thread, outside Swift's cooperative pool, and feeds its events back.
+    private func launch(_ run: TrainingRun) {
         let stop = StopFlag()
         jobStop = stop
         let (messages, continuation) = AsyncStream<JobMessage>.makeStream()
-        DispatchQueue.global(qos: .utility).async { [generator] in
-            var generator = generator
-            let outcome = Result { () throws(TrainingError) -> TrainingResult in
-                try Trainer(configuration: configuration).train(network, on: training, validation: validation, using: &generator) { event in
+        DispatchQueue.global(qos: .utility).async {
+            let outcome = Result { () throws(TrainingRunError) -> TrainingRunResult in
+                try run.run { event in
                     switch event {
+                    case .started(_, let accuracy): continuation.yield(.update(.initial(validationAccuracy: accuracy)))
                     case .progress(let epoch, let done, let total): continuation.yield(.update(.progress(epoch: epoch, done: done, total: total)))
                     case .epochFinished(let report): continuation.yield(.update(.epoch(EpochSummary(report))))
                     case .networkAfterEpoch: break  // The page shows the new model once training ends.
@@ -144,14 +165,10 @@ extension ExplorerState {
             for await message in messages {
                 switch message {
                 case .update(let update): self.record(update)
-                case .outcome(let outcome): self.finishTraining(outcome, configuration: configuration, training: training, stop: stop)
+                case .outcome(let outcome): self.finishTraining(outcome)
                 }
             }
         }
-    }
-
-    private func mapNetworkError<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw APIError.badRequest("\(error)") }
     }
 
     /// Asks the running job to stop before its next mini-batch.
@@ -165,6 +182,7 @@ extension ExplorerState {
     private func record(_ update: TrainingUpdate) {
         guard var status = job, status.state == .running else { return }
         switch update {
+        case .initial(let accuracy): status.initialValidationAccuracy = accuracy
         case .progress(_, let done, _): status.done = done
         case .epoch(let summary): status.reports.append(summary)
         default: break
@@ -173,19 +191,14 @@ extension ExplorerState {
         publish(update)
     }
 
-    private func finishTraining(_ outcome: Result<TrainingResult, TrainingError>, configuration: TrainingConfiguration,
-                                training: LabeledImages, stop: StopFlag) {
+    private func finishTraining(_ outcome: Result<TrainingRunResult, TrainingRunError>) {
         guard var status = job else { return }
         switch outcome {
-        case .success(let result) where stop.isStopped:
+        case .success(let result) where !result.isFinished:
             status.state = .cancelled
             status.message = "cancelled after \(result.epochs.count) complete epochs; the model in use is unchanged"
         case .success(let result):
-            var metadata = configuration.metadata
-            metadata["training_examples"] = "\(training.count)"
-            metadata["epochs_completed"] = "\(result.epochs.count)"
-            metadata["trained_by"] = "descent serve"
-            replaceModel(with: Model(network: result.network, metadata: metadata))
+            replaceModel(with: result.model)
             status.state = .finished
             status.message = "finished; the Draw page now uses this model (version \(version))"
         case .failure(let error):

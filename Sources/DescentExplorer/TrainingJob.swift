@@ -4,6 +4,8 @@ import DescentTraining
 /// What a training job reports to the page, one server-sent event each.
 enum TrainingUpdate: Sendable {
     case started(TrainingStatus)
+    /// The untrained network's validation accuracy: the learning curve's first point.
+    case initial(validationAccuracy: Double)
     case progress(epoch: Int, done: Int, total: Int)
     case epoch(EpochSummary)
     /// The job ended: `state` is finished, cancelled or failed.
@@ -18,6 +20,8 @@ enum TrainingUpdate: Sendable {
         }
         switch self {
         case .started(let status): return "event: started\ndata: \(data(status))\n\n"
+        case .initial(let accuracy):
+            return "event: initial\ndata: \(data(["validationAccuracy": accuracy]))\n\n"
         case .progress(let epoch, let done, let total):
             return "event: progress\ndata: \(data(["epoch": epoch, "done": done, "total": total]))\n\n"
         case .epoch(let summary): return "event: epoch\ndata: \(data(summary))\n\n"
@@ -62,8 +66,9 @@ struct TrainingStatus: Codable, Sendable {
     let batchSize: Int
     let epochs: Int
     let trainingCount: Int
-    /// The untrained network's validation accuracy: the curve's first point.
-    var initialValidationAccuracy: Double
+    /// The untrained network's validation accuracy: the curve's first point (nil until the run has
+    /// prepared its data and drawn its network; the `initial` event brings it).
+    var initialValidationAccuracy: Double?
     var reports: [EpochSummary] = []
     var done: Int = 0
     var message: String?

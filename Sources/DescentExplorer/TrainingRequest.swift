@@ -1,72 +1,104 @@
+import DescentDatasets
 import DescentNetwork
 import DescentTraining
 
-/// The body of `POST /api/train`: a preset and any values that override it.
+/// The body of `POST /api/train`: a preset and any values that override it. Every option of
+/// `descent train` that changes the model is here, under its camel-case name, read into the
+/// library's `TrainingOptions` and checked by the same validation.
 struct TrainingRequest: Decodable, Sendable {
     var preset: String?
     var layers: [Int]?
     var activation: String?
     var output: String?
     var cost: String?
+    var initialization: String?
     var optimizer: String?
     var learningRate: Double?
     var momentum: Double?
+    var weightDecay: Double?
     var batchSize: Int?
     var epochs: Int?
     var seed: UInt64?
-    /// Train on the first N training images only.
+    var schedule: String?
+    var warmupEpochs: Int?
+    var stepEvery: Int?
+    var stepFactor: Double?
+    var patience: Int?
+    var dropout: Double?
+    var shift: Int?
+    var rotation: Double?
+    var scaling: Double?
+    var elasticAlpha: Double?
+    var elasticSigma: Double?
+    var preprocessing: String?
+    /// Train on the first N training images only (`descent train --train-limit`).
     var trainingLimit: Int?
+
+    private enum CodingKeys: String, CodingKey {
+        case preset, layers, activation, output, cost, optimizer, learningRate, momentum, weightDecay, batchSize, epochs, seed
+        case schedule, warmupEpochs, stepEvery, stepFactor, patience, dropout, shift, rotation, scaling, elasticAlpha, elasticSigma
+        case preprocessing, trainingLimit
+        case initialization = "init"
+    }
 
     /// The most epochs one request may ask for: the server trains one job at a time.
     static let maximumEpochs = 100
 
-    /// The configuration it asks for, checked.
+    /// The options it gives, each name checked against the values the library knows.
+    /// - Throws: `APIError` (400) naming the value that is not known.
+    func options() throws -> TrainingOptions {
+        var options = TrainingOptions()
+        options.preset = try known("preset", preset)
+        options.layers = layers
+        options.hidden = try known("activation", activation)
+        options.output = try known("output", output)
+        options.cost = try known("cost", cost)
+        options.initialization = try known("init", initialization)
+        options.optimizer = try known("optimizer", optimizer)
+        options.learningRate = learningRate
+        options.momentum = momentum
+        options.weightDecay = weightDecay
+        options.batchSize = batchSize
+        options.epochs = epochs
+        options.seed = seed
+        options.schedule = try known("schedule", schedule)
+        options.warmupEpochs = warmupEpochs
+        options.stepEvery = stepEvery
+        options.stepFactor = stepFactor
+        options.patience = patience
+        options.dropout = dropout
+        options.shift = shift
+        options.rotation = rotation
+        options.scaling = scaling
+        options.elasticAlpha = elasticAlpha
+        options.elasticSigma = elasticSigma
+        options.preprocessing = try known("preprocessing", preprocessing)
+        return options
+    }
+
+    /// The configuration it asks for, checked as `descent train` checks its options.
     /// - Throws: `APIError` (400) naming the value that is not allowed.
     func configuration() throws -> TrainingConfiguration {
-        var configuration = TrainingConfiguration()
-        if let preset {
-            guard let value = TrainingConfiguration.Preset(rawValue: preset) else { throw invalid("preset", preset, TrainingConfiguration.Preset.allCases.map(\.rawValue)) }
-            configuration = TrainingConfiguration(preset: value)
+        let configuration: TrainingConfiguration
+        do {
+            configuration = try options().configuration()
+        } catch let error as ConfigurationError {
+            throw APIError.badRequest(error.description.replacingOccurrences(of: "--", with: ""))
         }
-        if let layers { configuration.sizes = layers }
-        if let activation {
-            guard let value = Activation(rawValue: activation) else { throw invalid("activation", activation, Activation.hidden.map(\.rawValue)) }
-            configuration.hidden = value
-        }
-        if let output {
-            guard let value = Activation(rawValue: output) else { throw invalid("output", output, Activation.output.map(\.rawValue)) }
-            configuration.output = value
-        }
-        if let cost {
-            guard let value = Cost(rawValue: cost) else { throw invalid("cost", cost, Cost.allCases.map(\.rawValue)) }
-            configuration.cost = value
-        }
-        if let optimizer {
-            guard let value = TrainingConfiguration.OptimizerKind(rawValue: optimizer) else {
-                throw invalid("optimizer", optimizer, TrainingConfiguration.OptimizerKind.allCases.map(\.rawValue))
-            }
-            configuration.optimizer = value
-        }
-        if let learningRate { configuration.learningRate = learningRate }
-        if let momentum { configuration.momentum = momentum }
-        if let batchSize { configuration.batchSize = batchSize }
-        if let epochs { configuration.epochs = epochs }
-        if let seed { configuration.seed = seed }
         guard configuration.epochs <= Self.maximumEpochs else {
             throw APIError.badRequest("epochs \(configuration.epochs) is not allowed; expected 1 to \(Self.maximumEpochs)")
         }
         if let trainingLimit, trainingLimit < 1 {
             throw APIError.badRequest("trainingLimit \(trainingLimit) is not allowed; expected a positive number")
         }
-        do {
-            try configuration.validate()
-        } catch {
-            throw APIError.badRequest(error.description.replacingOccurrences(of: "--", with: ""))
-        }
         return configuration
     }
 
-    func invalid(_ key: String, _ value: String, _ allowed: [String]) -> APIError {
-        APIError.badRequest("\(key) \"\(value)\" is not known; expected one of \(allowed.joined(separator: ", "))")
+    private func known<Value: RawRepresentable & CaseIterable>(_ key: String, _ text: String?) throws -> Value? where Value.RawValue == String {
+        guard let text else { return nil }
+        guard let value = Value(rawValue: text) else {
+            throw APIError.badRequest("\(key) \"\(text)\" is not known; expected one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
     }
 }

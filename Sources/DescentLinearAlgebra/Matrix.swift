@@ -4,7 +4,7 @@
 public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     public let rows: Int
     public let columns: Int
-    public var elements: [Scalar]
+    public package(set) var elements: [Scalar]
 
     /// A matrix with every element `value`.
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
@@ -23,8 +23,14 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     }
 
     public subscript(row: Int, column: Int) -> Scalar {
-        get { elements[row * columns + column] }
-        set { elements[row * columns + column] = newValue }
+        get {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix: [\(row), \(column)] outside \(rows)x\(columns)")
+            return elements[row * columns + column]
+        }
+        set {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix: [\(row), \(column)] outside \(rows)x\(columns)")
+            elements[row * columns + column] = newValue
+        }
     }
 
     /// The transpose, as a new matrix.

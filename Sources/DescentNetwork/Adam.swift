@@ -30,7 +30,7 @@ public struct Adam<Scalar: MatrixScalar>: Sendable {
     /// Backpropagates the batch in `workspace` and takes one Adam step.
     /// - Returns: The batch's cost and correct count, measured before the update.
     @_specialize(exported: true, where Scalar == Float)
-    public mutating func step(
+    package mutating func step(
         _ network: inout Network<Scalar>, on workspace: inout Workspace<Scalar>, count: Int,
         gradients: inout Gradients<Scalar>
     ) -> BatchResult<Scalar> {
@@ -42,6 +42,7 @@ public struct Adam<Scalar: MatrixScalar>: Sendable {
     /// m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², w ← w − η·m̂ / (√v̂ + ε), with m̂, v̂ bias-corrected.
     @_specialize(exported: true, where Scalar == Float)
     public mutating func update(_ network: inout Network<Scalar>, with gradients: Gradients<Scalar>) {
+        precondition(gradients.isShaped(like: network), "update: gradients for \(gradients.sizes), a network of \(network.sizes)")
         update(&network, with: gradients, firstWeights: true)
     }
 

@@ -3,9 +3,9 @@ public import DescentLinearAlgebra
 /// ∂C/∂w and ∂C/∂b for every layer: the same shapes as the network's weights and biases.
 public struct Gradients<Scalar: MatrixScalar>: Equatable, Sendable {
     /// One (out x in) matrix a layer.
-    public var weights: [Matrix<Scalar>]
+    public package(set) var weights: [Matrix<Scalar>]
     /// One vector a layer.
-    public var biases: [[Scalar]]
+    public package(set) var biases: [[Scalar]]
 
     /// Zero gradients shaped like `network`.
     @_specialize(exported: true, where Scalar == Float)
@@ -27,9 +27,11 @@ public struct Gradients<Scalar: MatrixScalar>: Equatable, Sendable {
 
 extension Network {
     /// Every weight and bias, weights then biases layer by layer; settable, for the gradient check.
+    /// - Precondition: a new value has `parameterCount` numbers.
     public var parameters: [Scalar] {
         get { Gradients(layers: self).flattened }
         set {
+            precondition(newValue.count == parameterCount, "parameters: \(newValue.count) numbers for a network of \(parameterCount)")
             var offset = 0
             for index in layers.indices {
                 let weightCount = layers[index].weights.elements.count
@@ -44,6 +46,16 @@ extension Network {
 }
 
 extension Gradients {
+    /// Whether these gradients have one matrix and one vector per layer of `network`, of its sizes.
+    public func isShaped(like network: Network<Scalar>) -> Bool {
+        weights.count == network.layers.count && biases.count == network.layers.count
+            && zip(weights, network.layers).allSatisfy { $0.rows == $1.weights.rows && $0.columns == $1.weights.columns }
+            && zip(biases, network.layers).allSatisfy { $0.count == $1.biases.count }
+    }
+
+    /// The layer sizes these gradients are for, input first, as a network's `sizes` reads.
+    var sizes: [Int] { (weights.first.map { [$0.columns] } ?? []) + weights.map(\.rows) }
+
     /// The network's own parameters, viewed as a gradient-shaped value.
     init(layers network: Network<Scalar>) {
         weights = network.layers.map(\.weights)

@@ -1,11 +1,11 @@
 public import DescentLinearAlgebra
 
 /// What one mini-batch's forward and backward pass found.
-public struct BatchResult<Scalar: MatrixScalar>: Sendable {
+package struct BatchResult<Scalar: MatrixScalar>: Sendable {
     /// The mean cost over the batch, without any regularisation term.
-    public var cost: Scalar
+    package var cost: Scalar
     /// How many examples the network got right before the update.
-    public var correct: Int
+    package var correct: Int
 }
 
 extension Network {
@@ -13,7 +13,7 @@ extension Network {
     /// z = x·Wᵀ + b, a = f(z), one example a row, cached in `workspace.activations`.
     /// - Complexity: O(count · parameterCount).
     @_specialize(exported: true, where Scalar == Float)
-    public func forward(_ workspace: inout Workspace<Scalar>, count: Int) {
+    package func forward(_ workspace: inout Workspace<Scalar>, count: Int) {
         forward(&workspace, count: count, from: 0)
     }
 
@@ -48,7 +48,7 @@ extension Network {
     /// - Complexity: O(count · parameterCount).
     @discardableResult
     @_specialize(exported: true, where Scalar == Float)
-    public func backpropagate(
+    package func backpropagate(
         _ workspace: inout Workspace<Scalar>, count: Int, into gradients: inout Gradients<Scalar>
     ) -> BatchResult<Scalar> {
         let result = deltas(&workspace, count: count)
@@ -78,7 +78,7 @@ extension Network {
     ///   - shrink: The weight-decay factor 1 − ηλ/N (1 without decay).
     @discardableResult
     @_specialize(exported: true, where Scalar == Float)
-    public mutating func descend(
+    package mutating func descend(
         _ workspace: inout Workspace<Scalar>, count: Int, learningRate: Scalar, shrink: Scalar
     ) -> BatchResult<Scalar> {
         let result = deltas(&workspace, count: count)
@@ -204,7 +204,7 @@ extension Network {
 
     /// The mean cost of the first `count` examples in `workspace`, by a forward pass only.
     @_specialize(exported: true, where Scalar == Float)
-    public func cost(_ workspace: inout Workspace<Scalar>, count: Int) -> Scalar {
+    package func cost(_ workspace: inout Workspace<Scalar>, count: Int) -> Scalar {
         forward(&workspace, count: count)
         let last = layers.count - 1
         let width = outputCount

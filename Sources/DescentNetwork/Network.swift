@@ -3,10 +3,10 @@ public import DescentLinearAlgebra
 /// One fully connected layer: a = f(W·x + b), with W of shape (out x in).
 public struct Layer<Scalar: MatrixScalar>: Equatable, Sendable {
     /// out x in: row j holds the weights into neuron j.
-    public var weights: Matrix<Scalar>
+    public package(set) var weights: Matrix<Scalar>
     /// One bias per neuron.
-    public var biases: [Scalar]
-    public var activation: Activation
+    public package(set) var biases: [Scalar]
+    public package(set) var activation: Activation
 
     public init(weights: Matrix<Scalar>, biases: [Scalar], activation: Activation) {
         precondition(biases.count == weights.rows, "Layer: \(biases.count) biases for \(weights.rows) neurons")
@@ -22,8 +22,8 @@ public struct Layer<Scalar: MatrixScalar>: Equatable, Sendable {
 /// A multilayer perceptron: layers of any sizes, a hidden activation per layer, an output
 /// activation, and the cost it is trained to minimise.
 public struct Network<Scalar: MatrixScalar>: Equatable, Sendable {
-    public var layers: [Layer<Scalar>]
-    public var cost: Cost
+    public package(set) var layers: [Layer<Scalar>]
+    public package(set) var cost: Cost
 
     /// A network with given layers.
     /// - Throws: `NetworkError` if consecutive layers' sizes disagree, softmax is used in a hidden

@@ -36,6 +36,7 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     /// - Complexity: O(parameter count).
     @_specialize(exported: true, where Scalar == Float)
     public mutating func update(_ network: inout Network<Scalar>, with gradients: Gradients<Scalar>) {
+        precondition(gradients.isShaped(like: network), "update: gradients for \(gradients.sizes), a network of \(network.sizes)")
         let decay = weightDecay / Scalar(trainingSetSize)
         if momentum == 0 {
             let shrink = 1 - learningRate * decay
@@ -60,7 +61,7 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     /// momentum it is fused (`Network.descend`), which never materialises the gradient.
     /// - Returns: The batch's cost and correct count, measured before the update.
     @_specialize(exported: true, where Scalar == Float)
-    public mutating func step(
+    package mutating func step(
         _ network: inout Network<Scalar>, on workspace: inout Workspace<Scalar>, count: Int,
         gradients: inout Gradients<Scalar>
     ) -> BatchResult<Scalar> {

@@ -1,5 +1,5 @@
 import CDescentKernels
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 /// What Adam needs of a sparse first layer: the gradient, and the two moments, each laid out as the
 /// layer's transposed weights (inputs x `weightStride`), so that the step runs over four parallel
@@ -53,7 +53,7 @@ extension SparseFirstLayer {
     /// Prepares the layer for Adam, taking its moments (shaped as the network's first-layer weights,
     /// neurons x inputs) from a run so far, or zeros.
     /// - Precondition: the moments, when given, are shaped as the first layer's weights.
-    public mutating func enableAdam(firstMoment: Matrix<Float>?, secondMoment: Matrix<Float>?) {
+    package mutating func enableAdam(firstMoment: Matrix<Float>?, secondMoment: Matrix<Float>?) {
         let capacity = counts.count
         adam = SparseAdamState(
             gradient: AlignedFloats(count: inputCount * weightStride),
@@ -65,7 +65,7 @@ extension SparseFirstLayer {
 
     /// Adam's moments for the first layer, shaped as the network's weights (neurons x inputs);
     /// nil unless `enableAdam` was called.
-    public var adamMoments: (first: Matrix<Float>, second: Matrix<Float>)? {
+    package var adamMoments: (first: Matrix<Float>, second: Matrix<Float>)? {
         guard let adam else { return nil }
         return (untransposed(adam.firstMoment), untransposed(adam.secondMoment))
     }
@@ -169,7 +169,7 @@ extension Network where Scalar == Float {
     /// other layer, and of the first layer's biases, into `gradients`; the first layer's weight
     /// gradient into `sparse` (transposed). Needs `sparse.enableAdam` first.
     @discardableResult
-    public func backpropagate(
+    package func backpropagate(
         _ workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer, count: Int, into gradients: inout Gradients<Float>
     ) -> BatchResult<Float> {
         precondition(sparse.adam != nil, "backpropagate(sparse:): call enableAdam first")
@@ -186,7 +186,7 @@ extension Network where Scalar == Float {
 extension Adam where Scalar == Float {
     /// `step` with the first layer held by `sparse` (see `SparseFirstLayer.enableAdam`): the same
     /// update, the first layer's gradient summed in another order.
-    public mutating func step(
+    package mutating func step(
         _ network: inout Network<Float>, on workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer, count: Int,
         gradients: inout Gradients<Float>
     ) -> BatchResult<Float> {

@@ -1,5 +1,5 @@
 import CDescentKernels
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 /// The first layer of a network being trained by plain SGD or Adam, held for sparse inputs: its weights
 /// transposed (inputs x neurons, one input's weights in one contiguous row) and each example of the
@@ -8,7 +8,7 @@ public import DescentLinearAlgebra
 ///
 /// While it is in use the network's own first-layer weights are stale: `write(into:)` puts the
 /// trained weights back, and the trainer calls it before anyone reads the network.
-public struct SparseFirstLayer: Sendable {
+package struct SparseFirstLayer: Sendable {
     /// inputs x `weightStride`, row-major: row p holds input p's weights to every neuron, padded
     /// with zeros to a multiple of 16 so the kernels always move whole vectors, and aligned to 64
     /// bytes so that for 16 neurons one input's weights are one cache line (an Array's elements
@@ -27,7 +27,7 @@ public struct SparseFirstLayer: Sendable {
 
     /// Takes `network`'s first layer, for batches of up to `capacity` examples.
     /// - Precondition: the network has at most 65,536 inputs (indices are 16-bit).
-    public init(network: Network<Float>, capacity: Int) {
+    package init(network: Network<Float>, capacity: Int) {
         let weights = network.layers[0].weights
         precondition(weights.columns <= 1 << 16, "SparseFirstLayer: \(weights.columns) inputs; at most 65536")
         inputCount = weights.columns
@@ -44,7 +44,7 @@ public struct SparseFirstLayer: Sendable {
     }
 
     /// Records example `row` of the batch from its bytes (scaled to 0...1), keeping non-zero inputs only.
-    public mutating func setInput(row: Int, bytes: ArraySlice<UInt8>) {
+    package mutating func setInput(row: Int, bytes: ArraySlice<UInt8>) {
         precondition(bytes.count == inputCount, "SparseFirstLayer: \(bytes.count) inputs for \(inputCount)")
         let start = row * inputCount
         var count = 0
@@ -61,7 +61,7 @@ public struct SparseFirstLayer: Sendable {
 
     /// Records example `row` of the batch from an example already encoded in `inputs`: the same as
     /// `setInput(row:bytes:)` on its bytes, without scanning them.
-    public mutating func setInput(row: Int, from inputs: SparseInputs, entry: SparseInputs.Entry) {
+    package mutating func setInput(row: Int, from inputs: SparseInputs, entry: SparseInputs.Entry) {
         precondition(inputs.inputCount == inputCount, "SparseFirstLayer: \(inputs.inputCount) inputs for \(inputCount)")
         let start = row * inputCount
         let count = Int(entry.count)
@@ -110,7 +110,7 @@ public struct SparseFirstLayer: Sendable {
     }
 
     /// Copies the trained first-layer weights back into `network`.
-    public func write(into network: inout Network<Float>) {
+    package func write(into network: inout Network<Float>) {
         var weights = Matrix<Float>(rows: outputCount, columns: inputCount)
         for input in 0..<inputCount {
             for neuron in 0..<outputCount { weights[neuron, input] = transposedWeights.pointer[input * weightStride + neuron] }
@@ -151,7 +151,7 @@ extension Network where Scalar == Float {
     /// `descend` with the first layer computed over `sparse`'s non-zero inputs: the same δs, the
     /// same update W ← shrink·W − (η/n)·δᵀ·x, summed in another order.
     @discardableResult
-    public mutating func descend(
+    package mutating func descend(
         _ workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer, count: Int, learningRate: Float, shrink: Float
     ) -> BatchResult<Float> {
         forward(&workspace, sparse: sparse, count: count)

@@ -1,5 +1,5 @@
 import CDescentKernels
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 /// Byte-valued examples (digit images) held as lists of their non-zero entries. Encoded once
 /// before training, so that each epoch reads about 3 bytes for each lit pixel, in one run,
@@ -8,26 +8,26 @@ public import DescentLinearAlgebra
 ///
 /// Each example is one block of `storage`: its lit positions as 16-bit integers, then the bytes
 /// there, the block padded to an even length so the next one's positions stay aligned.
-public struct SparseInputs: Sendable {
+package struct SparseInputs: Sendable {
     /// Where one example's block is: its byte offset in the storage and how many inputs are lit.
-    public struct Entry: Sendable, Equatable {
-        public var offset: Int32
-        public var count: Int32
+    package struct Entry: Sendable, Equatable {
+        package var offset: Int32
+        package var count: Int32
     }
 
     /// How many examples.
-    public let count: Int
+    package let count: Int
     /// How many inputs each example has (784 for MNIST).
-    public let inputCount: Int
+    package let inputCount: Int
     /// One entry an example.
-    public let entries: [Entry]
+    package let entries: [Entry]
     let storage: [UInt8]
 
     /// Encodes `count` examples, each `inputCount` bytes, given by `example`.
     /// - Precondition: at most 65,536 inputs (positions are 16-bit); every example has
     ///   `inputCount` bytes; the encoding fits in 2 GB.
     /// - Complexity: O(count · inputCount), two passes.
-    public init(count: Int, inputCount: Int, example: (Int) -> ArraySlice<UInt8>) {
+    package init(count: Int, inputCount: Int, example: (Int) -> ArraySlice<UInt8>) {
         precondition(inputCount <= 1 << 16, "SparseInputs: \(inputCount) inputs; at most 65536")
         var entries = [Entry](repeating: Entry(offset: 0, count: 0), count: count)
         var size = 0
@@ -57,7 +57,7 @@ public struct SparseInputs: Sendable {
     }
 
     /// Sets `result` to the entries of the examples `order` names, in that order.
-    public func gather(_ order: [Int], into result: inout [Entry]) {
+    package func gather(_ order: [Int], into result: inout [Entry]) {
         result.removeAll(keepingCapacity: true)
         result.reserveCapacity(order.count)
         for index in order { result.append(entries[index]) }
@@ -65,7 +65,7 @@ public struct SparseInputs: Sendable {
 
     /// Asks the CPU to start loading the block of `entry` into cache: training visits the
     /// examples in a shuffled order the hardware prefetcher cannot guess.
-    public func prefetch(_ entry: Entry) {
+    package func prefetch(_ entry: Entry) {
         guard entry.count > 0 else { return }
         storage.withUnsafeBytes { descent_prefetch($0.baseAddress! + Int(entry.offset), 3 * Int(entry.count)) }
     }

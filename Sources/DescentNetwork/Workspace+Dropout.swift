@@ -1,4 +1,4 @@
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 // Dropout (Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, "Dropout: a simple way to
 // prevent neural networks from overfitting"), in its inverted form: during training each hidden
@@ -11,12 +11,12 @@ public import DescentLinearAlgebra
 
 extension Workspace {
     /// Whether the forward and backward passes apply dropout masks to the hidden layers.
-    public var hasDropout: Bool { !dropoutMasks.isEmpty }
+    package var hasDropout: Bool { !dropoutMasks.isEmpty }
 
     /// Switches dropout on for this workspace's hidden layers, allocating one mask per hidden layer
     /// (capacity x width) once, so that drawing masks batch by batch allocates nothing.
     /// - Parameter rate: The probability of dropping a hidden unit, in 0..<1; 0 switches dropout off.
-    public mutating func enableDropout(rate: Double) {
+    package mutating func enableDropout(rate: Double) {
         precondition(rate >= 0 && rate < 1, "enableDropout: rate \(rate) not in 0..<1")
         dropoutRate = rate
         dropoutMasks = rate == 0 ? [] : activations.dropLast().map { Matrix(rows: capacity, columns: $0.columns) }
@@ -26,7 +26,7 @@ extension Workspace {
     /// probability `rate`, else 1/(1 − rate). One draw from `generator` per two entries.
     /// - Complexity: O(count · hidden units).
     @_specialize(exported: true, where Scalar == Float, Generator == SplitMix64)
-    public mutating func drawDropoutMasks<Generator: RandomNumberGenerator>(count: Int, using generator: inout Generator) {
+    package mutating func drawDropoutMasks<Generator: RandomNumberGenerator>(count: Int, using generator: inout Generator) {
         precondition(count <= capacity, "drawDropoutMasks: batch \(count) > workspace \(capacity)")
         let keep = 1 - dropoutRate
         // A unit is kept when its 32 random bits fall below keep · 2³²; each 64-bit draw serves two

@@ -1,29 +1,29 @@
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 /// The buffers of one mini-batch: its inputs and labels, and every layer's activations and deltas.
 /// Made once for the largest batch and reused, so training allocates nothing batch by batch.
-public struct Workspace<Scalar: MatrixScalar>: Sendable {
+package struct Workspace<Scalar: MatrixScalar>: Sendable {
     /// The most examples a batch may hold.
-    public let capacity: Int
+    package let capacity: Int
     /// capacity x inputs: one example a row. The caller fills the first `count` rows.
-    public var inputs: Matrix<Scalar>
+    package var inputs: Matrix<Scalar>
     /// The label of each example in `inputs`.
-    public var labels: [Int]
+    package var labels: [Int]
     /// capacity x size of each layer: the activations of the last forward pass.
-    public internal(set) var activations: [Matrix<Scalar>]
+    package internal(set) var activations: [Matrix<Scalar>]
     /// capacity x size of each layer: δ = ∂C/∂z of the last backward pass.
     var deltas: [Matrix<Scalar>]
     /// How many threads a large matrix product may use (1: this thread only).
-    public var threads: Int = 1
+    package var threads: Int = 1
     /// capacity x size of each hidden layer: 0 for a dropped unit, 1/(1 − rate) for a kept one; empty
     /// when dropout is off (see Workspace+Dropout.swift).
     var dropoutMasks: [Matrix<Scalar>] = []
     /// The probability of dropping a hidden unit.
-    public internal(set) var dropoutRate: Double = 0
+    package internal(set) var dropoutRate: Double = 0
 
     /// Buffers for batches of up to `capacity` examples through `network`.
     @_specialize(exported: true, where Scalar == Float)
-    public init(for network: Network<Scalar>, capacity: Int) {
+    package init(for network: Network<Scalar>, capacity: Int) {
         precondition(capacity > 0, "Workspace: capacity \(capacity)")
         self.capacity = capacity
         inputs = Matrix(rows: capacity, columns: network.inputCount)
@@ -33,11 +33,11 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
     }
 
     /// The output layer's activations.
-    public var outputs: Matrix<Scalar> { activations[activations.count - 1] }
+    package var outputs: Matrix<Scalar> { activations[activations.count - 1] }
 
     /// Writes one example, given as bytes, into row `row` of `inputs`, scaled to 0...1.
     @_specialize(exported: true, where Scalar == Float)
-    public mutating func setInput(row: Int, bytes: ArraySlice<UInt8>, label: Int) {
+    package mutating func setInput(row: Int, bytes: ArraySlice<UInt8>, label: Int) {
         let width = inputs.columns
         precondition(bytes.count == width, "Workspace: \(bytes.count) inputs for a network of \(width)")
         let scale = 1 / Scalar(255)
@@ -52,7 +52,7 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
 
     /// The index of the largest output of example `row`: the network's answer.
     @_specialize(exported: true, where Scalar == Float)
-    public func predictedClass(row: Int) -> Int {
+    package func predictedClass(row: Int) -> Int {
         let outputs = activations[activations.count - 1]
         let start = row * outputs.columns
         var best = 0

@@ -19,6 +19,9 @@ public struct EpochReport: Sendable, Equatable, Codable {
 
 /// Something the trainer reports while it works.
 public enum TrainingEvent: Sendable {
+    /// A fresh run is about to take its first step: the network it starts from, and that network's
+    /// validation accuracy (the first point of a learning curve).
+    case started(network: Network<Float>, validationAccuracy: Double)
     /// `done` of `total` examples of `epoch` have been used.
     case progress(epoch: Int, done: Int, total: Int)
     /// An epoch has finished.
@@ -30,14 +33,14 @@ public enum TrainingEvent: Sendable {
 }
 
 /// A trained network and the reports of its epochs.
-public struct TrainingResult: Sendable {
+package struct TrainingResult: Sendable {
     /// The last network, or with early stopping the network of the best epoch.
-    public let network: Network<Float>
-    public let epochs: [EpochReport]
+    package let network: Network<Float>
+    package let epochs: [EpochReport]
     /// With early stopping, the epoch (from 1) whose network is returned; nil without.
-    public let bestEpoch: Int?
+    package let bestEpoch: Int?
 
-    public init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
+    package init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
         self.network = network
         self.epochs = epochs
         self.bestEpoch = bestEpoch
@@ -60,10 +63,10 @@ public enum TrainingError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Mini-batch stochastic gradient descent over a set of labelled images.
-public struct Trainer: Sendable {
-    public let configuration: TrainingConfiguration
+package struct Trainer: Sendable {
+    package let configuration: TrainingConfiguration
 
-    public init(configuration: TrainingConfiguration) {
+    package init(configuration: TrainingConfiguration) {
         self.configuration = configuration
     }
 
@@ -80,7 +83,7 @@ public struct Trainer: Sendable {
     /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
     /// - Complexity: O(epochs · training.count · network.parameterCount).
     @_specialize(exported: true, where Generator == SplitMix64)
-    public func train<Generator: RandomNumberGenerator>(
+    package func train<Generator: RandomNumberGenerator>(
         _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
         using generator: inout Generator, progress: (TrainingEvent) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
@@ -109,122 +112,118 @@ public struct Trainer: Sendable {
     /// schedule's factor at that epoch and batch. With `configuration.patience`, the best epoch's network
     /// is kept in `state.best`, and training ends once that many epochs have passed without improvement.
     @_specialize(exported: true, where Generator == SplitMix64)
-    public func run<Generator: RandomNumberGenerator>(
+    package func run<Generator: RandomNumberGenerator>(
         _ state: inout TrainingState<Generator>, on training: LabeledImages, validation: LabeledImages,
         progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false },
         epochEnded: (TrainingState<Generator>) -> Void = { _ in }
     ) throws(TrainingError) {
         precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
+        precondition(training.pixelCount == state.network.inputCount,
+                     "Trainer: \(training.pixelCount)-pixel images for a network of \(state.network.inputCount) inputs")
         let batchSize = min(configuration.batchSize, max(1, training.count))
         var workspace = Workspace(for: state.network, capacity: batchSize)
         workspace.threads = configuration.threads
         if configuration.dropout > 0 { workspace.enableDropout(rate: configuration.dropout) }
-        // One image's distortion is written here and copied into the batch: nothing is allocated per batch.
-        var augmenter = configuration.augmentation.isIdentity
-            ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
-        var distorted = [UInt8](repeating: 0, count: training.pixelCount)
-        // Plain SGD and Adam train the first layer over each image's non-zero pixels (about a fifth of them).
-        var sparse = state.optimizer.makeSparseLayer(for: state.network, capacity: batchSize)
-        // Without distortions every epoch sees the same images: find their lit pixels once.
-        let encoded = sparse != nil && augmenter == nil
-            ? SparseInputs(count: training.count, inputCount: training.pixelCount) { training.image($0) } : nil
-        // The encoded examples in this epoch's order, gathered in one pass: looking each one up as
-        // it is needed waited on a cache miss every time.
-        var shuffledEntries = [SparseInputs.Entry]()
+        var feeder = BatchFeeder(training: training, configuration: configuration, optimizer: state.optimizer,
+                                 network: state.network, capacity: batchSize)
         var gradients = Gradients(zeroLike: state.network)
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)
         while state.epoch <= configuration.epochs, !hasStoppedEarly(state) {
-            let epoch = state.epoch
             let start = DispatchTime.now().uptimeNanoseconds
             if state.batch == 0 {
                 if shouldStop() { return }  // Between epochs: the next one's shuffle is not drawn yet.
                 state.generator.shuffle(&state.order)
             }
-            if let encoded { encoded.gather(state.order, into: &shuffledEntries) }
+            feeder.beginEpoch(order: state.order)
             var isFirstBatch = true
             while state.batch < batchCount {
                 if !isFirstBatch, shouldStop() {
-                    state.optimizer.writeBack(sparse, into: &state.network)  // The first layer trained so far, not the one the epoch began with.
-                    state.epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    state.optimizer.writeBack(feeder.sparse, into: &state.network)  // The first layer trained so far.
+                    state.epochSeconds += Self.seconds(since: start)
                     return
                 }
                 isFirstBatch = false
                 let batch = state.batch
-                let first = batch * batchSize
-                let count = min(batchSize, training.count - first)
-                for row in 0..<count {
-                    let index = state.order[first + row]
-                    if let encoded {
-                        sparse!.setInput(row: row, from: encoded, entry: shuffledEntries[first + row])
-                        workspace.labels[row] = Int(training.labels[index])
-                        continue
-                    }
-                    if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &state.generator) }
-                    let image = augmenter == nil ? training.image(index) : distorted[...]
-                    if sparse != nil {
-                        sparse!.setInput(row: row, bytes: image)
-                        workspace.labels[row] = Int(training.labels[index])
-                    } else {
-                        workspace.setInput(row: row, bytes: image, label: Int(training.labels[index]))
-                    }
-                }
-                if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &state.generator) }
-                if !configuration.schedule.isConstant {
-                    state.optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
-                        epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
-                }
-                // Fetch the next batch's images while this one computes.
-                let next = min(training.count, first + count)..<min(training.count, first + count + batchSize)
-                if let encoded {
-                    for position in next { encoded.prefetch(shuffledEntries[position]) }
-                } else {
-                    for index in state.order[next] { Prefetch.bytes(training.image(index)) }
-                }
-                let result = state.optimizer.step(&state.network, on: &workspace, sparse: &sparse, count: count, gradients: &gradients)
-                guard result.cost.isFinite else {
-                    throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate,
-                                    lastGood: state.lastGood, epochs: state.reports)
-                }
-                state.costSum += Double(result.cost) * Double(count)
-                state.correct += result.correct
-                state.batch += 1
+                try trainBatch(&state, feeder: &feeder, workspace: &workspace, gradients: &gradients, batchSize: batchSize, batchCount: batchCount)
                 if batch % reportEvery == 0 || batch == batchCount - 1 {
-                    progress(.progress(epoch: epoch, done: first + count, total: training.count))
+                    progress(.progress(epoch: state.epoch, done: min(training.count, (batch + 1) * batchSize), total: training.count))
                 }
             }
-            state.optimizer.writeBack(sparse, into: &state.network)
-            let network = state.network
-            let regularisation = configuration.weightDecay / (2 * Double(training.count)) * Double(network.sumOfSquaredWeights)
-            let trainingCost = state.costSum / Double(max(1, training.count)) + regularisation
-            guard trainingCost.isFinite, network.sumOfSquaredWeights.isFinite else {
-                throw .diverged(epoch: epoch, batch: batchCount, learningRate: configuration.learningRate,
-                                lastGood: state.lastGood, epochs: state.reports)
-            }
-            let validationAccuracy = validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy
-            let seconds = state.epochSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let report = EpochReport(epoch: epoch, trainingCost: trainingCost,
-                                     trainingAccuracy: Double(state.correct) / Double(max(1, training.count)),
-                                     validationAccuracy: validationAccuracy, seconds: seconds)
-            state.reports.append(report)
-            state.lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
-            if configuration.patience != nil, state.bestEpoch.map({ validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
-                state.best = network
-                state.bestEpoch = epoch
-            }
-            state.epoch += 1
-            state.batch = 0
-            state.costSum = 0
-            state.correct = 0
-            state.epochSeconds = 0
+            state.optimizer.writeBack(feeder.sparse, into: &state.network)
+            let report = try finishEpoch(&state, validation: validation, seconds: state.epochSeconds + Self.seconds(since: start))
             progress(.epochFinished(report))
-            progress(.networkAfterEpoch(epoch: epoch, network: network))
+            progress(.networkAfterEpoch(epoch: report.epoch, network: state.network))
             epochEnded(state)
         }
     }
 
+    /// One mini-batch, `state.batch` of the epoch: its examples loaded (and distorted), dropout masks
+    /// drawn, the scheduled learning rate set, and one optimizer step taken.
+    /// - Throws: `TrainingError.diverged` when the batch's cost is not a finite number.
+    private func trainBatch<Generator: RandomNumberGenerator>(
+        _ state: inout TrainingState<Generator>, feeder: inout BatchFeeder, workspace: inout Workspace<Float>,
+        gradients: inout Gradients<Float>, batchSize: Int, batchCount: Int
+    ) throws(TrainingError) {
+        let (epoch, batch) = (state.epoch, state.batch)
+        let first = batch * batchSize
+        let count = min(batchSize, feeder.training.count - first)
+        // Draws, in this order: each image's distortion, then the dropout masks.
+        feeder.load(first..<(first + count), order: state.order, into: &workspace, using: &state.generator)
+        if workspace.hasDropout { workspace.drawDropoutMasks(count: count, using: &state.generator) }
+        if !configuration.schedule.isConstant {
+            state.optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
+                epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
+        }
+        feeder.prefetch((first + count)..<min(feeder.training.count, first + count + batchSize), order: state.order)
+        let result = state.optimizer.step(&state.network, on: &workspace, sparse: &feeder.sparse, count: count, gradients: &gradients)
+        guard result.cost.isFinite else {
+            throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate, lastGood: state.lastGood, epochs: state.reports)
+        }
+        state.costSum += Double(result.cost) * Double(count)
+        state.correct += result.correct
+        state.batch += 1
+    }
+
+    /// Closes the epoch: its report (cost with the L2 term, training and validation accuracy), the
+    /// network kept as the last good one and, with early stopping, as the best; the state moved to
+    /// the next epoch.
+    /// - Throws: `TrainingError.diverged` when the cost or the weights are not finite numbers.
+    private func finishEpoch<Generator: RandomNumberGenerator>(
+        _ state: inout TrainingState<Generator>, validation: LabeledImages, seconds: Double
+    ) throws(TrainingError) -> EpochReport {
+        let network = state.network
+        let trainingCount = state.order.count
+        let regularisation = configuration.weightDecay / (2 * Double(trainingCount)) * Double(network.sumOfSquaredWeights)
+        let trainingCost = state.costSum / Double(max(1, trainingCount)) + regularisation
+        guard trainingCost.isFinite, network.sumOfSquaredWeights.isFinite else {
+            throw .diverged(epoch: state.epoch, batch: state.batch, learningRate: configuration.learningRate,
+                            lastGood: state.lastGood, epochs: state.reports)
+        }
+        let validationAccuracy = validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy
+        let report = EpochReport(epoch: state.epoch, trainingCost: trainingCost,
+                                 trainingAccuracy: Double(state.correct) / Double(max(1, trainingCount)),
+                                 validationAccuracy: validationAccuracy, seconds: seconds)
+        state.reports.append(report)
+        state.lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
+        if configuration.patience != nil, state.bestEpoch.map({ validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
+            state.best = network
+            state.bestEpoch = state.epoch
+        }
+        state.epoch += 1
+        state.batch = 0
+        state.costSum = 0
+        state.correct = 0
+        state.epochSeconds = 0
+        return report
+    }
+
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
     /// Whether the run `state` stands in is over: its last epoch done, or stopped early.
-    public func isFinished<Generator>(_ state: TrainingState<Generator>) -> Bool {
+    package func isFinished<Generator>(_ state: TrainingState<Generator>) -> Bool {
         state.epoch > configuration.epochs || hasStoppedEarly(state)
     }
 

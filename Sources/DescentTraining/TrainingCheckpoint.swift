@@ -14,15 +14,23 @@ import DescentSafetensors
 /// holds the configuration (as a model file does), the position (`epoch`, `batch`), the
 /// generator's state and whatever the caller adds.
 public struct TrainingCheckpoint: Sendable {
-    public var configuration: TrainingConfiguration
-    public var state: TrainingState<SplitMix64>
+    /// The recipe of the run.
+    public package(set) var configuration: TrainingConfiguration
+    package var state: TrainingState<SplitMix64>
     /// The caller's own keys, e.g. which data the run trains on and where its model goes.
     public var metadata: [String: String]
+
+    /// The epoch in progress, from 1 (one past the last when the run had ended).
+    public var epoch: Int { state.epoch }
+    /// The next mini-batch of `epoch`, from 0.
+    public var batch: Int { state.batch }
+    /// The number of training examples the run trains on.
+    public var trainingCount: Int { state.order.count }
 
     /// The value of `format` this version writes and reads.
     public static var fileFormat: String { "descent-checkpoint/1" }
 
-    public init(configuration: TrainingConfiguration, state: TrainingState<SplitMix64>, metadata: [String: String] = [:]) {
+    package init(configuration: TrainingConfiguration, state: TrainingState<SplitMix64>, metadata: [String: String] = [:]) {
         self.configuration = configuration
         self.state = state
         self.metadata = metadata

@@ -166,13 +166,18 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if let patience, patience < 1 { throw .invalid(option: "patience", value: "\(patience)", expected: "1 or more epochs") }
     }
 
+    /// The number of weights and biases a network of `sizes` has.
+    public var parameterCount: Int {
+        zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
+    }
+
     /// A new network with this configuration's shape, drawn from `generator`.
     public func makeNetwork(using generator: inout some RandomNumberGenerator) throws(NetworkError) -> Network<Float> {
         try Network(sizes: sizes, hidden: hidden, output: output, cost: cost, initialization: initialization, using: &generator)
     }
 
     /// A fresh optimizer of this configuration's kind, for a training set of `trainingSetSize` examples.
-    public func makeOptimizer(trainingSetSize: Int) -> TrainingOptimizer {
+    package func makeOptimizer(trainingSetSize: Int) -> TrainingOptimizer {
         switch optimizer {
         case .sgd:
             return .sgd(SGD(learningRate: Float(learningRate), momentum: Float(momentum),
@@ -275,12 +280,12 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
 
 /// The optimizer a configuration chose. An enum rather than an existential so that each step
 /// calls the Float-specialised code directly.
-public enum TrainingOptimizer: Sendable {
+package enum TrainingOptimizer: Sendable {
     case sgd(SGD<Float>)
     case adam(Adam<Float>)
 
     /// The step size the next step takes; a schedule sets it before each step.
-    public var learningRate: Float {
+    package var learningRate: Float {
         get {
             switch self {
             case .sgd(let sgd): return sgd.learningRate
@@ -304,7 +309,7 @@ public enum TrainingOptimizer: Sendable {
 
     /// Whether the first layer can be trained over sparse inputs: plain SGD without momentum, whose
     /// update needs no gradient buffer, and Adam, which steps the layer's weights in its layout.
-    public var canTrainSparse: Bool {
+    package var canTrainSparse: Bool {
         switch self {
         case .sgd(let sgd): return sgd.momentum == 0
         case .adam: return true
@@ -313,7 +318,7 @@ public enum TrainingOptimizer: Sendable {
 
     /// The sparse first layer this optimizer trains `network`'s first layer with (nil when it
     /// cannot: see `canTrainSparse`), carrying Adam's moments so far.
-    public func makeSparseLayer(for network: Network<Float>, capacity: Int) -> SparseFirstLayer? {
+    package func makeSparseLayer(for network: Network<Float>, capacity: Int) -> SparseFirstLayer? {
         guard canTrainSparse else { return nil }
         var layer = SparseFirstLayer(network: network, capacity: capacity)
         if case .adam(let adam) = self {
@@ -324,7 +329,7 @@ public enum TrainingOptimizer: Sendable {
 
     /// Puts what `sparse` trained back: the first layer's weights into `network`, Adam's moments
     /// for it into this optimizer. Call it before anyone reads either.
-    public mutating func writeBack(_ sparse: SparseFirstLayer?, into network: inout Network<Float>) {
+    package mutating func writeBack(_ sparse: SparseFirstLayer?, into network: inout Network<Float>) {
         guard let sparse else { return }
         sparse.write(into: &network)
         guard let moments = sparse.adamMoments, case .adam(var adam) = take() else { return }
@@ -337,7 +342,7 @@ public enum TrainingOptimizer: Sendable {
 
     /// Backpropagates the batch in `workspace` and updates `network`; with `sparse` (from
     /// `makeSparseLayer`), the first layer runs over the batch's non-zero inputs held there.
-    public mutating func step(
+    package mutating func step(
         _ network: inout Network<Float>, on workspace: inout Workspace<Float>, sparse: inout SparseFirstLayer?,
         count: Int, gradients: inout Gradients<Float>
     ) -> BatchResult<Float> {

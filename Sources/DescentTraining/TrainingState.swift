@@ -4,37 +4,37 @@ public import DescentNetwork
 /// Where a training run stands: everything the next mini-batch depends on. Saving it (see
 /// `TrainingCheckpoint`) and running on from the saved copy gives the same network, bit for bit,
 /// as never having stopped.
-public struct TrainingState<Generator: RandomNumberGenerator> {
+package struct TrainingState<Generator: RandomNumberGenerator> {
     /// The network as trained so far.
-    public var network: Network<Float>
+    package var network: Network<Float>
     /// The optimizer with its running state (momentum's velocity, Adam's moments and step count).
-    public var optimizer: TrainingOptimizer
+    package var optimizer: TrainingOptimizer
     /// The source of every random draw still to come.
-    public var generator: Generator
+    package var generator: Generator
     /// The epoch in progress, from 1; one past the last epoch when training is done.
-    public var epoch: Int
+    package var epoch: Int
     /// The next mini-batch of `epoch`, from 0. At 0 the epoch has not begun: its shuffle is not drawn.
-    public var batch: Int
+    package var batch: Int
     /// The order in which `epoch` visits the training examples. Shuffled in place at the start of
     /// each epoch, so each epoch's order depends on the one before.
-    public var order: [Int]
+    package var order: [Int]
     /// Over the batches of `epoch` done so far: Σ cost × examples, and examples classified right.
-    public var costSum: Double
-    public var correct: Int
+    package var costSum: Double
+    package var correct: Int
     /// Seconds spent on `epoch` so far, in earlier runs too.
-    public var epochSeconds: Double
+    package var epochSeconds: Double
     /// The reports of the completed epochs.
-    public var reports: [EpochReport]
+    package var reports: [EpochReport]
     /// The network at the end of the last completed epoch, kept in case the cost diverges.
-    public var lastGood: Network<Float>?
+    package var lastGood: Network<Float>?
     /// With early stopping (`TrainingConfiguration.patience`), the network of the completed epoch with
     /// the best validation accuracy so far (the earliest of equals), and that epoch, from 1.
-    public var best: Network<Float>?
-    public var bestEpoch: Int?
+    package var best: Network<Float>?
+    package var bestEpoch: Int?
 
     /// The state before the first batch: `network` fresh, `configuration`'s optimizer, the
     /// examples in their natural order.
-    public init(network: Network<Float>, configuration: TrainingConfiguration, trainingCount: Int, generator: Generator) {
+    package init(network: Network<Float>, configuration: TrainingConfiguration, trainingCount: Int, generator: Generator) {
         self.network = network
         optimizer = configuration.makeOptimizer(trainingSetSize: trainingCount)
         self.generator = generator

@@ -20,7 +20,7 @@ struct TrainingEventTests {
             using: &generator
         ) { event in
             switch event {
-            case .progress: break
+            case .progress, .started: break
             case .epochFinished(let report): order.append("report \(report.epoch)")
             case .networkAfterEpoch(let epoch, let network):
                 order.append("network \(epoch)")

@@ -1,0 +1,138 @@
+public import DescentDatasets
+import DescentLinearAlgebra
+public import DescentNetwork
+
+extension TrainingRun {
+    /// Trains until the last epoch ends, early stopping ends it, or `shouldStop` answers true.
+    ///
+    /// Every image (training, validation and test) first goes through the configuration's
+    /// preprocessing. A fresh run draws its starting network from `SplitMix64(seed:)` and goes on
+    /// drawing from the same generator; a resumed one continues from its checkpoint, and ends with
+    /// the same model, bit for bit, as a run that never stopped.
+    /// - Parameters:
+    ///   - progress: Called with `.started` once (fresh runs), progress about a hundred times an
+    ///     epoch, and each epoch's report and network.
+    ///   - shouldStop: Asked at the start of each epoch and before each later mini-batch; when it
+    ///     answers true the run saves a checkpoint (with `checkpointing`) and returns, `stopped` set.
+    /// - Returns: The model with its metadata, the reports, and the test set's evaluation.
+    /// - Throws: `TrainingRunError.diverged` (with the last good model) when the cost stops being a
+    ///   finite number, `.data` when a resumed checkpoint was made on other data, `.checkpoint` when a
+    ///   checkpoint cannot be written.
+    /// - Complexity: O(epochs · training.count · parameterCount).
+    public func run(
+        progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws(TrainingRunError) -> TrainingRunResult {
+        let prepared = preparedData()
+        let trainingSHA256 = prepared.training.sha256  // Identifies the data in the model file and the checkpoint.
+        var state = try startingState(training: prepared.training, sha256: trainingSHA256)
+        if resumed == nil {
+            let accuracy = prepared.validation.count == 0 ? 0 : Evaluation(network: state.network, on: prepared.validation).accuracy
+            progress(.started(network: state.network, validationAccuracy: accuracy))
+        }
+        var testAccuracies = resumed.map(Self.testAccuracies) ?? []
+        var failure: TrainingRunError?
+        let trainer = Trainer(configuration: configuration)
+        do {
+            try trainer.run(&state, on: prepared.training, validation: prepared.validation, progress: { event in
+                if measuresTestEveryEpoch, case .networkAfterEpoch(_, let network) = event {
+                    testAccuracies.append(Evaluation(network: network, on: prepared.test).accuracy)
+                }
+                progress(event)
+            }, shouldStop: { failure != nil || shouldStop() }, epochEnded: { state in
+                guard let checkpointing, let every = checkpointing.everyEpochs,
+                      (state.epoch - 1) % every == 0, !trainer.isFinished(state) else { return }
+                do throws(TrainingRunError) {
+                    try save(checkpoint(state, sha256: trainingSHA256, testAccuracies: testAccuracies), to: checkpointing.path)
+                } catch {
+                    failure = error
+                }
+            })
+        } catch {
+            let lastGood = state.lastGood.map {
+                model($0, reports: state.reports, bestEpoch: nil, test: nil, training: prepared.training, sha256: trainingSHA256)
+            }
+            throw .diverged(error, lastGood: lastGood)
+        }
+        if let failure { throw failure }
+        guard trainer.isFinished(state) else {
+            let stopped = checkpoint(state, sha256: trainingSHA256, testAccuracies: testAccuracies)
+            if let checkpointing { try save(stopped, to: checkpointing.path) }
+            return TrainingRunResult(
+                model: model(state.network, reports: state.reports, bestEpoch: nil, test: nil, training: prepared.training, sha256: trainingSHA256),
+                epochs: state.reports, bestEpoch: nil, test: nil, testAccuracies: testAccuracies, testImages: prepared.test, stopped: stopped)
+        }
+        let network = state.best ?? state.network
+        let test = prepared.test.count == 0 ? nil : Evaluation(network: network, on: prepared.test)
+        return TrainingRunResult(
+            model: model(network, reports: state.reports, bestEpoch: state.bestEpoch, test: test, training: prepared.training, sha256: trainingSHA256),
+            epochs: state.reports, bestEpoch: state.bestEpoch, test: test, testAccuracies: testAccuracies, testImages: prepared.test, stopped: nil)
+    }
+
+    // MARK: - The steps
+
+    /// The three splits as the network sees them: through the configuration's preprocessing.
+    func preparedData() -> (training: LabeledImages, validation: LabeledImages, test: LabeledImages) {
+        let preprocessing = configuration.preprocessing
+        return (preprocessing.apply(to: data.training), preprocessing.apply(to: data.validation), preprocessing.apply(to: data.test))
+    }
+
+    /// A fresh run's first state (its network drawn from the seed), or the resumed checkpoint's,
+    /// after checking that it was made on these very examples.
+    func startingState(training: LabeledImages, sha256: String) throws(TrainingRunError) -> TrainingState<SplitMix64> {
+        if let resumed {
+            let saved = resumed.metadata["training_sha256"] ?? "(none)"
+            guard saved == sha256 else {
+                throw .data("the checkpoint was made on \(resumed.state.order.count) training examples with SHA-256 \(saved), "
+                    + "but the \(data.name) data given has \(training.count) with SHA-256 \(sha256) after \(configuration.preprocessing.rawValue) preprocessing")
+            }
+            return resumed.state
+        }
+        var generator = SplitMix64(seed: configuration.seed)
+        let network: Network<Float>
+        do {
+            network = try configuration.makeNetwork(using: &generator)
+        } catch {
+            throw .configuration(.invalid(option: "layers", value: configuration.sizes.description, expected: error.description))
+        }
+        return TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
+    }
+
+    /// The model file's content: the network and every key that says how it was made.
+    func model(
+        _ network: Network<Float>, reports: [EpochReport], bestEpoch: Int?, test: Evaluation?, training: LabeledImages, sha256: String
+    ) -> Model {
+        var metadata = modelMetadata
+        metadata.merge(configuration.metadata) { _, own in own }
+        metadata["dataset"] = data.name
+        metadata["training_examples"] = "\(training.count)"
+        metadata["training_sha256"] = sha256
+        metadata["epochs_completed"] = "\(reports.count)"
+        if let kept = bestEpoch.map({ reports[$0 - 1] }) ?? reports.last { metadata["validation_accuracy"] = "\(kept.validationAccuracy)" }
+        if let bestEpoch { metadata["best_epoch"] = "\(bestEpoch)" }
+        if let test { metadata["test_accuracy"] = "\(test.accuracy)" }
+        return Model(network: network, metadata: metadata)
+    }
+
+    /// The checkpoint of `state`, with what resuming needs to find the same data again.
+    func checkpoint(_ state: TrainingState<SplitMix64>, sha256: String, testAccuracies: [Double]) -> TrainingCheckpoint {
+        var metadata = checkpointMetadata
+        for (key, value) in modelMetadata { metadata[Self.modelKeyPrefix + key] = value }
+        metadata["dataset"] = data.name
+        metadata["training_sha256"] = sha256
+        if measuresTestEveryEpoch { metadata["test_accuracies"] = testAccuracies.map { "\($0)" }.joined(separator: ",") }
+        return TrainingCheckpoint(configuration: configuration, state: state, metadata: metadata)
+    }
+
+    func save(_ checkpoint: TrainingCheckpoint, to path: String) throws(TrainingRunError) {
+        do {
+            try checkpoint.save(to: path)
+        } catch {
+            throw .checkpoint(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The test accuracy after each completed epoch, as a checkpoint of a run that measured it keeps it.
+    static func testAccuracies(in checkpoint: TrainingCheckpoint) -> [Double] {
+        (checkpoint.metadata["test_accuracies"] ?? "").split(separator: ",").compactMap { Double($0) }
+    }
+}

@@ -1,0 +1,174 @@
+public import DescentDatasets
+public import DescentLinearAlgebra
+public import DescentNetwork
+
+/// The examples a run learns from and is measured on, as they come from their files: a run applies
+/// its configuration's preprocessing itself.
+public struct TrainingData: Sendable {
+    /// The data set's name, recorded in the model file as `dataset` (e.g. `mnist`).
+    public var name: String
+    /// The examples the network learns from.
+    public var training: LabeledImages
+    /// The examples measured after every epoch (may be empty).
+    public var validation: LabeledImages
+    /// The examples measured once, at the end (may be empty).
+    public var test: LabeledImages
+
+    /// The three splits.
+    public init(name: String, training: LabeledImages, validation: LabeledImages, test: LabeledImages) {
+        self.name = name
+        self.training = training
+        self.validation = validation
+        self.test = test
+    }
+
+    /// MNIST's (or Fashion-MNIST's) splits, named after its kind.
+    public init(_ mnist: MNIST) {
+        self.init(name: mnist.kind.rawValue, training: mnist.training, validation: mnist.validation, test: mnist.test)
+    }
+}
+
+/// One whole training run: the configuration checked against the data, the images prepared, the
+/// network trained (on the fast path wherever the optimizer allows), checkpoints written and
+/// resumed, and a `Model` returned with its complete metadata. The command line, the web explorer
+/// and a library user all train through it, so the same configuration and seed give the same model
+/// wherever it is trained.
+///
+/// ```swift
+/// let mnist = try MNIST(folder: "mnist")
+/// let run = try TrainingRun(configuration: TrainingConfiguration(preset: .video), data: TrainingData(mnist))
+/// let result = try run.run { event in if case .epochFinished(let report) = event { print(report) } }
+/// try result.model.save(to: "model.safetensors")
+/// ```
+public struct TrainingRun: Sendable {
+    /// The recipe, checked against the data by `init`.
+    public private(set) var configuration: TrainingConfiguration
+    /// The examples, before preprocessing.
+    public let data: TrainingData
+    /// Where the run is saved when it stops early, and how often it is saved anyway; nil: never saved.
+    public var checkpointing: Checkpointing?
+    /// Whether to measure the test set after every epoch too (`TrainingRunResult.testAccuracies`).
+    public var measuresTestEveryEpoch = false
+    /// Keys added to the model's metadata (kept in checkpoints, so a resumed run writes them too).
+    public var modelMetadata: [String: String] = [:]
+    /// The caller's own keys, kept in checkpoints only (where its files go, say).
+    public var checkpointMetadata: [String: String] = [:]
+    /// Threads a large matrix product may use (`configuration.threads`); the model does not depend on it.
+    /// - Precondition: 1...256.
+    public var threads: Int {
+        get { configuration.threads }
+        set {
+            precondition((1...256).contains(newValue), "TrainingRun: \(newValue) threads; expected 1...256")
+            configuration.threads = newValue
+        }
+    }
+    /// The checkpoint this run resumes; nil for a fresh run.
+    let resumed: TrainingCheckpoint?
+
+    /// Where and how often a run is saved.
+    public struct Checkpointing: Sendable, Equatable {
+        /// The checkpoint file, written atomically.
+        public var path: String
+        /// Also save after every this many epochs; nil: only when stopped.
+        public var everyEpochs: Int?
+
+        public init(path: String, everyEpochs: Int? = nil) {
+            self.path = path
+            self.everyEpochs = everyEpochs
+        }
+    }
+
+    /// A fresh run of `configuration` on `data`.
+    /// - Throws: `TrainingRunError.configuration` naming the option that cannot be used, or
+    ///   `.data` when the data cannot be trained on (no training examples, images whose size is not
+    ///   the first layer's, a label the last layer has no output for).
+    public init(configuration: TrainingConfiguration, data: TrainingData) throws(TrainingRunError) {
+        try self.init(configuration: configuration, data: data, resumed: nil)
+    }
+
+    /// The run saved in `checkpoint`, to be continued on `data` (the same data it began on).
+    /// - Throws: `TrainingRunError` as `init(configuration:data:)` does; the data is compared with the
+    ///   checkpoint's when the run starts.
+    public init(resuming checkpoint: TrainingCheckpoint, data: TrainingData) throws(TrainingRunError) {
+        try self.init(configuration: checkpoint.configuration, data: data, resumed: checkpoint)
+        modelMetadata = checkpoint.metadata.reduce(into: [:]) { kept, entry in
+            if entry.key.hasPrefix(Self.modelKeyPrefix) { kept[String(entry.key.dropFirst(Self.modelKeyPrefix.count))] = entry.value }
+        }
+        checkpointMetadata = checkpoint.metadata.filter { !$0.key.hasPrefix(Self.modelKeyPrefix) && !Self.ownKeys.contains($0.key) }
+    }
+
+    private init(configuration: TrainingConfiguration, data: TrainingData, resumed: TrainingCheckpoint?) throws(TrainingRunError) {
+        let classCount = configuration.sizes.last ?? 0
+        do {
+            try configuration.validate(inputCount: data.training.pixelCount, classCount: classCount)
+        } catch {
+            throw .configuration(error)
+        }
+        guard data.training.count > 0 else { throw .data("\(data.name): there are no training examples") }
+        for (split, images) in [("training", data.training), ("validation", data.validation), ("test", data.test)] {
+            guard images.count == 0 || images.pixelCount == data.training.pixelCount else {
+                throw .data("\(data.name): the \(split) images are \(images.rows)x\(images.columns) but the training images are "
+                    + "\(data.training.rows)x\(data.training.columns)")
+            }
+            if let index = images.labels.firstIndex(where: { Int($0) >= classCount }) {
+                throw .data("\(data.name): \(split) example \(index) has label \(images.labels[index]), "
+                    + "but the network has \(classCount) outputs (labels 0..<\(classCount))")
+            }
+        }
+        if let resumed, resumed.state.order.count != data.training.count {
+            throw .data("the checkpoint was made on \(resumed.state.order.count) training examples, but \(data.name) has \(data.training.count)")
+        }
+        self.configuration = configuration
+        self.data = data
+        self.resumed = resumed
+    }
+
+    /// The checkpoint keys the run itself writes beside the caller's.
+    static let ownKeys: Set<String> = ["dataset", "training_sha256", "test_accuracies"]
+    static let modelKeyPrefix = "model."
+}
+
+/// What a run produced.
+public struct TrainingRunResult: Sendable {
+    /// The trained network with its complete metadata: the recipe, the data's name, size and
+    /// SHA-256, the epochs completed, and the validation and test accuracy.
+    public let model: Model
+    /// One report per completed epoch.
+    public let epochs: [EpochReport]
+    /// With early stopping, the epoch (from 1) whose network `model` holds.
+    public let bestEpoch: Int?
+    /// The test set's evaluation of `model`; nil when the run stopped early or has no test set.
+    public let test: Evaluation?
+    /// The test accuracy after each epoch, when `measuresTestEveryEpoch` was set.
+    public let testAccuracies: [Double]
+    /// The test images as the model sees them (after the preprocessing).
+    public let testImages: LabeledImages
+    /// Where the run stood when `shouldStop` ended it before its last epoch (saved to the
+    /// checkpointing path, if any); nil when it ran to the end.
+    public let stopped: TrainingCheckpoint?
+
+    /// Whether the run trained every epoch (or stopped early by its patience).
+    public var isFinished: Bool { stopped == nil }
+}
+
+/// A run that could not start or had to end.
+public enum TrainingRunError: Error, Sendable, CustomStringConvertible {
+    /// An option value that cannot be used.
+    case configuration(ConfigurationError)
+    /// Data that cannot be trained on, or that is not the data a checkpoint began on.
+    case data(String)
+    /// The cost became NaN or infinite; `lastGood` is the model from the end of the last completed
+    /// epoch, with its metadata (nil when none completed).
+    case diverged(TrainingError, lastGood: Model?)
+    /// A checkpoint could not be written; the run stopped there.
+    case checkpoint(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let error): return error.description
+        case .data(let message): return message
+        case .diverged(let error, _): return error.description
+        case .checkpoint(let path, let reason): return "\(path): the checkpoint could not be written: \(reason)"
+        }
+    }
+}

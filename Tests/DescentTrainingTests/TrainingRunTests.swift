@@ -1,0 +1,197 @@
+import DescentDatasets
+import DescentLinearAlgebra
+import DescentNetwork
+import DescentTestSupport
+import Testing
+import DescentTraining
+
+/// The library's one training run: it checks, prepares, trains, saves and returns the model.
+@Suite("Training run")
+struct TrainingRunTests {
+    /// Made-up 28x28 images whose label is where the ink is: learnable, and slanted, so deskewing changes them.
+    static func images(count: Int, seed: UInt64, classes: Int = 4) -> LabeledImages {
+        var generator = SplitMix64(seed: seed)
+        var pixels = [UInt8](repeating: 0, count: count * 784)
+        var labels: [UInt8] = []
+        for index in 0..<count {
+            let label = Int(generator.next() % UInt64(classes))
+            labels.append(UInt8(label))
+            let column = 4 + label * 5
+            for row in 4..<24 {
+                let x = column + (row - 4) / 6  // a slant
+                pixels[index * 784 + row * 28 + x] = UInt8.random(in: 150...255, using: &generator)
+                pixels[index * 784 + row * 28 + x + 1] = UInt8.random(in: 50...255, using: &generator)
+            }
+        }
+        return LabeledImages(rows: 28, columns: 28, pixels: pixels, labels: labels)
+    }
+
+    static func data(classes: Int = 4) -> TrainingData {
+        TrainingData(name: "made-up", training: images(count: 200, seed: 1, classes: classes),
+                     validation: images(count: 40, seed: 2, classes: classes), test: images(count: 60, seed: 3, classes: classes))
+    }
+
+    static func configuration(_ preset: TrainingConfiguration.Preset = .video, epochs: Int = 2) -> TrainingConfiguration {
+        var configuration = TrainingConfiguration(preset: preset)
+        configuration.sizes = [784, 8, 4]
+        configuration.epochs = epochs
+        return configuration
+    }
+
+    @Test("it checks the configuration against the data, naming the option or the example")
+    func checksConfigurationAndData() throws {
+        var wide = Self.configuration()
+        wide.sizes = [100, 8, 4]
+        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: wide, data: Self.data()) }
+        do {
+            _ = try TrainingRun(configuration: wide, data: Self.data())
+        } catch {
+            #expect(error.description.contains("--layers 100"), "\(error)")
+        }
+        var negative = Self.configuration()
+        negative.learningRate = -1
+        do {
+            _ = try TrainingRun(configuration: negative, data: Self.data())
+            Issue.record("a negative learning rate was accepted")
+        } catch {
+            #expect(error.description.contains("--learning-rate"), "\(error)")
+        }
+        // Six classes of labels for a network of four outputs: the label would index past the outputs.
+        do {
+            _ = try TrainingRun(configuration: Self.configuration(), data: Self.data(classes: 6))
+            Issue.record("labels beyond the outputs were accepted")
+        } catch {
+            guard case .data(let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.contains("label") && message.contains("4 outputs"), "\(message)")
+        }
+        var empty = Self.data()
+        empty.training = empty.training.prefix(0)
+        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: Self.configuration(), data: empty) }
+    }
+
+    @Test("a deskewing run trains on deskewed images, records it, and measures the test set as the model sees it")
+    func preprocessingIsApplied() throws {
+        var configuration = Self.configuration(.videoBest, epochs: 2)
+        configuration.sizes = [784, 8, 4]
+        let data = Self.data()
+        let result = try TrainingRun(configuration: configuration, data: data).run()
+        #expect(result.model.metadata["preprocessing"] == "deskew")
+        // The same epoch loop on images deskewed by hand gives the same network.
+        var generator = SplitMix64(seed: configuration.seed)
+        let network = try configuration.makeNetwork(using: &generator)
+        let byHand = try Trainer(configuration: configuration).train(
+            network, on: Preprocessing.deskew.apply(to: data.training), validation: Preprocessing.deskew.apply(to: data.validation),
+            using: &generator)
+        #expect(result.model.network == byHand.network)
+        var again = SplitMix64(seed: configuration.seed)
+        let raw = try Trainer(configuration: configuration).train(
+            try configuration.makeNetwork(using: &again), on: data.training, validation: data.validation, using: &again)
+        #expect(result.model.network != raw.network)
+        let test = Evaluation(network: result.model.network, on: Preprocessing.deskew.apply(to: data.test))
+        #expect(result.test == test)
+        #expect(result.model.metadata["test_accuracy"] == "\(test.accuracy)")
+    }
+
+    @Test("the model carries its complete metadata")
+    func completeMetadata() throws {
+        var run = try TrainingRun(configuration: Self.configuration(), data: Self.data())
+        run.modelMetadata["trained_by"] = "a test"
+        let result = try run.run()
+        let metadata = result.model.metadata
+        for key in ["layers", "seed", "preprocessing", "dataset", "training_examples", "training_sha256", "epochs_completed",
+                    "validation_accuracy", "test_accuracy", "trained_by"] {
+            #expect(metadata[key] != nil, "\(key) missing")
+        }
+        #expect(metadata["dataset"] == "made-up" && metadata["training_examples"] == "200" && metadata["epochs_completed"] == "2")
+        #expect(metadata["training_sha256"] == Self.data().training.sha256)
+        #expect(try TrainingConfiguration(metadata: metadata) == run.configuration)
+    }
+
+    @Test("it reports its start, honours a stop, and the checkpoint it leaves resumes to the same model", arguments: [
+        TrainingConfiguration.Preset.video, .videoBest,
+    ])
+    func stopAndResume(preset: TrainingConfiguration.Preset) throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var configuration = Self.configuration(preset, epochs: 3)
+        configuration.sizes = [784, 8, 4]
+        configuration.augmentation.maxShift = 1
+        let whole = try TrainingRun(configuration: configuration, data: Self.data()).run()
+        #expect(whole.isFinished && whole.epochs.count == 3)
+
+        var run = try TrainingRun(configuration: configuration, data: Self.data())
+        run.checkpointing = .init(path: folder.file("run.checkpoint.safetensors"))
+        run.checkpointMetadata["out"] = "somewhere.safetensors"
+        var asked = 0
+        var started = 0
+        let first = try run.run(progress: { if case .started = $0 { started += 1 } }, shouldStop: {
+            asked += 1
+            return asked > 6
+        })
+        #expect(started == 1)
+        guard let stopped = first.stopped else {
+            Issue.record("the run did not stop after \(asked) questions")
+            return
+        }
+        #expect(stopped.epoch >= 1 && first.test == nil)
+        let loaded = try TrainingCheckpoint.load(folder.file("run.checkpoint.safetensors"))
+        #expect(loaded.epoch == stopped.epoch && loaded.batch == stopped.batch)
+        let resumed = try TrainingRun(resuming: loaded, data: Self.data())
+        #expect(resumed.checkpointMetadata["out"] == "somewhere.safetensors")
+        var restarted = 0
+        let second = try resumed.run(progress: { if case .started = $0 { restarted += 1 } })
+        #expect(restarted == 0)
+        #expect(second.model.encoded() == whole.model.encoded())
+    }
+
+    @Test("a checkpoint is refused on other data")
+    func resumeOnOtherData() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var run = try TrainingRun(configuration: Self.configuration(), data: Self.data())
+        run.checkpointing = .init(path: folder.file("c.safetensors"))
+        var asked = 0
+        _ = try run.run(shouldStop: { asked += 1; return asked > 5 })
+        var other = Self.data()
+        other.training = Self.images(count: 200, seed: 9)
+        let resumed = try TrainingRun(resuming: try TrainingCheckpoint.load(folder.file("c.safetensors")), data: other)
+        do {
+            _ = try resumed.run()
+            Issue.record("a checkpoint was resumed on other data")
+        } catch {
+            guard case .data(let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.contains("SHA-256"), "\(message)")
+        }
+    }
+
+    @Test("divergence hands back the last good model with its metadata")
+    func divergence() throws {
+        var configuration = Self.configuration(epochs: 3)
+        configuration.learningRate = 1e30
+        do {
+            _ = try TrainingRun(configuration: configuration, data: Self.data()).run()
+            Issue.record("a learning rate of 1e30 did not diverge")
+        } catch {
+            guard case .diverged(_, let lastGood) = error else { Issue.record("\(error)"); return }
+            if let lastGood { #expect(lastGood.metadata["dataset"] == "made-up") }
+            #expect(error.description.contains("NaN or infinite"))
+        }
+    }
+
+    @Test("options give the preset's configuration with the given values, checked")
+    func options() throws {
+        var options = TrainingOptions()
+        options.preset = .fast98
+        options.epochs = 3
+        options.preprocessing = Preprocessing.none  // spelled out: `.none` alone would be the optional's
+        var expected = TrainingConfiguration(preset: .fast98)
+        expected.epochs = 3
+        expected.preprocessing = .none
+        #expect(try options.configuration() == expected)
+        #expect(options.given == ["--preset", "--epochs", "--preprocessing"])
+        options.dropout = 1.5
+        #expect(throws: ConfigurationError.invalid(option: "dropout", value: "1.5", expected: "a probability in 0..<1")) {
+            try options.configuration()
+        }
+    }
+}
