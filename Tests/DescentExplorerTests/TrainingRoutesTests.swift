@@ -1,4 +1,5 @@
 import DescentExplorer
+import DescentTraining
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -66,5 +67,37 @@ struct TrainingRoutesTests {
             #expect(events == .notFound)
             #expect(cancel == .conflict)
         }
+    }
+}
+
+/// The page's training is the library's run: the same options give the same model as `TrainingRun`.
+@Suite("Training from the page matches the library")
+struct TrainingMatchesLibraryTests {
+    @Test("a deskewing, augmenting, dropout run from the page equals TrainingRun's, weights and metadata")
+    func sameModel() async throws {
+        let state = try ExplorerFixture.state(trainingCount: 300)
+        let app = Application(router: try ExplorerRoutes.router(state: state))
+        let body = "{\"preset\": \"video-best\", \"layers\": [784, 12, 10], \"epochs\": 2, \"trainingLimit\": 200, \"shift\": 1, \"rotation\": 4, \"dropout\": 0.1}"
+        try await app.test(.router) { client in
+            #expect(try await client.call(.post, "/api/train", json: body).status == .accepted)
+            let (_, _, events) = try await client.call(.get, "/api/train/events")
+            #expect(events.contains("event: initial"))
+            #expect(events.contains("event: finished"))
+        }
+        var options = TrainingOptions()
+        options.preset = .videoBest
+        options.layers = [784, 12, 10]
+        options.epochs = 2
+        options.shift = 1
+        options.rotation = 4
+        options.dropout = 0.1
+        let data = await state.data
+        let expected = try TrainingRun(
+            configuration: options.configuration(),
+            data: TrainingData(name: data.name, training: data.training.prefix(200), validation: data.validation, test: data.test)).run()
+        let served = await state.model
+        #expect(served.network == expected.model.network)
+        #expect(served.metadata["preprocessing"] == "deskew")
+        #expect(served.metadata.filter { $0.key != "trained_by" } == expected.model.metadata)
     }
 }

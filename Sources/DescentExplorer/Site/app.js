@@ -300,19 +300,28 @@ async function showCell(actual, predicted) {
 const run = { status: null, reports: [], source: null };
 
 function setUpTraining() {
-  const presets = { video: ["784,16,16,10", 3, 10], nielsen: ["784,30,10", 3, 10], "nielsen-ch3": ["784,100,10", 0.5, 10] };
-  $("preset").addEventListener("change", () => {
-    const [layers, rate, batch] = presets[$("preset").value];
-    Object.assign($("layers"), { value: layers });
-    $("learning-rate").value = rate;
-    $("batch-size").value = batch;
-  });
+  // Every preset the library knows, with its values as a model file records them.
+  api("/api/presets").then((presets) => {
+    const names = Object.keys(presets).sort((a, b) => (a === "video" ? -1 : b === "video" ? 1 : a.localeCompare(b)));
+    $("preset").replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), {
+      value: name, textContent: `${name} (${presets[name].layers.replaceAll(",", "-")})`,
+    })));
+    $("preset").addEventListener("change", () => {
+      const preset = presets[$("preset").value];
+      $("layers").value = preset.layers;
+      $("learning-rate").value = Number(preset.learning_rate);
+      $("batch-size").value = Number(preset.batch_size);
+      $("epochs").value = Math.min(Number(preset.epochs), 100);
+      $("preprocessing").value = preset.preprocessing;
+    });
+  }).catch((error) => { $("train-status").textContent = `Could not load the presets: ${error.message}`; });
   $("train-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const request = {
       preset: $("preset").value, layers: $("layers").value.split(",").map(Number),
       learningRate: Number($("learning-rate").value), batchSize: Number($("batch-size").value),
       epochs: Number($("epochs").value), trainingLimit: Number($("training-limit").value),
+      preprocessing: $("preprocessing").value,
     };
     try {
       run.status = await postJSON("/api/train", request);
@@ -333,6 +342,10 @@ function follow() {
   if (run.source) run.source.close();
   const source = new EventSource("/api/train/events");
   run.source = source;
+  source.addEventListener("initial", (event) => {
+    run.status.initialValidationAccuracy = JSON.parse(event.data).validationAccuracy;
+    drawCurves();
+  });
   source.addEventListener("progress", (event) => {
     const { epoch, done, total } = JSON.parse(event.data);
     $("train-progress").value = (epoch - 1 + done / total) / run.status.epochs;
@@ -373,7 +386,8 @@ function drawCurves() {
   if (!run.status) return;
   const maxCost = Math.max(1e-9, ...run.reports.map((r) => r.trainingCost));
   const series = [
-    ["#58c4dd", [[0, run.status.initialValidationAccuracy], ...run.reports.map((r) => [r.epoch, r.validationAccuracy])]],
+    ["#58c4dd", [...(run.status.initialValidationAccuracy == null ? [] : [[0, run.status.initialValidationAccuracy]]),
+      ...run.reports.map((r) => [r.epoch, r.validationAccuracy])]],
     ["#fc6255", run.reports.map((r) => [r.epoch, r.trainingCost / maxCost])],
   ];
   for (const [colour, points] of series) {
