@@ -1,5 +1,5 @@
 public import DescentDatasets
-public import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 /// How the labels of a training set are spoiled, for the memorisation experiment (Zhang, Bengio,
 /// Hardt, Recht & Vinyals, "Understanding deep learning requires rethinking generalization", 2017).

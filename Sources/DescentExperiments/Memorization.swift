@@ -1,6 +1,6 @@
 public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
+import DescentLinearAlgebra
+import DescentNetwork
 public import DescentTraining
 
 /// One network trained on one kind of labels.

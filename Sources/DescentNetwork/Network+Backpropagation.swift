@@ -1,4 +1,4 @@
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 /// What one mini-batch's forward and backward pass found.
 package struct BatchResult<Scalar: MatrixScalar>: Sendable {

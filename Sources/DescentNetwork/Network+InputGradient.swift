@@ -1,4 +1,4 @@
-public import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 /// The quantity whose gradient with respect to the input pixels `Network.inputGradient` finds.
 public enum InputGradientTarget: Equatable, Sendable {

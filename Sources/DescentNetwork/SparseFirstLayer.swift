@@ -1,5 +1,5 @@
 import CDescentKernels
-package import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 /// The first layer of a network being trained by plain SGD or Adam, held for sparse inputs: its weights
 /// transposed (inputs x neurons, one input's weights in one contiguous row) and each example of the

@@ -1,5 +1,5 @@
 import CDescentKernels
-package import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 /// Byte-valued examples (digit images) held as lists of their non-zero entries. Encoded once
 /// before training, so that each epoch reads about 3 bytes for each lit pixel, in one run,

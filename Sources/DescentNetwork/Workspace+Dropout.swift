@@ -1,4 +1,4 @@
-package import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 // Dropout (Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, "Dropout: a simple way to
 // prevent neural networks from overfitting"), in its inverted form: during training each hidden

@@ -1,5 +1,6 @@
 public import DescentNetwork
 public import DescentLinearAlgebra
+public import DescentDatasets
 import DescentSafetensors
 
 /// A trained network with the metadata its file carries: how it was trained and on what.
@@ -31,5 +32,26 @@ public struct Model: Sendable {
     /// - Throws: `FileError` naming `path`.
     public func save(to path: String) throws {
         try network.safetensors(metadata: metadata).write(to: path)
+    }
+}
+
+extension Model {
+    /// What every input of this model goes through first, as its metadata's `preprocessing` records.
+    /// - Throws: `PreprocessingError` for a value this version does not know.
+    public var preprocessing: Preprocessing {
+        get throws(PreprocessingError) { try Preprocessing(metadata: metadata, source: "model") }
+    }
+
+    /// The model's answer for one image of `network.inputCount` bytes (0 background ... 255 ink,
+    /// row by row, 28x28 for MNIST), prepared first as its training images were (deskewed if its
+    /// metadata says so).
+    /// - Throws: `PreprocessingError` for a preprocessing this version does not know.
+    /// - Precondition: `image.count == network.inputCount`.
+    public func prediction(forImage image: some Collection<UInt8>) throws(PreprocessingError) -> Prediction {
+        let bytes = Array(image)
+        precondition(bytes.count == network.inputCount, "prediction: \(bytes.count) bytes for a network of \(network.inputCount) inputs")
+        let side = Int(Double(bytes.count).squareRoot())
+        let prepared = side * side == bytes.count ? try preprocessing.apply(to: bytes, rows: side, columns: side) : bytes
+        return network.prediction(forBytes: prepared)
     }
 }

@@ -1,4 +1,4 @@
-public import DescentDatasets
+package import DescentDatasets
 public import DescentLinearAlgebra
 public import DescentNetwork
 import Dispatch

@@ -1,5 +1,5 @@
-public import DescentLinearAlgebra
-public import DescentNetwork
+package import DescentLinearAlgebra
+import DescentNetwork
 import DescentSafetensors
 
 /// A training run saved between two mini-batches, to be resumed later with the same result, bit

@@ -1,6 +1,6 @@
-public import DescentDatasets
+import DescentDatasets
 import DescentLinearAlgebra
-public import DescentNetwork
+import DescentNetwork
 
 extension TrainingRun {
     /// Trains until the last epoch ends, early stopping ends it, or `shouldStop` answers true.

@@ -1,6 +1,6 @@
 public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
+import DescentLinearAlgebra
+import DescentNetwork
 
 /// The examples a run learns from and is measured on, as they come from their files: a run applies
 /// its configuration's preprocessing itself.

@@ -1,5 +1,5 @@
-public import DescentLinearAlgebra
-public import DescentNetwork
+import DescentLinearAlgebra
+package import DescentNetwork
 
 /// Where a training run stands: everything the next mini-batch depends on. Saving it (see
 /// `TrainingCheckpoint`) and running on from the saved copy gives the same network, bit for bit,

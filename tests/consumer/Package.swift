@@ -1,0 +1,14 @@
+// swift-tools-version: 6.1
+// A package of someone else's that adopts Descent by path. Its own targets are called Training and
+// FileIO, names Descent's modules would have clashed with before they carried its prefix.
+import PackageDescription
+
+let package = Package(
+    name: "Consumer",
+    dependencies: [.package(name: "Descent", path: "../..")],
+    targets: [
+        .target(name: "Training"),
+        .target(name: "FileIO"),
+        .executableTarget(name: "TrainVideo", dependencies: ["Training", "FileIO", .product(name: "Descent", package: "Descent")]),
+    ]
+)
