@@ -11,6 +11,15 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var model: ModelOption
     @OptionGroup var data: DataOptions
 
+    @Option(help: ArgumentHelp("Measure on any IDX data set: PREFIX-test-images-idx3-ubyte(.gz) and its companions.", valueName: "prefix"))
+    var idx: String?
+
+    @Option(help: ArgumentHelp("Measure on a CSV file of numeric columns and a label column, read with the model's class names.", valueName: "file"))
+    var csv: String?
+
+    @Option(name: .customLong("label-column"), help: ArgumentHelp("With --csv: the column that holds the labels.", valueName: "name"))
+    var labelColumn = "label"
+
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case test, validation, training
     }
@@ -26,6 +35,25 @@ struct EvaluateCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let loaded = try Model.load(model.path)
         let console = Console(quiet: output.json)
+        if let csv {
+            // Every row is measured; a label the model does not know is an error naming its line.
+            let table = try CSVDataset.read(csv, labelColumn: labelColumn, classNames: loaded.classNames)
+            guard table.examples.width == loaded.network.inputCount else {
+                throw CommandError("\(csv): \(table.examples.width) feature columns; \(model.path) takes \(loaded.network.inputCount) inputs")
+            }
+            return report(Evaluation(network: loaded.network, on: .features(table.examples)), of: "\(table.examples.count) examples of \(csv)",
+                          names: loaded.classNames, console: console)
+        }
+        if let idx {
+            let set = try IDXDataset(prefix: idx)
+            let images = try Preprocessing(metadata: loaded.metadata, source: model.path).apply(to: split == .test ? set.test : split == .validation ? set.validation : set.training)
+            guard loaded.network.inputCount == images.pixelCount, loaded.network.outputCount >= set.classCount else {
+                throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs and gives \(loaded.network.outputCount) outputs; "
+                    + "\(idx) has \(images.pixelCount) pixels an image and \(set.classCount) classes")
+            }
+            return report(Evaluation(network: loaded.network, on: images), of: "\(images.count) \(split.rawValue) images of \(idx)",
+                          names: loaded.classNames, console: console)
+        }
         let mnist = try await DataLocation.load(data) { console.note($0) }
         // A model trained on deskewed images must see deskewed images (its metadata says so).
         let preprocessing = try Preprocessing(metadata: loaded.metadata, source: model.path)
@@ -34,7 +62,11 @@ struct EvaluateCommand: AsyncParsableCommand {
             throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs and gives "
                 + "\(loaded.network.outputCount) outputs; MNIST needs 784 and 10")
         }
-        let evaluation = Evaluation(network: loaded.network, on: images)
+        report(Evaluation(network: loaded.network, on: images), of: "\(images.count) \(split.rawValue) images", names: mnist.kind.classNames, console: console)
+    }
+
+    /// Prints the evaluation: as JSON, or the accuracy, per class and as a confusion matrix.
+    func report(_ evaluation: Evaluation, of what: String, names: [String], console: Console) {
         if output.json {
             var object = Format.evaluationJSON(evaluation)
             object["split"] = split.rawValue
@@ -43,8 +75,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             Format.printJSON(object)
             return
         }
-        let names = mnist.kind.classNames
-        console.say("\(model.path) on the \(images.count) \(split.rawValue) images: \(evaluation.correct) / \(evaluation.total) correct (\(Format.percent(evaluation.accuracy)))")
+        console.say("\(model.path) on the \(what): \(evaluation.correct) / \(evaluation.total) correct (\(Format.percent(evaluation.accuracy)))")
         console.say("")
         console.say("Per class:")
         for (label, share) in evaluation.perClassAccuracy.enumerated() {

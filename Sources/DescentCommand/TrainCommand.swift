@@ -19,6 +19,8 @@ struct TrainCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup var source: DataSourceOptions
+
     @Option(help: ArgumentHelp(
         "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
             + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 98% in a minute), "
@@ -164,13 +166,15 @@ struct TrainCommand: AsyncParsableCommand {
         return options
     }
 
-    func makeConfiguration() throws -> TrainingConfiguration {
-        try options.configuration()
+    /// The configuration for examples `inputCount` wide in `classCount` classes; checked.
+    func makeConfiguration(inputCount: Int, classCount: Int, images: Bool = true) throws -> TrainingConfiguration {
+        try options.configuration(inputCount: inputCount, classCount: classCount, images: images)
     }
 
     mutating func validate() throws {
         do {
-            _ = try makeConfiguration()
+            // The data's shape is known only once it is loaded: here every other value is checked.
+            _ = try makeConfiguration(inputCount: layers?.sizes.first ?? 784, classCount: layers?.sizes.last ?? 10)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
@@ -189,7 +193,7 @@ struct TrainCommand: AsyncParsableCommand {
             ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil), ("--dataset", self.data.dataset != .mnist),
             ("--report", report != nil),
         ]
-        return options.given + data.filter(\.1).map(\.0)
+        return options.given + source.given + data.filter(\.1).map(\.0)
     }
 
     mutating func run() async throws {
@@ -197,18 +201,30 @@ struct TrainCommand: AsyncParsableCommand {
         let console = Console(quiet: json)
         let resumed = try resume.map { try TrainingCheckpoint.load($0) }
         let settings = RunSettings(command: self, resumed: resumed)
-        var dataOptions = data
-        dataOptions.dataset = settings.dataset
-        let loaded = try await DataLocation.load(dataOptions, trainOnAll: settings.trainOnAll) { console.note($0) }
-        var data = TrainingData(loaded)
+        let source = resumed.map { DataSourceOptions(checkpointMetadata: $0.metadata) } ?? self.source
+        var data: TrainingData
+        var classCount = 10
+        if let loaded = try source.load() {
+            (data, classCount) = loaded
+        } else {
+            var dataOptions = self.data
+            dataOptions.dataset = settings.dataset
+            data = TrainingData(try await DataLocation.load(dataOptions, trainOnAll: settings.trainOnAll) { console.note($0) })
+        }
         if let limit = settings.trainLimit { data.training = data.training.prefix(limit) }
-        var run = try resumed.map { try TrainingRun(resuming: $0, data: data) } ?? TrainingRun(configuration: makeConfiguration(), data: data)
+        if settings.report != nil, data.training.images == nil {
+            throw ValidationError("--report draws the test images and the mistakes; \(data.name) holds features, not images")
+        }
+        var run = try resumed.map { try TrainingRun(resuming: $0, data: data) }
+            ?? TrainingRun(configuration: makeConfiguration(inputCount: data.training.width, classCount: classCount,
+                                                       images: data.training.images != nil), data: data)
         run.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         run.checkpointing = TrainingRun.Checkpointing(path: settings.checkpointPath, everyEpochs: checkpointEvery)
-        run.checkpointMetadata = settings.checkpointMetadata
+        run.checkpointMetadata = settings.checkpointMetadata.merging(source.checkpointMetadata) { own, _ in own }
         run.measuresTestEveryEpoch = settings.report != nil
         if let resumed { console.say("Resuming \(resume ?? "") at epoch \(resumed.epoch), batch \(resumed.batch + 1)") }
-        console.say(announcement(run.configuration, trainingCount: data.training.count, dataset: data.name))
+        console.say(announcement(run.configuration, trainingCount: data.training.count,
+                                 dataset: data.name + (data.training.images == nil ? " examples" : " images")))
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: run.configuration.epochs)
         let interruption = Interruption()
         defer { interruption.finish() }
@@ -237,7 +253,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
         try result.model.save(to: settings.out)
         let reportFiles = try settings.report.map { folder in
-            try TrainReport(result: result, configuration: run.configuration, dataset: loaded.kind, trainingCount: data.training.count,
+            try TrainReport(result: result, configuration: run.configuration, dataset: settings.dataset, trainingCount: data.training.count,
                             modelPath: settings.out).write(to: folder)
         }
         finish(result, reportFiles: reportFiles, configuration: run.configuration, out: settings.out, console: console)
@@ -246,7 +262,7 @@ struct TrainCommand: AsyncParsableCommand {
     /// The line that says what is about to be trained.
     func announcement(_ configuration: TrainingConfiguration, trainingCount: Int, dataset: String) -> String {
         "Training \(configuration.sizes.map(String.init).joined(separator: "-")) "
-            + "(\(configuration.parameterCount) weights and biases) on \(trainingCount) \(dataset) images: "
+            + "(\(configuration.parameterCount) weights and biases) on \(trainingCount) \(dataset): "
             + "\(configuration.hidden.rawValue)/\(configuration.output.rawValue), \(configuration.cost.rawValue) cost, "
             + "batch \(configuration.batchSize), learning rate \(configuration.learningRate), \(configuration.epochs) epochs, seed \(configuration.seed)"
             + extras(configuration)
@@ -269,13 +285,14 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// Prints the outcome: the summary as JSON, or the test accuracy and where the files went.
     func finish(_ result: TrainingRunResult, reportFiles: [String]?, configuration: TrainingConfiguration, out: String, console: Console) {
-        let test = result.test ?? Evaluation(network: result.model.network, on: result.testImages)
+        let test = result.test ?? Evaluation(network: result.model.network, on: result.testExamples)
         if output_.json {
             var summary = Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration)
             if let reportFiles { summary["report"] = reportFiles }
             Format.printJSON(summary)
         } else {
-            console.say("Test accuracy: \(test.correct) / \(test.total) (\(Format.percent(test.accuracy)))")
+            console.say(test.total == 0 ? "No test set: give one with --test-csv to measure it."
+                : "Test accuracy: \(test.correct) / \(test.total) (\(Format.percent(test.accuracy)))")
             console.say("Model written to \(out)")
             if let reportFiles { console.say("Report written: " + reportFiles.joined(separator: ", ")) }
         }

@@ -23,8 +23,8 @@ struct TrainReport {
         self.trainingCount = trainingCount
         epochs = result.epochs
         testAccuracies = result.testAccuracies
-        test = result.test ?? Evaluation(network: result.model.network, on: result.testImages)
-        testImages = result.testImages
+        test = result.test ?? Evaluation(network: result.model.network, on: result.testExamples)
+        testImages = result.testExamples.images ?? LabeledImages(rows: 28, columns: 28, pixels: [], labels: [])
         self.modelPath = modelPath
     }
 

@@ -46,6 +46,15 @@ public struct Augmentation: Sendable, Equatable {
         return nil
     }
 
+    /// The command-line name and value of the first distortion that is on (nil when none is).
+    public var firstOptionInUse: (option: String, value: String)? {
+        if maxShift > 0 { return ("shift", "\(maxShift)") }
+        if maxRotation > 0 { return ("rotation", "\(maxRotation)") }
+        if maxScaling > 0 { return ("scaling", "\(maxScaling)") }
+        if elasticAlpha > 0 { return ("elastic-alpha", "\(elasticAlpha)") }
+        return nil
+    }
+
     /// A short description for model metadata, e.g. `shift 2, rotation 10, scaling 0.1, elastic 34/4`.
     public var summary: String {
         guard !isIdentity else { return "none" }

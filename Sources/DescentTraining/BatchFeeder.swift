@@ -12,7 +12,9 @@ import DescentNetwork
 ///
 /// Exists only for speed: after `writeBack`, the network and the optimizer hold the truth.
 struct BatchFeeder {
-    let training: LabeledImages
+    let training: Examples
+    /// The training images, when the examples are images (the two lit-pixel paths need them).
+    private let images: LabeledImages?
     /// The first layer trained over the lit pixels; nil on the dense path.
     var sparse: SparseFirstLayer?
     /// Distortions drawn afresh for every image (nil without augmentation).
@@ -25,14 +27,20 @@ struct BatchFeeder {
     /// was needed waited on a cache miss every time.
     private var shuffledEntries: [SparseInputs.Entry] = []
 
-    init(training: LabeledImages, configuration: TrainingConfiguration, optimizer: TrainingOptimizer, network: Network<Float>, capacity: Int) {
+    init(training: Examples, configuration: TrainingConfiguration, optimizer: TrainingOptimizer, network: Network<Float>, capacity: Int) {
         self.training = training
-        augmenter = configuration.augmentation.isIdentity
-            ? nil : Augmenter(configuration.augmentation, rows: training.rows, columns: training.columns)
-        distorted = [UInt8](repeating: 0, count: training.pixelCount)
-        sparse = optimizer.makeSparseLayer(for: network, capacity: capacity)
+        images = training.images
+        // Features are not pixels: they take the dense path, with no distortions (`TrainingRun` refuses augmentation for them).
+        if let images {
+            augmenter = configuration.augmentation.isIdentity ? nil : Augmenter(configuration.augmentation, rows: images.rows, columns: images.columns)
+            sparse = optimizer.makeSparseLayer(for: network, capacity: capacity)
+        } else {
+            augmenter = nil
+            sparse = nil
+        }
+        distorted = [UInt8](repeating: 0, count: training.width)
         encoded = sparse != nil && augmenter == nil
-            ? SparseInputs(count: training.count, inputCount: training.pixelCount) { training.image($0) } : nil
+            ? images.map { images in SparseInputs(count: images.count, inputCount: images.pixelCount) { images.image($0) } } : nil
     }
 
     /// Gathers the encoded examples into `order`, the epoch's order.
@@ -45,16 +53,23 @@ struct BatchFeeder {
     mutating func load<Generator: RandomNumberGenerator>(
         _ positions: Range<Int>, order: [Int], into workspace: inout Workspace<Float>, using generator: inout Generator
     ) {
+        guard let images else {
+            for (row, position) in positions.enumerated() {
+                training.write(order[position], into: &workspace.inputs, row: row)
+                workspace.labels[row] = training.label(order[position])
+            }
+            return
+        }
         for (row, position) in positions.enumerated() {
             let index = order[position]
-            let label = Int(training.labels[index])
+            let label = Int(images.labels[index])
             if let encoded {
                 sparse!.setInput(row: row, from: encoded, entry: shuffledEntries[position])
                 workspace.labels[row] = label
                 continue
             }
-            if augmenter != nil { augmenter!.distort(training.image(index), into: &distorted, using: &generator) }
-            let image = augmenter == nil ? training.image(index) : distorted[...]
+            if augmenter != nil { augmenter!.distort(images.image(index), into: &distorted, using: &generator) }
+            let image = augmenter == nil ? images.image(index) : distorted[...]
             if sparse != nil {
                 sparse!.setInput(row: row, bytes: image)
                 workspace.labels[row] = label
@@ -68,8 +83,8 @@ struct BatchFeeder {
     func prefetch(_ positions: Range<Int>, order: [Int]) {
         if let encoded {
             for position in positions { encoded.prefetch(shuffledEntries[position]) }
-        } else {
-            for index in order[positions] { Prefetch.bytes(training.image(index)) }
+        } else if let images {
+            for index in order[positions] { Prefetch.bytes(images.image(index)) }
         }
     }
 }

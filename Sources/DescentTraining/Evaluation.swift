@@ -24,8 +24,18 @@ public struct Evaluation: Sendable, Equatable {
     }
 
     /// Classifies every image of `data` with `network`, a batch at a time.
+    /// - Precondition: the images have `network.inputCount` pixels.
     /// - Complexity: O(data.count · network.parameterCount).
     public init(network: Network<Float>, on data: LabeledImages, batchSize: Int = 500) {
+        self.init(network: network, on: Examples.images(data), batchSize: batchSize)
+    }
+
+    /// Classifies every example of `data` with `network`, a batch at a time.
+    /// - Precondition: the examples are `network.inputCount` wide.
+    /// - Complexity: O(data.count · network.parameterCount).
+    public init(network: Network<Float>, on data: Examples, batchSize: Int = 500) {
+        precondition(data.count == 0 || data.width == network.inputCount,
+                     "Evaluation: \(data.width)-wide examples for a network of \(network.inputCount) inputs")
         let classes = network.outputCount
         var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
         var predictions: [Int] = []
@@ -37,13 +47,13 @@ public struct Evaluation: Sendable, Equatable {
         while first < data.count {
             let count = min(workspace.capacity, data.count - first)
             for row in 0..<count {
-                workspace.setInput(row: row, bytes: data.image(first + row), label: Int(data.labels[first + row]))
+                data.write(first + row, into: &workspace.inputs, row: row)
             }
             network.forward(&workspace, count: count)
             let outputs = workspace.outputs
             for row in 0..<count {
                 let predicted = workspace.predictedClass(row: row)
-                let actual = Int(data.labels[first + row])
+                let actual = data.label(first + row)
                 if actual < classes { confusion[actual][predicted] += 1 }
                 predictions.append(predicted)
                 confidences.append(outputs[row, predicted])

@@ -2,6 +2,7 @@ public import DescentNetwork
 public import DescentLinearAlgebra
 public import DescentDatasets
 import DescentSafetensors
+import Foundation
 
 /// A trained network with the metadata its file carries: how it was trained and on what.
 public struct Model: Sendable {
@@ -53,5 +54,25 @@ extension Model {
         let side = Int(Double(bytes.count).squareRoot())
         let prepared = side * side == bytes.count ? try preprocessing.apply(to: bytes, rows: side, columns: side) : bytes
         return network.prediction(forBytes: prepared)
+    }
+}
+
+extension Model {
+    /// The class names the model's metadata records (`class_names`, a JSON array of strings), or the
+    /// labels' numbers 0, 1, ... when it records none.
+    public var classNames: [String] {
+        metadata["class_names"].flatMap(Self.decodeClassNames) ?? (0..<network.outputCount).map(String.init)
+    }
+
+    /// The names as the metadata value `class_names`: a JSON array of strings.
+    static func encodeClassNames(_ names: [String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(names)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// The names in a `class_names` value; nil when it is not a JSON array of strings.
+    static func decodeClassNames(_ text: String) -> [String]? {
+        try? JSONDecoder().decode([String].self, from: Data(text.utf8))
     }
 }

@@ -90,7 +90,7 @@ package struct Trainer: Sendable {
     ) throws(TrainingError) -> TrainingResult {
         var state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
         defer { generator = state.generator }
-        try run(&state, on: training, validation: validation, progress: progress, shouldStop: shouldStop)
+        try run(&state, on: .images(training), validation: .images(validation), progress: progress, shouldStop: shouldStop)
         return TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
     }
 
@@ -113,13 +113,13 @@ package struct Trainer: Sendable {
     /// is kept in `state.best`, and training ends once that many epochs have passed without improvement.
     @_specialize(exported: true, where Generator == SplitMix64)
     package func run<Generator: RandomNumberGenerator>(
-        _ state: inout TrainingState<Generator>, on training: LabeledImages, validation: LabeledImages,
+        _ state: inout TrainingState<Generator>, on training: Examples, validation: Examples,
         progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false },
         epochEnded: (TrainingState<Generator>) -> Void = { _ in }
     ) throws(TrainingError) {
         precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
-        precondition(training.pixelCount == state.network.inputCount,
-                     "Trainer: \(training.pixelCount)-pixel images for a network of \(state.network.inputCount) inputs")
+        precondition(training.width == state.network.inputCount,
+                     "Trainer: \(training.width)-wide examples for a network of \(state.network.inputCount) inputs")
         let batchSize = min(configuration.batchSize, max(1, training.count))
         var workspace = Workspace(for: state.network, capacity: batchSize)
         workspace.threads = configuration.threads
@@ -190,7 +190,7 @@ package struct Trainer: Sendable {
     /// the next epoch.
     /// - Throws: `TrainingError.diverged` when the cost or the weights are not finite numbers.
     private func finishEpoch<Generator: RandomNumberGenerator>(
-        _ state: inout TrainingState<Generator>, validation: LabeledImages, seconds: Double
+        _ state: inout TrainingState<Generator>, validation: Examples, seconds: Double
     ) throws(TrainingError) -> EpochReport {
         let network = state.network
         let trainingCount = state.order.count

@@ -36,12 +36,18 @@ public struct TrainingOptions: Sendable, Equatable {
     public init() {}
 
     /// The preset's configuration (`video` when none is named) with every given value in its place.
+    /// Without `layers`, the preset's hidden layers are kept and its first and last sizes become
+    /// `inputCount` and `classCount`, so a preset fits any data.
     /// - Parameters:
     ///   - inputCount: The width of one example, which the first layer must have.
     ///   - classCount: The number of classes, which the last layer must have.
+    ///   - images: Whether the examples are images; for features, a preset's deskewing is dropped
+    ///     (a given `preprocessing` is kept, and refused by the run).
     /// - Throws: `ConfigurationError` naming the first option whose value cannot be used.
-    public func configuration(inputCount: Int = 784, classCount: Int = 10) throws(ConfigurationError) -> TrainingConfiguration {
+    public func configuration(inputCount: Int = 784, classCount: Int = 10, images: Bool = true) throws(ConfigurationError) -> TrainingConfiguration {
         var configuration = TrainingConfiguration(preset: preset ?? .video)
+        if !images { configuration.preprocessing = .none }
+        configuration.sizes = [inputCount] + configuration.sizes.dropFirst().dropLast() + [classCount]
         func set<Value>(_ value: Value?, _ path: WritableKeyPath<TrainingConfiguration, Value>) {
             if let value { configuration[keyPath: path] = value }
         }

@@ -59,26 +59,30 @@ extension TrainingRun {
             if let checkpointing { try save(stopped, to: checkpointing.path) }
             return TrainingRunResult(
                 model: model(state.network, reports: state.reports, bestEpoch: nil, test: nil, training: prepared.training, sha256: trainingSHA256),
-                epochs: state.reports, bestEpoch: nil, test: nil, testAccuracies: testAccuracies, testImages: prepared.test, stopped: stopped)
+                epochs: state.reports, bestEpoch: nil, test: nil, testAccuracies: testAccuracies, testExamples: prepared.test, stopped: stopped)
         }
         let network = state.best ?? state.network
         let test = prepared.test.count == 0 ? nil : Evaluation(network: network, on: prepared.test)
         return TrainingRunResult(
             model: model(network, reports: state.reports, bestEpoch: state.bestEpoch, test: test, training: prepared.training, sha256: trainingSHA256),
-            epochs: state.reports, bestEpoch: state.bestEpoch, test: test, testAccuracies: testAccuracies, testImages: prepared.test, stopped: nil)
+            epochs: state.reports, bestEpoch: state.bestEpoch, test: test, testAccuracies: testAccuracies, testExamples: prepared.test, stopped: nil)
     }
 
     // MARK: - The steps
 
     /// The three splits as the network sees them: through the configuration's preprocessing.
-    func preparedData() -> (training: LabeledImages, validation: LabeledImages, test: LabeledImages) {
+    func preparedData() -> (training: Examples, validation: Examples, test: Examples) {
         let preprocessing = configuration.preprocessing
-        return (preprocessing.apply(to: data.training), preprocessing.apply(to: data.validation), preprocessing.apply(to: data.test))
+        func prepared(_ examples: Examples) -> Examples {
+            guard let images = examples.images else { return examples }  // features: none allowed (`init`)
+            return .images(preprocessing.apply(to: images))
+        }
+        return (prepared(data.training), prepared(data.validation), prepared(data.test))
     }
 
     /// A fresh run's first state (its network drawn from the seed), or the resumed checkpoint's,
     /// after checking that it was made on these very examples.
-    func startingState(training: LabeledImages, sha256: String) throws(TrainingRunError) -> TrainingState<SplitMix64> {
+    func startingState(training: Examples, sha256: String) throws(TrainingRunError) -> TrainingState<SplitMix64> {
         if let resumed {
             let saved = resumed.metadata["training_sha256"] ?? "(none)"
             guard saved == sha256 else {
@@ -99,12 +103,14 @@ extension TrainingRun {
 
     /// The model file's content: the network and every key that says how it was made.
     func model(
-        _ network: Network<Float>, reports: [EpochReport], bestEpoch: Int?, test: Evaluation?, training: LabeledImages, sha256: String
+        _ network: Network<Float>, reports: [EpochReport], bestEpoch: Int?, test: Evaluation?, training: Examples, sha256: String
     ) -> Model {
         var metadata = modelMetadata
         metadata.merge(configuration.metadata) { _, own in own }
         metadata["dataset"] = data.name
         metadata["training_examples"] = "\(training.count)"
+        metadata["input_width"] = "\(training.width)"
+        if let names = data.classNames { metadata["class_names"] = Model.encodeClassNames(names) }
         metadata["training_sha256"] = sha256
         metadata["epochs_completed"] = "\(reports.count)"
         if let kept = bestEpoch.map({ reports[$0 - 1] }) ?? reports.last { metadata["validation_accuracy"] = "\(kept.validationAccuracy)" }

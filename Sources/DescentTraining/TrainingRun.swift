@@ -3,28 +3,43 @@ import DescentLinearAlgebra
 import DescentNetwork
 
 /// The examples a run learns from and is measured on, as they come from their files: a run applies
-/// its configuration's preprocessing itself.
+/// its configuration's preprocessing itself. Images (bytes) or rows of `Float` features, of any
+/// width and any number of classes.
 public struct TrainingData: Sendable {
     /// The data set's name, recorded in the model file as `dataset` (e.g. `mnist`).
     public var name: String
     /// The examples the network learns from.
-    public var training: LabeledImages
+    public var training: Examples
     /// The examples measured after every epoch (may be empty).
-    public var validation: LabeledImages
+    public var validation: Examples
     /// The examples measured once, at the end (may be empty).
-    public var test: LabeledImages
+    public var test: Examples
+    /// The name of each class, label by label (recorded in the model file); nil: the labels' numbers.
+    public var classNames: [String]?
 
-    /// The three splits.
-    public init(name: String, training: LabeledImages, validation: LabeledImages, test: LabeledImages) {
+    /// The three splits, of images or of features (all three of one kind and width).
+    public init(name: String, training: Examples, validation: Examples, test: Examples, classNames: [String]? = nil) {
         self.name = name
         self.training = training
         self.validation = validation
         self.test = test
+        self.classNames = classNames
+    }
+
+    /// The three splits of images.
+    public init(name: String, training: LabeledImages, validation: LabeledImages, test: LabeledImages, classNames: [String]? = nil) {
+        self.init(name: name, training: .images(training), validation: .images(validation), test: .images(test), classNames: classNames)
+    }
+
+    /// The three splits of `Float` features.
+    public init(name: String, training: LabeledFeatures, validation: LabeledFeatures, test: LabeledFeatures, classNames: [String]? = nil) {
+        self.init(name: name, training: .features(training), validation: .features(validation), test: .features(test), classNames: classNames)
     }
 
     /// MNIST's (or Fashion-MNIST's) splits, named after its kind.
     public init(_ mnist: MNIST) {
-        self.init(name: mnist.kind.rawValue, training: mnist.training, validation: mnist.validation, test: mnist.test)
+        self.init(name: mnist.kind.rawValue, training: mnist.training, validation: mnist.validation, test: mnist.test,
+                  classNames: mnist.kind == .mnist ? nil : mnist.kind.classNames)
     }
 }
 
@@ -100,20 +115,31 @@ public struct TrainingRun: Sendable {
     private init(configuration: TrainingConfiguration, data: TrainingData, resumed: TrainingCheckpoint?) throws(TrainingRunError) {
         let classCount = configuration.sizes.last ?? 0
         do {
-            try configuration.validate(inputCount: data.training.pixelCount, classCount: classCount)
+            try configuration.validate(inputCount: data.training.width, classCount: classCount)
         } catch {
             throw .configuration(error)
         }
         guard data.training.count > 0 else { throw .data("\(data.name): there are no training examples") }
-        for (split, images) in [("training", data.training), ("validation", data.validation), ("test", data.test)] {
-            guard images.count == 0 || images.pixelCount == data.training.pixelCount else {
-                throw .data("\(data.name): the \(split) images are \(images.rows)x\(images.columns) but the training images are "
-                    + "\(data.training.rows)x\(data.training.columns)")
+        for (split, examples) in [("training", data.training), ("validation", data.validation), ("test", data.test)] {
+            guard examples.count == 0 || (examples.width == data.training.width && (examples.images == nil) == (data.training.images == nil)) else {
+                throw .data("\(data.name): the \(split) examples are \(examples.width) wide (\(examples.images == nil ? "features" : "images")) "
+                    + "but the training examples are \(data.training.width) wide (\(data.training.images == nil ? "features" : "images"))")
             }
-            if let index = images.labels.firstIndex(where: { Int($0) >= classCount }) {
-                throw .data("\(data.name): \(split) example \(index) has label \(images.labels[index]), "
+            if let index = examples.labels.firstIndex(where: { $0 >= classCount }) {
+                throw .data("\(data.name): \(split) example \(index) has label \(examples.label(index)), "
                     + "but the network has \(classCount) outputs (labels 0..<\(classCount))")
             }
+        }
+        if data.training.images == nil {
+            guard configuration.preprocessing == .none else {
+                throw .configuration(.invalid(option: "preprocessing", value: configuration.preprocessing.rawValue, expected: "none for features that are not images"))
+            }
+            if let (option, value) = configuration.augmentation.firstOptionInUse {
+                throw .configuration(.invalid(option: option, value: value, expected: "0: distortions are for images, not features"))
+            }
+        }
+        if let names = data.classNames, names.count != classCount {
+            throw .data("\(data.name): \(names.count) class names for a network of \(classCount) outputs")
         }
         if let resumed, resumed.state.order.count != data.training.count {
             throw .data("the checkpoint was made on \(resumed.state.order.count) training examples, but \(data.name) has \(data.training.count)")
@@ -141,8 +167,8 @@ public struct TrainingRunResult: Sendable {
     public let test: Evaluation?
     /// The test accuracy after each epoch, when `measuresTestEveryEpoch` was set.
     public let testAccuracies: [Double]
-    /// The test images as the model sees them (after the preprocessing).
-    public let testImages: LabeledImages
+    /// The test examples as the model sees them (after the preprocessing).
+    public let testExamples: Examples
     /// Where the run stood when `shouldStop` ended it before its last epoch (saved to the
     /// checkpointing path, if any); nil when it ran to the end.
     public let stopped: TrainingCheckpoint?

@@ -36,7 +36,7 @@ struct TrainingCheckpointTests {
         var asked = 0
         var lastBytes: [UInt8] = []
         while state.epoch <= configuration.epochs {
-            try trainer.run(&state, on: training, validation: validation, shouldStop: {
+            try trainer.run(&state, on: .images(training), validation: .images(validation), shouldStop: {
                 asked += 1
                 return stops.contains(asked)
             })
@@ -92,7 +92,7 @@ struct TrainingCheckpointTests {
         configuration.patience = 1
         var state = try Self.freshState(configuration)
         let trainer = Trainer(configuration: configuration)
-        try trainer.run(&state, on: Self.training, validation: Self.validation)
+        try trainer.run(&state, on: .images(Self.training), validation: .images(Self.validation))
         #expect(trainer.isFinished(state))
         #expect(state.epoch <= 60)
         let bytes = TrainingCheckpoint(configuration: configuration, state: state).encoded()
@@ -100,7 +100,7 @@ struct TrainingCheckpointTests {
         #expect(decoded.bestEpoch == state.bestEpoch)
         #expect(decoded.best == state.best)
         let before = decoded.network
-        try trainer.run(&decoded, on: Self.training, validation: Self.validation)
+        try trainer.run(&decoded, on: .images(Self.training), validation: .images(Self.validation))
         #expect(decoded.network == before)
     }
 
@@ -129,7 +129,7 @@ struct TrainingCheckpointTests {
         let configuration = configuration(.adam)
         var state = try freshState(configuration)
         var asked = 0
-        try Trainer(configuration: configuration).run(&state, on: training, validation: validation, shouldStop: {
+        try Trainer(configuration: configuration).run(&state, on: .images(training), validation: .images(validation), shouldStop: {
             asked += 1
             return asked == 50
         })

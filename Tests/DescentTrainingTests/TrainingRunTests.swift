@@ -4,6 +4,7 @@ import DescentNetwork
 import DescentTestSupport
 import Testing
 import DescentTraining
+import Foundation
 
 /// The library's one training run: it checks, prepares, trains, saves and returns the model.
 @Suite("Training run")
@@ -80,14 +81,14 @@ struct TrainingRunTests {
         var generator = SplitMix64(seed: configuration.seed)
         let network = try configuration.makeNetwork(using: &generator)
         let byHand = try Trainer(configuration: configuration).train(
-            network, on: Preprocessing.deskew.apply(to: data.training), validation: Preprocessing.deskew.apply(to: data.validation),
+            network, on: Preprocessing.deskew.apply(to: data.training.images!), validation: Preprocessing.deskew.apply(to: data.validation.images!),
             using: &generator)
         #expect(result.model.network == byHand.network)
         var again = SplitMix64(seed: configuration.seed)
         let raw = try Trainer(configuration: configuration).train(
-            try configuration.makeNetwork(using: &again), on: data.training, validation: data.validation, using: &again)
+            try configuration.makeNetwork(using: &again), on: data.training.images!, validation: data.validation.images!, using: &again)
         #expect(result.model.network != raw.network)
-        let test = Evaluation(network: result.model.network, on: Preprocessing.deskew.apply(to: data.test))
+        let test = Evaluation(network: result.model.network, on: Preprocessing.deskew.apply(to: data.test.images!))
         #expect(result.test == test)
         #expect(result.model.metadata["test_accuracy"] == "\(test.accuracy)")
     }
@@ -153,7 +154,7 @@ struct TrainingRunTests {
         var asked = 0
         _ = try run.run(shouldStop: { asked += 1; return asked > 5 })
         var other = Self.data()
-        other.training = Self.images(count: 200, seed: 9)
+        other.training = .images(Self.images(count: 200, seed: 9))
         let resumed = try TrainingRun(resuming: try TrainingCheckpoint.load(folder.file("c.safetensors")), data: other)
         do {
             _ = try resumed.run()
@@ -193,5 +194,63 @@ struct TrainingRunTests {
         #expect(throws: ConfigurationError.invalid(option: "dropout", value: "1.5", expected: "a probability in 0..<1")) {
             try options.configuration()
         }
+    }
+}
+
+/// A run on `Float` features rather than images: any width, any number of classes.
+@Suite("Training run on features")
+struct FeatureTrainingTests {
+    /// TensorFlow Playground's two spirals: two interleaved arms, a point's class its arm.
+    static func spirals(count: Int, seed: UInt64) throws -> LabeledFeatures {
+        var generator = SplitMix64(seed: seed)
+        var rows: [[Float]] = []
+        var labels: [Int] = []
+        for index in 0..<count {
+            let arm = index % 2
+            let t = Float(Double(generator.next() >> 11) / Double(1 << 53)).squareRoot() * 3 * .pi
+            let radius = t / (3 * .pi) * 5
+            let angle = t + Float(arm) * .pi
+            rows.append([radius * cos(angle), radius * sin(angle)])
+            labels.append(arm)
+        }
+        return try LabeledFeatures(rows: rows, labels: labels)
+    }
+
+    @Test("two spirals from Float arrays: at least 99% training accuracy with a small network")
+    func spiralsLearned() throws {
+        var options = TrainingOptions()
+        options.preset = .videoBest
+        options.layers = [2, 32, 32, 2]
+        options.epochs = 300
+        options.batchSize = 32
+        options.learningRate = 0.01
+        let training = try Self.spirals(count: 600, seed: 1)
+        let data = TrainingData(name: "spirals", training: training, validation: try Self.spirals(count: 100, seed: 2),
+                                test: try Self.spirals(count: 200, seed: 3), classNames: ["inner", "outer"])
+        let result = try TrainingRun(configuration: options.configuration(inputCount: 2, classCount: 2, images: false), data: data).run()
+        let trainingAccuracy = Evaluation(network: result.model.network, on: .features(training)).accuracy
+        #expect(trainingAccuracy >= 0.99)
+        #expect(result.model.metadata["preprocessing"] == "none")
+        #expect(result.model.metadata["input_width"] == "2")
+        #expect(result.model.classNames == ["inner", "outer"])
+        let reloaded = try Model(network: result.model.network, metadata: result.model.metadata)
+        #expect(reloaded.classNames == ["inner", "outer"])
+    }
+
+    @Test("features refuse deskewing and distortions, and class names of the wrong count")
+    func refusals() throws {
+        let features = try Self.spirals(count: 20, seed: 1)
+        var configuration = TrainingConfiguration(preset: .videoBest)
+        configuration.sizes = [2, 4, 2]
+        let data = TrainingData(name: "s", training: features, validation: features, test: features)
+        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: configuration, data: data) }  // deskew
+        configuration.preprocessing = .none
+        configuration.augmentation.maxRotation = 5
+        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: configuration, data: data) }
+        configuration.augmentation.maxRotation = 0
+        var named = data
+        named.classNames = ["one", "two", "three"]
+        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: configuration, data: named) }
+        _ = try TrainingRun(configuration: configuration, data: data)
     }
 }
