@@ -12,13 +12,15 @@ public struct MinimaRun: Sendable {
     public let start: Network<Float>
     /// The network after training.
     public let network: Network<Float>
-    /// The trainer's report of each epoch.
+    /// The trainer's report of each epoch. Its validation accuracy is measured only when early
+    /// stopping (`configuration.patience`) needs it, and is 0 otherwise.
     public let epochs: [EpochReport]
     /// The mean cost of the trained network over the whole training set (without regularisation).
     public let trainingCost: Double
     /// The share of the training set it classifies right, by the labels it was trained on.
     public let trainingAccuracy: Double
-    /// The last epoch's validation accuracy; nil when there were no validation images.
+    /// The share of the validation set the trained network classifies right; nil when there were
+    /// no validation images.
     public let validationAccuracy: Double?
     /// The share of the test set it classifies right.
     public let testAccuracy: Double
@@ -78,7 +80,8 @@ public struct Minima: Sendable {
     /// Trains one network a seed, then compares every pair.
     /// - Parameters:
     ///   - training: The images and labels every run learns from.
-    ///   - validation: Measured after each epoch (may be empty).
+    ///   - validation: Measured once at the end of each run, or after every epoch when early
+    ///     stopping needs it (may be empty).
     ///   - test: Measured once at the end of each run.
     ///   - probe: The images the hidden neurons are matched on and the straight-line costs are measured on.
     ///   - progress: Called as each run starts and ends, and as each pair is compared.
@@ -95,11 +98,15 @@ public struct Minima: Sendable {
             progress(.training(run: index + 1, of: seeds.count, seed: seed))
             var generator = SplitMix64(seed: seed)
             let start = try configuration.makeNetwork(using: &generator)
-            let result = try trainer.train(start, on: training, validation: validation, using: &generator)
+            // Measuring the validation set after every epoch costs about as much as the epoch itself
+            // for the video's network; only early stopping needs it.
+            let watched = configuration.patience == nil ? validation.prefix(0) : validation
+            let result = try trainer.train(start, on: training, validation: watched, using: &generator)
             let fit = ModelLandscape.costAndAccuracy(result.network, on: training)
             let run = MinimaRun(
                 seed: seed, start: start, network: result.network, epochs: result.epochs, trainingCost: fit.cost,
-                trainingAccuracy: fit.accuracy, validationAccuracy: validation.count > 0 ? result.epochs.last?.validationAccuracy : nil,
+                trainingAccuracy: fit.accuracy,
+                validationAccuracy: validation.count > 0 ? ModelLandscape.costAndAccuracy(result.network, on: validation).accuracy : nil,
                 testAccuracy: ModelLandscape.costAndAccuracy(result.network, on: test).accuracy)
             runs.append(run)
             progress(.trained(run))
