@@ -4,14 +4,14 @@ import Foundation
 
 // What `descent minima` prints, writes as JSON, and draws.
 extension MinimaCommand {
-    func say(_ part: MinimaPart, probeCount: Int, console: Console) {
+    func say(_ part: MinimaPart, console: Console) {
         let report = part.report
         console.say("")
         console.say("\(part.title), \(part.seeds.count) seeds (\(Format.duration(part.seconds))):")
         if let test = report.testAccuracy, let cost = report.trainingCost, let fit = report.trainingAccuracy {
             console.say("  test accuracy      " + Self.spreadText(test, percent: true))
             if let validation = report.validationAccuracy { console.say("  validation         " + Self.spreadText(validation, percent: true)) }
-            console.say("  training accuracy  " + Self.spreadText(fit, percent: true) + (part.key == "shuffled" ? " (on the shuffled labels)" : ""))
+            console.say("  training accuracy  " + Self.spreadText(fit, percent: true) + (part.kind == .shuffled ? " (on the shuffled labels)" : ""))
             console.say("  training cost      " + Self.spreadText(cost, percent: false))
         }
         if let start = report.startDistance, let trained = report.distance, let aligned = report.alignedDistance {
@@ -21,7 +21,7 @@ extension MinimaCommand {
         }
         let measured = report.measuredPairs
         guard !measured.isEmpty else { return }
-        console.say("  cost on the straight line between two networks (\(pathPoints) points, \(probeCount) training images); "
+        console.say("  cost on the straight line between two networks (\(pathPoints) points, \(part.probe.count) training images); "
             + "ridge = highest cost minus the mean of the ends:")
         console.say("    seeds    ridge as trained  matched  removed  lowest accuracy on the line  matched neurons' correlation")
         for pair in measured {
@@ -57,7 +57,7 @@ extension MinimaCommand {
         }
         return [
             "title": part.title, "seconds": part.seconds, "layers": part.configuration.sizes, "epochs": part.configuration.epochs, "training_images": part.training.count,
-            "labels": part.key == "shuffled" ? "shuffled" : "true",
+            "labels": part.kind == .shuffled ? "shuffled" : "true",
             "runs": report.runs.map { run in
                 ["seed": run.seed, "training_cost": run.trainingCost, "training_accuracy": run.trainingAccuracy,
                  "validation_accuracy": run.validationAccuracy ?? NSNull(), "test_accuracy": run.testAccuracy] as [String: Any]
@@ -76,7 +76,7 @@ extension MinimaCommand {
     }
 
     /// The straight lines of each part that has them, before and after matching, and every seed's test accuracy.
-    func figure(_ parts: [MinimaPart], probeCount: Int) -> Figure {
+    func figure(_ parts: [MinimaPart]) -> Figure {
         // One cost scale for every panel of lines, so that their ridges compare by eye.
         let highest = parts.flatMap(\.report.measuredPairs).flatMap { ($0.path?.costs ?? []) + ($0.alignedPath?.costs ?? []) }.max() ?? 1
         let costRange = 0...max(0.05, (highest * 20).rounded(.up) / 20)
@@ -92,7 +92,7 @@ extension MinimaCommand {
             return LineChart(title: part.title, xLabel: "t: (1 − t)·first + t·other", yLabel: "training cost", series: series,
                              xRange: 0...1, yRange: costRange)
         }
-        let accuracies = parts.filter { $0.key != "shuffled" }.enumerated().map { index, part in
+        let accuracies = parts.filter { $0.kind != .shuffled }.enumerated().map { index, part in
             LineChart.Series(name: "test accuracy, \(Self.sizesText(part.configuration.sizes))",
                              points: part.report.runs.map { (x: Double($0.seed), y: $0.testAccuracy) },
                              color: Color.series(2 + index), line: false, markers: true)
@@ -103,7 +103,7 @@ extension MinimaCommand {
             return String(format: "%@: ridge %.4f → %.4f", part.title, before.mean, after.mean)
                 + (part.report.ridgeRemoved.map { String(format: " (%.0f%% removed)", $0 * 100) } ?? "")
         }
-        let shuffled = parts.first { $0.key == "shuffled" }.flatMap { part -> String? in
+        let shuffled = parts.first { $0.kind == .shuffled }.flatMap { part -> String? in
             guard let fit = part.report.trainingAccuracy, let trueFit = parts.first?.report.trainingAccuracy else { return nil }
             return "training accuracy across \(part.seeds.count) seeds: \(Format.percent(trueFit.minimum)) to \(Format.percent(trueFit.maximum)) "
                 + "with true labels; \(Format.percent(fit.minimum)) to \(Format.percent(fit.maximum)) with shuffled labels "
@@ -111,7 +111,7 @@ extension MinimaCommand {
         }
         return Figure(
             title: "Many valleys, equally deep: the straight line between two trained networks, before and after matching hidden neurons",
-            notes: ["cost on \(probeCount) training images at \(pathPoints) points from seed \(seed)'s network to each other seed's; "
+            notes: ["cost on \(parts.first?.probe.count ?? 0) training images at \(pathPoints) points from seed \(seed)'s network to each other seed's; "
                     + "ridge = highest cost on the line minus the mean of its two ends (mean over lines)",
                     ridges.joined(separator: "; ")] + (shuffled.map { [$0] } ?? []),
             panels: lines + [strip])

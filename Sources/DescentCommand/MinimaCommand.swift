@@ -111,59 +111,55 @@ struct MinimaCommand: AsyncParsableCommand {
         let prepare = configuration.preprocessing
         let training = prepare.apply(to: loaded.training.prefix(trainLimit ?? loaded.training.count))
         let (validation, test) = (prepare.apply(to: loaded.validation), prepare.apply(to: loaded.test))
-        let probe = training.prefix(pathImages)
         let started = Date()
 
-        let parts = try trainParts(configuration, training: training, validation: validation, test: test, probe: probe, console: console)
+        var parts = try makeParts(configuration, training: training, validation: validation)
+        for index in parts.indices { try run(&parts[index], test: test, console: console) }
         let seconds = Date().timeIntervalSince(started)
-        try Output.write(figure(parts, probeCount: probe.count).svg(), to: out)
+        try Output.write(figure(parts).svg(), to: out)
         if output.json {
-            var object: [String: Any] = ["out": out, "seconds": seconds, "preset": preset.rawValue, "path_images": probe.count,
+            var object: [String: Any] = ["out": out, "seconds": seconds, "preset": preset.rawValue, "path_images": min(pathImages, training.count),
                                          "path_points": pathPoints, "distance_definition": "|a-b| / ((|a|+|b|)/2)",
                                          "ridge_definition": "max(cost on line) - mean(end costs)"]
-            for part in parts { object[part.key] = json(part) }
+            for part in parts { object[part.kind.rawValue] = json(part) }
             Format.printJSON(object)
             return
         }
-        for part in parts { say(part, probeCount: probe.count, console: console) }
+        for part in parts { say(part, console: console) }
         console.say("Wrote \(out) in \(Format.duration(seconds)).")
     }
 
-    /// The main recipe, its shuffled-label twin and the wide network, each trained and compared.
-    func trainParts(
-        _ configuration: TrainingConfiguration, training: LabeledImages, validation: LabeledImages, test: LabeledImages,
-        probe: LabeledImages, console: Console
-    ) throws -> [MinimaPart] {
+    /// The main recipe, its shuffled-label twin and the wide network, not yet run.
+    func makeParts(_ configuration: TrainingConfiguration, training: LabeledImages, validation: LabeledImages) throws -> [MinimaPart] {
         let seedList = (0..<UInt64(seeds)).map { seed &+ $0 }
-        var parts = [MinimaPart(key: "main", title: "\(Self.sizesText(configuration.sizes)) (\(preset.rawValue) preset)",
-                                configuration: configuration, seeds: seedList, training: training, validation: validation, paths: paths)]
+        let probe = training.prefix(pathImages)
+        var parts = [MinimaPart(kind: .main, title: "\(Self.sizesText(configuration.sizes)) (\(preset.rawValue) preset)",
+                                configuration: configuration, seeds: seedList, training: training, validation: validation, probe: probe, paths: paths)]
         if shuffledLimit > 0 {
             var generator = SplitMix64(seed: seed)
             let shuffled = training.prefix(shuffledLimit).relabeled(.shuffled, using: &generator)
-            parts.append(MinimaPart(key: "shuffled", title: "\(Self.sizesText(configuration.sizes)) on shuffled labels",
-                                    configuration: configuration, seeds: seedList, training: shuffled, validation: validation.prefix(0), paths: 0))
+            // Its neurons are matched on its own images: there the labels do not matter, the pictures do.
+            parts.append(MinimaPart(kind: .shuffled, title: "\(Self.sizesText(configuration.sizes)) on shuffled labels", configuration: configuration,
+                                    seeds: seedList, training: shuffled, validation: validation.prefix(0), probe: shuffled.prefix(pathImages), paths: 0))
         }
         if wideSeeds > 0 {
             let wide = try makeWideConfiguration()
-            parts.append(MinimaPart(key: "wide", title: "\(Self.sizesText(wide.sizes)) (wide)", configuration: wide,
-                                    seeds: (0..<UInt64(wideSeeds)).map { seed &+ $0 },
-                                    training: training, validation: validation, paths: nil))
-        }
-        for index in parts.indices {
-            let part = parts[index]
-            console.say("\(part.title): \(part.seeds.count) seeds, \(part.configuration.epochs) epochs each on \(part.training.count) "
-                + "training images\(part.key == "shuffled" ? " whose labels are shuffled (a subset, to stay fast)" : "").")
-            let experiment = Minima(configuration: part.configuration, seeds: part.seeds, pathPairs: part.paths, pathPoints: pathPoints)
-            let started = Date()
-            // The shuffled part matches its neurons on its own images: the labels do not matter there, the pictures do.
-            parts[index].report = try experiment.run(
-                training: part.training, validation: part.validation, test: test, probe: part.key == "shuffled" ? part.training.prefix(pathImages) : probe
-            ) { event in
-                if case .trained(let run) = event { console.say(Self.runLine(run)) }
-            }
-            parts[index].seconds = Date().timeIntervalSince(started)
+            parts.append(MinimaPart(kind: .wide, title: "\(Self.sizesText(wide.sizes)) (wide)", configuration: wide,
+                                    seeds: (0..<UInt64(wideSeeds)).map { seed &+ $0 }, training: training, validation: validation, probe: probe, paths: nil))
         }
         return parts
+    }
+
+    /// Trains and compares one part's networks, printing each run as it ends.
+    func run(_ part: inout MinimaPart, test: LabeledImages, console: Console) throws {
+        console.say("\(part.title): \(part.seeds.count) seeds, \(part.configuration.epochs) epochs each on \(part.training.count) "
+            + "training images\(part.kind == .shuffled ? " whose labels are shuffled (a subset, to stay fast)" : "").")
+        let experiment = Minima(configuration: part.configuration, seeds: part.seeds, pathPairs: part.paths, pathPoints: pathPoints)
+        let started = Date()
+        part.report = try experiment.run(training: part.training, validation: part.validation, test: test, probe: part.probe) { event in
+            if case .trained(let run) = event { console.say(Self.runLine(run)) }
+        }
+        part.seconds = Date().timeIntervalSince(started)
     }
 
     static func sizesText(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }
@@ -176,13 +172,24 @@ struct MinimaCommand: AsyncParsableCommand {
 
 /// One of the command's three experiments: what it trains, and once run, what it found.
 struct MinimaPart {
-    /// Its key in the JSON: main, shuffled or wide.
-    let key: String
+    /// Which of the three it is; its raw value is its key in the JSON.
+    enum Kind: String {
+        /// The recipe on true labels.
+        case main
+        /// The same recipe on a subset whose labels are shuffled.
+        case shuffled
+        /// The recipe with the wide network's sizes and epochs.
+        case wide
+    }
+
+    let kind: Kind
     let title: String
     let configuration: TrainingConfiguration
     let seeds: [UInt64]
     let training: LabeledImages
     let validation: LabeledImages
+    /// The images its lines are measured on and its neurons matched on.
+    let probe: LabeledImages
     /// Straight lines to measure; nil: from the first network to every other.
     let paths: Int?
     var report = MinimaReport(runs: [], pairs: [])
