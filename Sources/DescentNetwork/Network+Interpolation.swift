@@ -1,4 +1,4 @@
-public import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 // Networks as points of parameter space: the straight line between two of them, and how far apart
 // they are (Goodfellow, Vinyals & Saxe, "Qualitatively characterizing neural network optimization

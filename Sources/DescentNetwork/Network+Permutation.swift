@@ -1,4 +1,4 @@
-public import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 // Renumbering hidden neurons. A hidden neuron is its row of weights and its bias in its own layer,
 // and its column of weights in the next layer: moving all three together changes nothing the
