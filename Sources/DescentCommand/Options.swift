@@ -27,6 +27,9 @@ struct LayerSizes: ExpressibleByArgument {
     }
 
     static var defaultValueDescription: String { "784,16,16,10" }
+
+    /// How `--help` shows a default: as it is written on the command line.
+    var defaultValueDescription: String { sizes.map(String.init).joined(separator: ",") }
 }
 
 /// Where the data set comes from.

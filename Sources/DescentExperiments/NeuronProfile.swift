@@ -32,12 +32,7 @@ public struct NeuronProfile: Sendable {
         let hidden = network.layers.count - 1
         var activations = network.layers.prefix(hidden).map { [[Double]](repeating: [], count: $0.outputCount) }
         var weightedInputs = activations
-        var workspace = Workspace(for: network, capacity: max(1, min(500, images.count)))
-        var first = 0
-        while first < images.count {
-            let count = min(workspace.capacity, images.count - first)
-            for row in 0..<count { workspace.setInput(row: row, bytes: images.image(first + row), label: 0) }
-            network.forward(&workspace, count: count)
+        network.forwardBatches(of: images) { workspace, _, count in
             for layer in 0..<hidden {
                 let input = layer == 0 ? workspace.inputs : workspace.activations[layer - 1]
                 let weights = network.layers[layer].weights
@@ -50,7 +45,6 @@ public struct NeuronProfile: Sendable {
                     }
                 }
             }
-            first += count
         }
         return activations.indices.map { layer in
             activations[layer].indices.map { neuron in
