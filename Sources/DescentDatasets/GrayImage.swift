@@ -4,11 +4,11 @@ import DescentFileIO
 /// 0 black and 255 white as in PNG and PGM files.
 public struct GrayImage: Equatable, Sendable {
     /// The number of columns.
-    public var width: Int
+    public package(set) var width: Int
     /// The number of rows.
-    public var height: Int
+    public package(set) var height: Int
     /// Luminance, row-major: the pixel at column `x`, row `y` is `pixels[y * width + x]`.
-    public var pixels: [UInt8]
+    public package(set) var pixels: [UInt8]
 
     /// The most pixels an image read from a file may have (100 megapixels), checked against the
     /// header before any pixel memory is allocated.
@@ -37,9 +37,16 @@ public struct GrayImage: Equatable, Sendable {
     }
 
     /// The pixel at column `x`, row `y`.
+    /// - Precondition: `0 <= x < width` and `0 <= y < height`.
     public subscript(x: Int, y: Int) -> UInt8 {
-        get { pixels[y * width + x] }
-        set { pixels[y * width + x] = newValue }
+        get {
+            precondition(x >= 0 && x < width && y >= 0 && y < height, "GrayImage: (\(x), \(y)) outside \(width)x\(height)")
+            return pixels[y * width + x]
+        }
+        set {
+            precondition(x >= 0 && x < width && y >= 0 && y < height, "GrayImage: (\(x), \(y)) outside \(width)x\(height)")
+            pixels[y * width + x] = newValue
+        }
     }
 
     /// Reads a PNG or PGM file, telling them apart by content (the PNG signature, or `P2` / `P5`),

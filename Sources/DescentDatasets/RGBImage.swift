@@ -4,11 +4,11 @@ import CDescentPNG
 /// red, green, blue, row-major, top row first, in sRGB.
 public struct RGBImage: Equatable, Sendable {
     /// The number of columns.
-    public var width: Int
+    public package(set) var width: Int
     /// The number of rows.
-    public var height: Int
+    public package(set) var height: Int
     /// Interleaved red, green, blue: the pixel at column `x`, row `y` starts at `3 * (y * width + x)`.
-    public var pixels: [UInt8]
+    public package(set) var pixels: [UInt8]
 
     /// Creates an image from its pixels.
     ///
@@ -47,12 +47,15 @@ public struct RGBImage: Equatable, Sendable {
     }
 
     /// The colour of the pixel at column `x`, row `y`.
+    /// - Precondition: `0 <= x < width` and `0 <= y < height`.
     public subscript(x: Int, y: Int) -> (red: UInt8, green: UInt8, blue: UInt8) {
         get {
+            precondition(x >= 0 && x < width && y >= 0 && y < height, "RGBImage: (\(x), \(y)) outside \(width)x\(height)")
             let start = 3 * (y * width + x)
             return (pixels[start], pixels[start + 1], pixels[start + 2])
         }
         set {
+            precondition(x >= 0 && x < width && y >= 0 && y < height, "RGBImage: (\(x), \(y)) outside \(width)x\(height)")
             let start = 3 * (y * width + x)
             pixels[start] = newValue.red
             pixels[start + 1] = newValue.green

@@ -11,11 +11,11 @@ public struct Adam<Scalar: MatrixScalar>: Sendable {
     public var weightDecay: Scalar
     public var trainingSetSize: Int
     /// The number of steps taken, t in the paper.
-    public var steps = 0
+    public package(set) var steps = 0
     /// m and v, shaped like the network; nil until the first step. Settable, with `steps`, to
     /// resume a run; they must then be shaped like the network.
-    public var firstMoment: Gradients<Scalar>?
-    public var secondMoment: Gradients<Scalar>?
+    public package(set) var firstMoment: Gradients<Scalar>?
+    public package(set) var secondMoment: Gradients<Scalar>?
 
     public init(learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
                 weightDecay: Scalar = 0, trainingSetSize: Int = 1) {

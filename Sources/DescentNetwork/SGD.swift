@@ -22,7 +22,7 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     public var trainingSetSize: Int
     /// The running velocity, shaped like the network; nil until the first momentum step. Settable
     /// to resume a run; it must then be shaped like the network.
-    public var velocity: Gradients<Scalar>?
+    public package(set) var velocity: Gradients<Scalar>?
 
     public init(learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false, weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
         self.learningRate = learningRate
