@@ -12,7 +12,7 @@ struct Descent: AsyncParsableCommand {
             computed by backpropagation written out by hand.
             """,
         subcommands: [
-            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self,
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, ImportCommand.self,
             GradcheckCommand.self, DownloadCommand.self, BenchCommand.self, ServeCommand.self,
             WeightsCommand.self, NeuronsCommand.self, ProbeCommand.self, DreamCommand.self, MemorizeCommand.self,
             LandscapeCommand.self, GradientCommand.self, SamplesCommand.self, MinimaCommand.self,

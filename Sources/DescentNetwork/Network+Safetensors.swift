@@ -30,6 +30,11 @@ extension Network where Scalar == Float {
     /// - Throws: `ModelFileError` naming `source` and what was wrong.
     public init(safetensors file: SafetensorsFile, source: String) throws(ModelFileError) {
         let metadata = file.metadata
+        if metadata["format"] != Self.fileFormat, !file.tensors.isEmpty,
+           file.tensors.keys.allSatisfy({ Self.pyTorchParameter($0) != nil }) {
+            let modules = Set(file.tensors.keys.compactMap { Self.pyTorchParameter($0)?.index }).sorted()
+            throw .pyTorchStateDict(source: source, linearModules: modules)
+        }
         func field(_ key: String) throws(ModelFileError) -> String {
             guard let value = metadata[key] else { throw .missingMetadata(source: source, key: key) }
             return value
@@ -107,11 +112,13 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case wrongShape(source: String, name: String, expected: [Int], found: [Int])
     case notFinite(source: String, name: String, index: Int)
     case invalidNetwork(source: String, reason: String)
+    /// Tensors `0.weight`, `0.bias`, ... and no Descent metadata: a PyTorch `nn.Sequential` to import.
+    case pyTorchStateDict(source: String, linearModules: [Int])
 
     public var description: String {
         switch self {
         case .missingMetadata(let source, let key):
-            return "\(source): not a Descent model: metadata has no \"\(key)\""
+            return "\(source): not a Descent model: metadata has no \"\(key)\" (models come from descent train or descent import)"
         case .badMetadata(let source, let key, let value, let expected):
             return "\(source): metadata \"\(key)\" is \"\(value)\"; expected \(expected)"
         case .missingTensor(let source, let name):
@@ -126,6 +133,12 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(source): tensor \(name) holds a NaN or infinity at element \(index)"
         case .invalidNetwork(let source, let reason):
             return "\(source): \(reason)"
+        case .pyTorchStateDict(let source, let modules):
+            let activations = (Array(repeating: "relu", count: max(modules.count - 1, 0)) + ["softmax"]).joined(separator: ",")
+            return "\(source): not a Descent model but a PyTorch nn.Sequential state_dict (tensors "
+                + modules.prefix(3).map { "\($0).weight" }.joined(separator: ", ") + (modules.count > 3 ? ", ..." : "")
+                + ") without Descent's metadata; import it first, naming one activation per Linear layer: "
+                + "descent import \(source) --activations \(activations) --out model.safetensors"
         }
     }
 }
