@@ -1,5 +1,5 @@
 import DescentFileIO
-public import DescentLinearAlgebra
+import DescentLinearAlgebra
 
 /// A table of examples from a CSV file: a header line naming the columns, then one example a line,
 /// every column a number except the label column, whose values (any text) name the classes.

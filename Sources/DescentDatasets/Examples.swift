@@ -1,4 +1,4 @@
-public import DescentLinearAlgebra
+package import DescentLinearAlgebra
 
 /// Labelled examples as a network learns from them: images kept as bytes (MNIST and its kind,
 /// which a run can deskew and distort, and whose lit pixels the first layer can skip to), or rows of
