@@ -31,6 +31,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // SHA-256 of data sets and downloads (DescentFileIO.SHA256), about 7x the hand-written one
+        // (docs/performance.md). Hummingbird's graph already resolved it; the lean `Descent` product
+        // now links it (and BoringSSL) too. Both majors are accepted: the three calls used
+        // (update(bufferPointer:), finalize(), hash(data:)) are the same in 3.x and 4.x. Built and
+        // tested here with 4.5.2 only.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -44,7 +50,7 @@ let package = Package(
 
         // MARK: - Library, in dependency order
         .target(name: "DescentLinearAlgebra", dependencies: ["CDescentKernels"], swiftSettings: swiftSettings),
-        .target(name: "DescentFileIO", swiftSettings: swiftSettings),
+        .target(name: "DescentFileIO", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(name: "DescentSafetensors", dependencies: ["DescentFileIO"], swiftSettings: swiftSettings),
         .target(name: "DescentDatasets", dependencies: ["DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG"], swiftSettings: swiftSettings),
         .target(name: "DescentNetwork", dependencies: ["DescentLinearAlgebra", "DescentSafetensors"], swiftSettings: swiftSettings),
