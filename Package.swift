@@ -14,7 +14,13 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Descent",
-    platforms: [.macOS(.v14)],
+    // macOS 15 because the command-line tool's Ctrl-C flag is a `Synchronization.Atomic`, which is
+    // macOS 15+. Checked for Darwin by reading, not by building: every Glibc import has a Musl or
+    // Darwin branch, calls qualified with `Glibc.` are wrapped so that none names the module, and the
+    // Linux-only pieces (O_TMPFILE and /proc/self/fd in Files, madvise(MADV_HUGEPAGE) in HugePages,
+    // getrusage's RUSAGE_SELF.rawValue in BenchCommand) sit behind `#if os(Linux)`. It is built and
+    // tested on Linux only; no macOS machine has compiled it.
+    platforms: [.macOS(.v15)],
     // MARK: - Products
     // Few and lean, each useful alone: `Descent` is the common path (build, train, save, load,
     // predict); the pictures, the experiments, the downloader and the web explorer are opt-in.
