@@ -14,7 +14,13 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Descent",
-    platforms: [.macOS(.v14)],
+    // macOS 15 because the command-line tool's Ctrl-C flag is a `Synchronization.Atomic`, which is
+    // macOS 15+. Checked for Darwin by reading, not by building: every Glibc import has a Musl or
+    // Darwin branch, calls qualified with `Glibc.` are wrapped so that none names the module, and the
+    // Linux-only pieces (O_TMPFILE and /proc/self/fd in Files, madvise(MADV_HUGEPAGE) in HugePages,
+    // getrusage's RUSAGE_SELF.rawValue in BenchCommand) sit behind `#if os(Linux)`. It is built and
+    // tested on Linux only; no macOS machine has compiled it.
+    platforms: [.macOS(.v15)],
     // MARK: - Products
     // Few and lean, each useful alone: `Descent` is the common path (build, train, save, load,
     // predict); the pictures, the experiments, the downloader and the web explorer are opt-in.
@@ -31,6 +37,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // SHA-256 of data sets and downloads (DescentFileIO.SHA256), about 7x the hand-written one
+        // (docs/performance.md). Hummingbird's graph already resolved it; the lean `Descent` product
+        // now links it (and BoringSSL) too. Both majors are accepted: the three calls used
+        // (update(bufferPointer:), finalize(), hash(data:)) are the same in 3.x and 4.x. Built and
+        // tested here with 4.5.2 only.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -44,7 +56,7 @@ let package = Package(
 
         // MARK: - Library, in dependency order
         .target(name: "DescentLinearAlgebra", dependencies: ["CDescentKernels"], swiftSettings: swiftSettings),
-        .target(name: "DescentFileIO", swiftSettings: swiftSettings),
+        .target(name: "DescentFileIO", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(name: "DescentSafetensors", dependencies: ["DescentFileIO"], swiftSettings: swiftSettings),
         .target(name: "DescentDatasets", dependencies: ["DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG"], swiftSettings: swiftSettings),
         .target(name: "DescentNetwork", dependencies: ["DescentLinearAlgebra", "DescentSafetensors"], swiftSettings: swiftSettings),

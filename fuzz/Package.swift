@@ -10,7 +10,7 @@ let root = String(#filePath.split(separator: "/").dropLast(2).last ?? "Descent")
 
 let package = Package(
     name: "DescentFuzz",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // the main package's (see its Package.swift)
     dependencies: [
         .package(path: ".."),
     ],

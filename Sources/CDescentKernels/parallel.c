@@ -1,8 +1,10 @@
-// A small pool of worker threads for the training loop's parallel products. A product of one
-// batch takes 50-500 µs; Dispatch's concurrentPerform woke a worker for each, and on this 2-core
-// machine the wake-up took about as long as the work, so a second thread barely helped (T trained
-// at 0.65 s an epoch on two threads against 0.62 on one). Here the workers spin for a while after
-// each task, so the next one, a few microseconds later, starts at once; idle longer, they sleep.
+// A small pool of worker threads for the training loop's parallel products, hand-written rather
+// than Dispatch because a library pool parks its idle threads, and waking one is what this workload
+// cannot afford. A product of one batch takes 50-500 µs; Dispatch's concurrentPerform woke a worker
+// for each, and on this 2-core machine the wake-up took about as long as the work, so a second
+// thread barely helped (T trained at 0.65 s an epoch on two threads against 0.62 on one). Here the
+// workers spin for a while after each task, so the next one, a few microseconds later, starts at
+// once; idle longer, they sleep.
 //
 // Every run uses every worker (a worker whose index is past the run's count does nothing but
 // report), and the caller waits for all of them: no worker can still be reading one run's task

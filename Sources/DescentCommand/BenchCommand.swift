@@ -148,8 +148,13 @@ struct BenchCommand: AsyncParsableCommand {
 
     static func peakResidentMegabytes() -> Double {
         var usage = rusage()
+        #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / (1024 * 1024)  // bytes on Darwin
+        #endif
     }
 }
 

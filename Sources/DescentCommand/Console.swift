@@ -3,6 +3,8 @@ import DescentTraining
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Prose for people: lines to stdout, notes to stderr; silent when `--json` asks for one object.

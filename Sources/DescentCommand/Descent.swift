@@ -1,5 +1,6 @@
 // descent: the command-line tool. It only wires the library together and talks to people.
 import ArgumentParser
+import DescentTraining
 
 @main
 struct Descent: AsyncParsableCommand {
@@ -11,6 +12,7 @@ struct Descent: AsyncParsableCommand {
             perceptron learns MNIST by minimising a cost with mini-batch gradient descent, its gradient \
             computed by backpropagation written out by hand.
             """,
+        version: DescentVersion.string,
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, ImportCommand.self,
             GradcheckCommand.self, DownloadCommand.self, BenchCommand.self, ServeCommand.self,

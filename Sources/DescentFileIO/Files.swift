@@ -35,7 +35,7 @@ public enum Files {
         var done = 0
         while done < size {
             let count = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + done, size - done)
+                readBytes(descriptor, buffer.baseAddress! + done, size - done)
             }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -186,4 +186,9 @@ public enum Files {
     static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
+}
+
+/// `read(2)` under a name of its own: inside `Files`, a plain `read` is `Files.read(_:limit:)`.
+private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

@@ -1,5 +1,8 @@
+// madvise and MADV_HUGEPAGE are Linux's; elsewhere `advise` does nothing (see `#if os(Linux)` below).
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Large byte arrays backed by 2 MB pages where Linux offers them (transparent huge pages, `madvise`

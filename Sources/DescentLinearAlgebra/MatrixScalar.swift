@@ -131,7 +131,13 @@ extension Float: MatrixScalar {
 }
 
 extension Double: MatrixScalar {
-    public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
-    public static func log(_ x: Double) -> Double { Glibc.log(x) }
-    public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    public static func exp(_ x: Double) -> Double { libmExp(x) }
+    public static func log(_ x: Double) -> Double { libmLog(x) }
+    public static func tanh(_ x: Double) -> Double { libmTanh(x) }
 }
+
+// The C library's functions (Glibc, Musl or Darwin, imported above) under names of their own:
+// inside `Double.exp` a plain `exp` would be the method itself. At file scope it is libm's.
+private func libmExp(_ x: Double) -> Double { exp(x) }
+private func libmLog(_ x: Double) -> Double { log(x) }
+private func libmTanh(_ x: Double) -> Double { tanh(x) }

@@ -1,3 +1,9 @@
+// Hand-written rather than a font library: the PNG pictures carry text (axes, captions, labels) on
+// machines with no FreeType, fontconfig or installed fonts (a server, CI, a container), and a glyph
+// table drawn pixel by pixel gives the same pixels everywhere, so a picture's bytes can be compared
+// in tests and across machines; a rasteriser would antialias differently with each version and font.
+// The glyphs come from scripts/make_font.py (BitmapFont+Glyphs.swift); this file only looks them up.
+
 /// The X11 misc-fixed 6x13 font (public domain), drawn pixel by pixel into PNG pictures so that
 /// captions need no font library. Every glyph is 6 pixels wide and 13 high, baseline 2 from the bottom.
 public enum BitmapFont {

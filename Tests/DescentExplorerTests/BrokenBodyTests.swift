@@ -5,6 +5,15 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// SOCK_STREAM is an enum case in Glibc and a plain Int32 in Darwin.
+#if canImport(Glibc)
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+#else
+private let streamSocket = SOCK_STREAM
 #endif
 
 /// Bodies that cannot be read, sent over a real socket (the test client cannot send them).
@@ -26,7 +35,7 @@ struct BrokenBodyTests {
 
     /// Sends `request` on a fresh connection to 127.0.0.1:`port` and returns all it gets back.
     func exchange(port: Int, _ request: String) throws -> String {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, streamSocket, 0)
         try #require(descriptor >= 0)
         defer { close(descriptor) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)

@@ -4,7 +4,11 @@
 // out-of-bounds access or an allocation the input's size does not justify.
 import Descent
 import CFuzzDriver
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 func fuzzPNG(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: start, count: count))

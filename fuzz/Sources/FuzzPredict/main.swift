@@ -3,7 +3,11 @@
 // with a 4xx status: anything else would reach the client as a 500, and is a finding.
 import DescentExplorer
 import CFuzzDriver
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 enum Choice {
     static let contentTypes: [String?] = [nil, "application/json", "image/png", "application/json; charset=utf-8", "text/plain"]
