@@ -48,6 +48,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
 
     /// The factor for the step that takes batch `batch` (from 0) of epoch `epoch` (from 0).
     /// - Parameters:
+    ///   - epoch: The epoch, from 0.
+    ///   - batch: The mini-batch within the epoch, from 0.
     ///   - batchesPerEpoch: Steps in one epoch.
     ///   - epochs: Epochs in the whole run.
     public func factor(epoch: Int, batch: Int, batchesPerEpoch: Int, epochs: Int) -> Double {
