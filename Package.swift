@@ -43,6 +43,8 @@ let package = Package(
         // (update(bufferPointer:), finalize(), hash(data:)) are the same in 3.x and 4.x. Built and
         // tested here with 4.5.2 only.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Only for `swift package generate-documentation` (the DocC catalogues); no target links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: - System libraries

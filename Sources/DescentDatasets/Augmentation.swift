@@ -21,6 +21,14 @@ public struct Augmentation: Sendable, Equatable {
     /// No augmentation.
     public init() {}
 
+    /// Distortions with the given bounds; each left at its default is off (`elasticSigma` matters only
+    /// when `elasticAlpha` is above 0).
+    /// - Parameters:
+    ///   - maxShift: Whole pixels each axis may shift, in -maxShift...maxShift.
+    ///   - maxRotation: Degrees the image may turn either way.
+    ///   - maxScaling: The largest change of scale, as a fraction (0.1: 90% to 110%).
+    ///   - elasticAlpha: The elastic field's strength α in pixels.
+    ///   - elasticSigma: The smoothing Gaussian's σ in pixels.
     public init(maxShift: Int = 0, maxRotation: Double = 0, maxScaling: Double = 0, elasticAlpha: Double = 0, elasticSigma: Double = 4) {
         self.maxShift = maxShift
         self.maxRotation = maxRotation

@@ -9,8 +9,11 @@ import DescentLinearAlgebra
 /// uniform(−1, 1) displacements on each axis smoothed by a normalised Gaussian G_σ truncated at 3σ,
 /// zero outside the image (Simard et al. 2003, section 2). Input outside the image is 0.
 public struct Augmenter: Sendable {
+    /// The distortions this augmenter draws.
     public let augmentation: Augmentation
+    /// The height of the images it distorts, in pixels.
     public let rows: Int
+    /// The width of the images it distorts, in pixels.
     public let columns: Int
     /// The Gaussian's taps from −radius to radius, summing to 1.
     private let kernel: [Float]

@@ -170,14 +170,23 @@ extension String {
 
 /// A CSV file that cannot be read as examples. Each names the file, the line and the column.
 public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file has no header line, or a header and no line of values.
     case empty(source: String)
+    /// The header has no column named `column`; `found` lists the columns it has.
     case missingLabelColumn(source: String, column: String, found: [String])
+    /// Line `line` (from 1) has `fields` fields where the header has `expected`.
     case ragged(source: String, line: Int, fields: Int, expected: Int)
+    /// A feature column holds `value`, which is not a decimal number.
     case notANumber(source: String, line: Int, column: String, value: String)
+    /// A feature column holds `value`, which reads as NaN or infinity.
     case notFinite(source: String, line: Int, column: String, value: String)
+    /// The label `value` is not among the `known` class names (a validation or test file naming a class
+    /// the training file does not have).
     case unknownLabel(source: String, line: Int, column: String, value: String, known: [String])
+    /// A quoted field opened on line `line` is never closed.
     case unterminatedQuote(source: String, line: Int)
 
+    /// One line for a person: the file, the line and column, what was found and what was expected.
     public var description: String {
         switch self {
         case .empty(let source):

@@ -3,7 +3,10 @@
 
 /// Which data set in MNIST's IDX format: the digits, or Zalando's Fashion-MNIST.
 public enum DatasetKind: String, CaseIterable, Sendable {
+    /// LeCun, Cortes & Burges' handwritten digits 0-9, the video's data set.
     case mnist
+    /// Zalando's Fashion-MNIST (Xiao, Rasul & Vollgraf 2017): 28 x 28 pictures of ten kinds of clothing,
+    /// in MNIST's file format and sizes.
     case fashion
 
     /// One of the four files of a data set, as the public mirrors name it.
@@ -19,15 +22,19 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     /// The training images, training labels, test images and test labels, in that order.
     public var files: [File] { [trainingImages, trainingLabels, testImages, testLabels] }
 
+    /// The 60,000 training images (`train-images-idx3-ubyte.gz`).
     public var trainingImages: File {
         File(gzipName: "train-images-idx3-ubyte.gz", sha256: hashes[0])
     }
+    /// The 60,000 training labels (`train-labels-idx1-ubyte.gz`).
     public var trainingLabels: File {
         File(gzipName: "train-labels-idx1-ubyte.gz", sha256: hashes[1])
     }
+    /// The 10,000 test images (`t10k-images-idx3-ubyte.gz`).
     public var testImages: File {
         File(gzipName: "t10k-images-idx3-ubyte.gz", sha256: hashes[2])
     }
+    /// The 10,000 test labels (`t10k-labels-idx1-ubyte.gz`).
     public var testLabels: File {
         File(gzipName: "t10k-labels-idx1-ubyte.gz", sha256: hashes[3])
     }

@@ -11,6 +11,8 @@ public enum Deskewing {
     /// bilinearly, 0 outside. A blank image, or one whose ink lies on a single row, comes back unchanged.
     /// - Parameters:
     ///   - image: rows x columns bytes, row-major.
+    ///   - rows: The image's height in pixels.
+    ///   - columns: The image's width in pixels.
     /// - Complexity: O(rows · columns).
     public static func deskewed(_ image: ArraySlice<UInt8>, rows: Int, columns: Int) -> [UInt8] {
         precondition(image.count == rows * columns, "deskewed: \(image.count) bytes for \(rows)x\(columns)")

@@ -4,7 +4,9 @@ package import DescentLinearAlgebra
 /// which a run can deskew and distort, and whose lit pixels the first layer can skip to), or rows of
 /// `Float` features of any width.
 public enum Examples: Equatable, Sendable {
+    /// Images kept as bytes, which a run can deskew and distort.
     case images(LabeledImages)
+    /// Rows of `Float` features, read by the network as they are.
     case features(LabeledFeatures)
 
     /// The number of examples.

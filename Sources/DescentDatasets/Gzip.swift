@@ -9,6 +9,7 @@ public enum GzipError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The decompressed data would exceed `limit` bytes (a decompression bomb, or the wrong file).
     case tooLarge(source: String, limit: Int)
 
+    /// One line for a person: the source, then what zlib found.
     public var description: String {
         switch self {
         case .corrupt(let source, let reason):

@@ -6,8 +6,11 @@ import DescentFileIO
 /// and `<prefix>-test-labels-idx1-ubyte`, each gzipped (`.gz`) or not. The last tenth of the training
 /// images (at most 10,000) is held out for validation, as MNIST's last 10,000 are.
 public struct IDXDataset: Sendable {
+    /// The training images, less the last tenth held out for validation.
     public let training: LabeledImages
+    /// The last tenth of the training file's images (at most 10,000).
     public let validation: LabeledImages
+    /// The test file's images.
     public let test: LabeledImages
     /// One more than the largest label in any split: the output layer's size.
     public let classCount: Int

@@ -80,14 +80,22 @@ public struct IDXFile: Equatable, Sendable {
 
 /// An IDX file that does not hold what its header promises.
 public enum IDXError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file is shorter than its header says: `expected` bytes are needed, `found` are there.
     case truncated(source: String, expected: Int, found: Int)
+    /// The file is longer than its header says: `expected` bytes described, `found` present.
     case trailingBytes(source: String, expected: Int, found: Int)
+    /// The first bytes are not an IDX magic number (two zero bytes, an element type, a rank).
     case badMagic(source: String, found: [UInt8])
+    /// The element type byte names a type other than unsigned bytes (0x08), the only one read.
     case unsupportedElementType(source: String, found: String)
+    /// The file has `found` dimensions where `expected` are needed (3 for images, 1 for labels).
     case wrongRank(source: String, expected: Int, found: Int)
+    /// The dimensions multiply to more than 2³¹ − 1 elements (a corrupt header, or not an image file).
     case tooLarge(source: String, dimensions: [Int])
+    /// The dimensions are not those expected (e.g. images that are not 28 x 28 for MNIST).
     case wrongDimensions(source: String, expected: String, found: [Int])
 
+    /// One line for a person: the source, what its header promised and what was found.
     public var description: String {
         switch self {
         case .truncated(let source, let expected, let found):

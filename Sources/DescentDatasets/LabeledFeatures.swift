@@ -66,11 +66,16 @@ public struct LabeledFeatures: Equatable, Sendable {
 
 /// Features that cannot be trained on.
 public enum FeaturesError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `rows` rows of features came with `labels` labels.
     case countMismatch(rows: Int, labels: Int)
+    /// Row `row` (from 0) has `width` features where the first row has `expected`.
     case ragged(row: Int, width: Int, expected: Int)
+    /// The feature at `row`, `column` (both from 0) is NaN or infinite.
     case notFinite(row: Int, column: Int)
+    /// Row `row`'s label is negative.
     case negativeLabel(row: Int, label: Int)
 
+    /// One line for a person: the row, what was found and what was expected.
     public var description: String {
         switch self {
         case .countMismatch(let rows, let labels): return "\(rows) rows of features but \(labels) labels; expected one label a row"

@@ -5,8 +5,11 @@ import DescentLinearAlgebra
 /// bytes each (0 background, 255 ink), row-major, one after another. A network converts them to
 /// numbers in 0...1 batch by batch, so the whole set costs one byte a pixel.
 public struct LabeledImages: Equatable, Sendable {
+    /// The height of each image in pixels (28 for MNIST).
     public let rows: Int
+    /// The width of each image in pixels (28 for MNIST).
     public let columns: Int
+    /// `count x rows x columns` bytes, image after image, each row-major: 0 is background, 255 full ink.
     public let pixels: [UInt8]
     /// One label a image, each in 0..<classCount.
     public let labels: [UInt8]

@@ -3,9 +3,13 @@ import DescentFileIO
 /// MNIST (or Fashion-MNIST) split as in Nielsen's book: training is the first 50,000 training
 /// images, validation the last 10,000, and test the 10,000 test images.
 public struct MNIST: Sendable {
+    /// Which data set the files hold: the digits or Fashion-MNIST.
     public let kind: DatasetKind
+    /// The first 50,000 of the 60,000 training images.
     public let training: LabeledImages
+    /// The last 10,000 training images, held out to choose hyperparameters and epochs.
     public let validation: LabeledImages
+    /// The 10,000 test images, for the final measurement only.
     public let test: LabeledImages
 
     /// The number of training images held out for validation.
@@ -74,11 +78,16 @@ extension LabeledImages {
 
 /// A data set folder that does not hold a consistent MNIST.
 public enum MNISTError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The folder has neither `name` nor `name` without `.gz`.
     case missingFile(folder: String, name: String)
+    /// A labels file's count differs from its images file's.
     case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
+    /// Label number `index` (from 0) in `source` is `value`, which is not a digit 0...9.
     case labelOutOfRange(source: String, index: Int, value: Int)
+    /// The training set has `found` images, too few to hold out `expected` (10,000) for validation and keep some to train on.
     case tooFew(folder: String, expected: Int, found: Int)
 
+    /// One line for a person: the folder or file, and what is missing or inconsistent.
     public var description: String {
         switch self {
         case .missingFile(let folder, let name):

@@ -50,8 +50,10 @@ public enum Preprocessing: String, CaseIterable, Sendable {
 
 /// A model file's preprocessing that cannot be applied.
 public enum PreprocessingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A model names preprocessing `value`, which this version does not know; `expected` lists those it does.
     case unknown(source: String, value: String, expected: [String])
 
+    /// One line for a person, advising the version of descent that wrote the model.
     public var description: String {
         switch self {
         case .unknown(let source, let value, let expected):

@@ -12,6 +12,7 @@ public enum DownloadEvent: Sendable, Equatable, CustomStringConvertible {
     /// `mirror` could not supply `file`; the next mirror is tried.
     case mirrorFailed(file: String, mirror: String, reason: String)
 
+    /// One line for a person: the file, the mirror and what happened.
     public var description: String {
         switch self {
         case .fetching(let file, let mirror):
@@ -49,6 +50,7 @@ public enum DownloadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The task running the download was cancelled; files already written are complete and kept.
     case cancelled
 
+    /// One line for a person: the file, each mirror tried and why it failed, or the folder that could not be written.
     public var description: String {
         switch self {
         case .allMirrorsFailed(let file, let kind, let failures):

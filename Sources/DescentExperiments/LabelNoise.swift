@@ -29,6 +29,7 @@ public enum LabelNoise: Equatable, Sendable {
 extension LabeledImages {
     /// The same images with labels spoiled by `noise`.
     /// - Parameters:
+    ///   - noise: How the labels are spoiled: none, a share replaced at random, or all shuffled.
     ///   - classCount: Classes a replaced label is drawn from.
     ///   - generator: The source of every draw.
     /// - Complexity: O(count).

@@ -1,7 +1,10 @@
 /// The mean, extremes and standard deviation of some numbers.
 public struct Spread: Sendable, Equatable {
+    /// The arithmetic mean.
     public let mean: Double
+    /// The smallest value.
     public let minimum: Double
+    /// The largest value.
     public let maximum: Double
     /// The population standard deviation (divided by n, not n − 1).
     public let standardDeviation: Double
@@ -27,6 +30,7 @@ public struct MinimaReport: Sendable {
     /// Every pair (i, j) with i < j, ordered by i then j.
     public let pairs: [MinimaPair]
 
+    /// A report of `runs` and their `pairs`, as the experiment made them.
     public init(runs: [MinimaRun], pairs: [MinimaPair]) {
         self.runs = runs
         self.pairs = pairs

@@ -54,6 +54,8 @@ public struct ModelLandscape: Sendable {
     ///   - network: The trained network, at the centre of the plane.
     ///   - data: The images the cost is measured on.
     ///   - directions: d₁ and d₂, usually from `direction(like:using:)`.
+    ///   - extent: How far the grid reaches along each direction, both ways; above 0.
+    ///   - resolution: Points along each axis, at least 2 (odd puts one at the network itself).
     ///   - progress: Called with the number of grid rows done.
     /// - Complexity: O(resolution² · data.count · parameterCount).
     public init(network: Network<Float>, data: LabeledImages, directions: (Gradients<Float>, Gradients<Float>),

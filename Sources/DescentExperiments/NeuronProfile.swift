@@ -25,6 +25,8 @@ public struct NeuronProfile: Sendable {
 
     /// The profile of every hidden neuron, layer by layer.
     /// - Parameters:
+    ///   - network: The network whose hidden neurons are profiled (not its output layer).
+    ///   - images: The images fed through it, each at `network.inputCount` pixels.
     ///   - top: How many most exciting images to keep.
     ///   - bins: Histogram bins.
     /// - Complexity: O(images.count · parameterCount).

@@ -95,6 +95,8 @@ public enum Probe {
     /// Runs every kind in `kinds` on `count` inputs each.
     /// - Parameters:
     ///   - network: A network with `test.pixelCount` inputs.
+    ///   - kinds: The kinds of input to feed it, each reported on its own.
+    ///   - count: How many inputs of each kind.
     ///   - test: Test images, for the `test` and `inverted` kinds (drawn at random, with replacement
     ///     only if `count` exceeds them).
     ///   - threshold: The top output counted as confident.

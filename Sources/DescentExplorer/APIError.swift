@@ -3,9 +3,12 @@ public import Hummingbird
 /// A request the API refuses: the status and a sentence saying what was expected. It becomes the
 /// response `{"error": message}`.
 public struct APIError: Error, Sendable, Equatable {
+    /// The HTTP status the response carries (400, 404, 413, 409, ...).
     public let status: HTTPResponse.Status
+    /// A sentence saying what was expected, sent as `{"error": message}`.
     public let message: String
 
+    /// A refusal with `status` and a `message` for the person or program that sent the request.
     public init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status
         self.message = message

@@ -20,7 +20,9 @@ struct ModelSnapshot: Sendable {
 /// The explorer's one piece of shared state: the model the pages use, what has been computed about
 /// it, and the training job, if any. Replacing the model (a training finishing) drops the caches.
 public actor ExplorerState {
+    /// The images, fixed for the server's life.
     public let data: ExplorerData
+    /// The model the pages use now; a training from the page replaces it when it finishes.
     public private(set) var model: Model
     /// Counts model replacements, so pages can tell a new model from the old.
     public private(set) var version = 1
@@ -36,6 +38,7 @@ public actor ExplorerState {
     /// The test images as the current model sees them (deskewed if its metadata says so), once per model.
     private var preparedTest: LabeledImages?
 
+    /// The state of a server that starts with `model` and shows and trains on `data`.
     public init(model: Model, data: ExplorerData) {
         self.model = model
         self.data = data

@@ -21,6 +21,12 @@ public struct ServerLimits: Sendable, Equatable {
     public static let standard = ServerLimits(
         idleTimeoutSeconds: 30, maximumConnections: 4000, maximumHeaderBytes: 32 * 1024, maximumHeaderCount: 100)
 
+    /// Limits of your own (`standard` suits a browser on this machine).
+    /// - Parameters:
+    ///   - idleTimeoutSeconds: Seconds a connection may stay silent.
+    ///   - maximumConnections: The most connections open at once.
+    ///   - maximumHeaderBytes: The most bytes in one header field, and in all of them together.
+    ///   - maximumHeaderCount: The most header fields in one request.
     public init(idleTimeoutSeconds: Int, maximumConnections: Int, maximumHeaderBytes: Int, maximumHeaderCount: Int) {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maximumConnections = maximumConnections

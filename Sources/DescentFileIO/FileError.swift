@@ -12,6 +12,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file could not be written; the previous contents, if any, are untouched.
     case unwritable(path: String, reason: String)
 
+    /// One line for a person: the path, then what went wrong (`mnist/x.gz: no such file`).
     public var description: String {
         switch self {
         case .notFound(let path):

@@ -12,6 +12,7 @@ import Musl
 ///
 /// Used for the training images (`LabeledImages`) and their sparse encoding (`SparseInputs`).
 public enum HugePages {
+    /// The size of one huge page in bytes: 2 MiB, the transparent huge page of x86-64 Linux.
     public static let size = 2 << 20
 
     /// Marks the whole huge pages inside `buffer` for huge pages. Call it before the memory is first

@@ -2,8 +2,11 @@
 /// A dense matrix of `rows x columns` scalars stored row-major: element (i, j) is
 /// `elements[i * columns + j]`.
 public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
+    /// The number of rows; at least 0.
     public let rows: Int
+    /// The number of columns; at least 0.
     public let columns: Int
+    /// The `rows * columns` elements, row-major: (i, j) is at `i * columns + j`.
     public package(set) var elements: [Scalar]
 
     /// A matrix with every element `value`.
@@ -22,6 +25,8 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
         self.elements = elements
     }
 
+    /// The element in row `row` and column `column`, both counted from 0.
+    /// - Precondition: `0 <= row < rows` and `0 <= column < columns`; the message gives the numbers.
     public subscript(row: Int, column: Int) -> Scalar {
         get {
             precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix: [\(row), \(column)] outside \(rows)x\(columns)")
@@ -50,7 +55,9 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
 
 /// Whether op(A) is A itself or its transpose, in `Matrix.multiply`.
 public enum Transpose: Sendable {
+    /// op(A) = A.
     case none
+    /// op(A) = Aᵀ, read from A's storage without copying it.
     case transposed
 }
 

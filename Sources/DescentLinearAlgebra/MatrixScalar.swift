@@ -51,18 +51,22 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
 }
 
 extension MatrixScalar {
+    /// The portable loop: 1 / (1 + e^-x) for each value, through `exp`.
     public static func sigmoid(_ values: UnsafeMutableBufferPointer<Self>) {
         for index in values.indices { values[index] = 1 / (1 + exp(-values[index])) }
     }
 
+    /// The portable loop: max(x, 0) for each value.
     public static func relu(_ values: UnsafeMutableBufferPointer<Self>) {
         for index in values.indices { values[index] = max(values[index], 0) }
     }
 
+    /// The portable loop: delta[i] = 0 wherever outputs[i] is not positive (NaN included).
     public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>) {
         for index in delta.indices where !(outputs[index] > 0) { delta[index] = 0 }
     }
 
+    /// The portable loop, one element at a time, in the order the protocol's formula is written.
     public static func adamStep(
         weights w: UnsafeMutableBufferPointer<Self>, gradients g: UnsafeBufferPointer<Self>,
         first m: UnsafeMutableBufferPointer<Self>, second v: UnsafeMutableBufferPointer<Self>,
@@ -76,6 +80,7 @@ extension MatrixScalar {
         }
     }
 
+    /// `naiveGEMM`, the reference triple loop that every faster kernel is tested against.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
@@ -87,8 +92,11 @@ extension MatrixScalar {
 }
 
 extension Float: MatrixScalar {
+    /// e^x, by the C library's `expf`.
     public static func exp(_ x: Float) -> Float { expf(x) }
+    /// The natural logarithm, by the C library's `logf`.
     public static func log(_ x: Float) -> Float { logf(x) }
+    /// The hyperbolic tangent, by the C library's `tanhf`.
     public static func tanh(_ x: Float) -> Float { tanhf(x) }
 
     /// The C kernels of CKernels: AVX2/FMA where the CPU has them, else a portable loop.
@@ -131,8 +139,11 @@ extension Float: MatrixScalar {
 }
 
 extension Double: MatrixScalar {
+    /// e^x, by the C library's `exp`.
     public static func exp(_ x: Double) -> Double { libmExp(x) }
+    /// The natural logarithm, by the C library's `log`.
     public static func log(_ x: Double) -> Double { libmLog(x) }
+    /// The hyperbolic tangent, by the C library's `tanh`.
     public static func tanh(_ x: Double) -> Double { libmTanh(x) }
 }
 

@@ -5,8 +5,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable, Codable {
     /// The whole state; saving it and restoring it resumes the stream exactly.
     public var state: UInt64
 
+    /// A generator whose stream is fixed by `seed`: the same seed gives the same numbers everywhere.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits: the state advances by the golden-ratio constant 0x9E3779B97F4A7C15, then
+    /// is mixed by two xor-shift-multiply rounds (Stafford's "Mix13" variant).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -3,20 +3,35 @@ public import DescentLinearAlgebra
 /// Adam (Kingma & Ba 2015, "Adam: a method for stochastic optimization", Algorithm 1), with the
 /// same L2 term as SGD added to each weight's gradient: (λ/n)·w.
 public struct Adam<Scalar: MatrixScalar>: Sendable {
+    /// The step size α: 1e-3 in the paper, and the default.
     public var learningRate: Scalar
+    /// β1, the decay rate of the first moment (the running mean of the gradient), in 0..<1; 0.9 by default.
     public var beta1: Scalar
+    /// β2, the decay rate of the second moment (the running mean of the squared gradient), in 0..<1;
+    /// 0.999 by default.
     public var beta2: Scalar
+    /// ε, added to √v so that a step never divides by zero; 1e-8 by default.
     public var epsilon: Scalar
     /// λ, scaled by 1/n as in `SGD`.
     public var weightDecay: Scalar
+    /// n, the number of training examples λ is divided by (at least 1).
     public var trainingSetSize: Int
     /// The number of steps taken, t in the paper.
     public package(set) var steps = 0
-    /// m and v, shaped like the network; nil until the first step. Settable, with `steps`, to
-    /// resume a run; they must then be shaped like the network.
+    /// m, the running mean of the gradient, shaped like the network; nil until the first step.
+    /// Set only inside the package (a resumed run), where it is kept shaped like the network.
     public package(set) var firstMoment: Gradients<Scalar>?
+    /// v, the running mean of the squared gradient (see `firstMoment`).
     public package(set) var secondMoment: Gradients<Scalar>?
 
+    /// An optimizer with no steps taken yet; the paper's defaults and no weight decay unless given.
+    /// - Parameters:
+    ///   - learningRate: α, the step size.
+    ///   - beta1: The first moment's decay rate, in 0..<1.
+    ///   - beta2: The second moment's decay rate, in 0..<1.
+    ///   - epsilon: The small positive number added to √v.
+    ///   - weightDecay: λ, the L2 regularisation parameter (0: none).
+    ///   - trainingSetSize: n, which λ is divided by; values below 1 become 1.
     public init(learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
                 weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
         self.learningRate = learningRate

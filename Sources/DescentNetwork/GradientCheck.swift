@@ -4,14 +4,19 @@ import DescentLinearAlgebra
 public struct GradientCheck: Sendable {
     /// One network shape checked.
     public struct Case: Sendable {
+        /// The hidden layers' activation.
         public let hidden: Activation
+        /// The output layer's activation.
         public let output: Activation
+        /// The cost the gradient is taken of.
         public let cost: Cost
         /// max over parameters of |backprop − numeric| / max(|backprop|, |numeric|, floor).
         public let maxRelativeError: Double
+        /// The number of weights and biases compared.
         public let parameterCount: Int
     }
 
+    /// One case a combination of hidden activation, output activation and cost, in the order checked.
     public let cases: [Case]
     /// The worst relative error over every case.
     public var maxRelativeError: Double { cases.map(\.maxRelativeError).max() ?? 0 }

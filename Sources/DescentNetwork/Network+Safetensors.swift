@@ -104,17 +104,26 @@ extension Substring {
 
 /// A safetensors file that is well formed but is not a Descent model.
 public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The metadata has no `key`, which every Descent model carries (`format`, `layers`, ...).
     case missingMetadata(source: String, key: String)
+    /// The metadata's `key` holds `value`, which cannot be read; `expected` says what can.
     case badMetadata(source: String, key: String, value: String, expected: String)
+    /// The tensor `name` (`layers.0.weight`, say) that the metadata's layers call for is absent.
     case missingTensor(source: String, name: String)
+    /// The file holds a tensor `name` that no layer of the metadata uses.
     case unexpectedTensor(source: String, name: String)
+    /// The tensor `name` is stored as `found` rather than F32.
     case wrongDType(source: String, name: String, found: String)
+    /// The tensor `name` has shape `found` where the metadata's layers give `expected` ([out, in] or [out]).
     case wrongShape(source: String, name: String, expected: [Int], found: [Int])
+    /// The tensor `name` holds a NaN or infinity at element `index` (row-major, from 0).
     case notFinite(source: String, name: String, index: Int)
+    /// The layers and activations the file describes do not make a valid network (`NetworkError`'s reason).
     case invalidNetwork(source: String, reason: String)
     /// Tensors `0.weight`, `0.bias`, ... and no Descent metadata: a PyTorch `nn.Sequential` to import.
     case pyTorchStateDict(source: String, linearModules: [Int])
 
+    /// One line for a person: the file, then what is missing or wrong in it.
     public var description: String {
         switch self {
         case .missingMetadata(let source, let key):

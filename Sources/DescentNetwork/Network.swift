@@ -6,8 +6,16 @@ public struct Layer<Scalar: MatrixScalar>: Equatable, Sendable {
     public package(set) var weights: Matrix<Scalar>
     /// One bias per neuron.
     public package(set) var biases: [Scalar]
+    /// The function applied to the layer's weighted inputs: a hidden activation or, in the last layer,
+    /// sigmoid or softmax.
     public package(set) var activation: Activation
 
+    /// A layer from its weights (out x in) and one bias per neuron.
+    /// - Parameters:
+    ///   - weights: `out x in`: row j holds the weights into neuron j.
+    ///   - biases: `out` numbers, one a neuron.
+    ///   - activation: The function applied to W·x + b.
+    /// - Precondition: `biases.count == weights.rows`.
     public init(weights: Matrix<Scalar>, biases: [Scalar], activation: Activation) {
         precondition(biases.count == weights.rows, "Layer: \(biases.count) biases for \(weights.rows) neurons")
         self.weights = weights
@@ -15,14 +23,18 @@ public struct Layer<Scalar: MatrixScalar>: Equatable, Sendable {
         self.activation = activation
     }
 
+    /// The number of inputs the layer reads: its weights' columns.
     public var inputCount: Int { weights.columns }
+    /// The number of neurons: its weights' rows.
     public var outputCount: Int { weights.rows }
 }
 
 /// A multilayer perceptron: layers of any sizes, a hidden activation per layer, an output
 /// activation, and the cost it is trained to minimise.
 public struct Network<Scalar: MatrixScalar>: Equatable, Sendable {
+    /// The layers in order, the first reading the input; at least one.
     public package(set) var layers: [Layer<Scalar>]
+    /// The cost the network is trained to minimise; it also decides the output layer's error δ in backpropagation.
     public package(set) var cost: Cost
 
     /// A network with given layers.
@@ -72,7 +84,9 @@ public struct Network<Scalar: MatrixScalar>: Equatable, Sendable {
     public var sizes: [Int] { [layers[0].inputCount] + layers.map(\.outputCount) }
     /// The number of weights and biases.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.weights.elements.count + $1.biases.count } }
+    /// The width of an input: the first layer's input count (784 for MNIST).
     public var inputCount: Int { layers[0].inputCount }
+    /// The number of outputs: the last layer's neurons, one a class (10 for the digits).
     public var outputCount: Int { layers[layers.count - 1].outputCount }
 
     /// The same network in another floating-point type.
@@ -106,11 +120,17 @@ public struct Network<Scalar: MatrixScalar>: Equatable, Sendable {
 
 /// A network whose shape is not valid.
 public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The sizes had fewer than two entries: a network needs an input size and an output size.
     case noLayers
+    /// Size number `index` is `size`, below 1.
     case badSize(index: Int, size: Int)
+    /// Layer `layer` reads `found` inputs where the layer before it has `expected` neurons.
     case sizeMismatch(layer: Int, expected: Int, found: Int)
+    /// Layer `layer` uses `activation`, which is not allowed there (softmax in a hidden layer, relu or tanh
+    /// as output); `allowed` lists those that are.
     case activationNotAllowed(layer: Int, activation: Activation, allowed: [Activation])
 
+    /// One line for a person: which layer and what is wrong with it.
     public var description: String {
         switch self {
         case .noLayers:

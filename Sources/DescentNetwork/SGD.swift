@@ -12,7 +12,9 @@ public import DescentLinearAlgebra
 ///   v ← momentum · v − learningRate · g,   w ← w + momentum · v − learningRate · g,
 /// with g = ∂C/∂w + (weightDecay / n) · w as above.
 public struct SGD<Scalar: MatrixScalar>: Sendable {
+    /// η, the step size: how far each step moves along −∂C/∂w (3.0 in the video's recipe).
     public var learningRate: Scalar
+    /// μ, the share of the previous velocity kept each step, in 0..<1 (0: plain SGD, no velocity).
     public var momentum: Scalar
     /// Nesterov's accelerated gradient instead of classical momentum (no effect without momentum).
     public var nesterov: Bool
@@ -24,6 +26,13 @@ public struct SGD<Scalar: MatrixScalar>: Sendable {
     /// to resume a run; it must then be shaped like the network.
     public package(set) var velocity: Gradients<Scalar>?
 
+    /// An optimizer with no velocity yet.
+    /// - Parameters:
+    ///   - learningRate: η, the step size.
+    ///   - momentum: μ, in 0..<1; 0 is plain gradient descent.
+    ///   - nesterov: Whether to look ahead along the velocity (needs `momentum` above 0 to matter).
+    ///   - weightDecay: λ, the L2 regularisation parameter (0: none).
+    ///   - trainingSetSize: n, which λ is divided by; values below 1 become 1.
     public init(learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false, weightDecay: Scalar = 0, trainingSetSize: Int = 1) {
         self.learningRate = learningRate
         self.momentum = momentum

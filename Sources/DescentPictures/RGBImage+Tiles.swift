@@ -5,6 +5,8 @@ extension RGBImage {
     /// A digit as ink on paper: byte 0 (MNIST's background) white, 255 black.
     /// - Parameters:
     ///   - inkBytes: `width * height` bytes, row-major, 0 background and 255 ink, as MNIST stores them.
+    ///   - width: The image's width in pixels.
+    ///   - height: The image's height in pixels.
     public init(inkBytes: some Collection<UInt8>, width: Int, height: Int) {
         precondition(inkBytes.count == width * height, "RGBImage(inkBytes:): \(inkBytes.count) bytes for \(width)x\(height)")
         var pixels: [UInt8] = []

@@ -3,7 +3,9 @@
 public struct ReportPage: Sendable {
     /// One piece of the page, in order.
     public enum Block: Sendable {
+        /// A section heading (`<h2>`), escaped.
         case heading(String)
+        /// A paragraph of plain text (`<p>`), escaped.
         case paragraph(String)
         /// A table with a header row.
         case table(header: [String], rows: [[String]])

@@ -2,6 +2,11 @@ extension SVGDocument {
     /// A horizontal colour bar for `scale` in `frame`: the colours as thin slices, a frame, ticks
     /// with labels beneath, and `label` above: the key that says what number a colour means.
     /// - Parameters:
+    ///   - scale: The colours and the values at their ends.
+    ///   - frame: Where the bar itself goes, in the document's units; the ticks' labels go beneath it
+    ///     and `label` above it.
+    ///   - label: The key's text, above the bar.
+    ///   - tickCount: About how many ticks when `ticks` is nil.
     ///   - ticks: Where the ticks go, in the scale's units; nil puts them at round values.
     ///   - labelValue: How tick values are written (for example as percentages, or as 10^v on a log scale).
     public mutating func colorBar(

@@ -25,6 +25,7 @@ public struct Frame: Equatable, Sendable {
 
 /// Where a text's anchor point lies on it.
 public enum TextAnchor: String, Sendable {
+    /// SVG's `text-anchor`: the text begins at, is centred on, or ends at its point.
     case start, middle, end
 }
 

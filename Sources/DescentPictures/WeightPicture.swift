@@ -53,7 +53,13 @@ public enum WeightPicture {
 
     /// A matrix as rows of coloured cells (one row a neuron), with each row's bias at its right and
     /// a colour bar beneath.
-    /// - Parameter rowName: Each row's label, before its number (`neuron`, or `output` for the last layer).
+    /// - Parameters:
+    ///   - rows: One row of values a neuron (its incoming weights, say), all rows of one length.
+    ///   - biases: One bias a row, written at the row's right; fewer leave the last rows without one.
+    ///   - title: A title in large type above everything; nil for none.
+    ///   - heading: A line above the rows saying what they show.
+    ///   - valueName: What the values are (`weight`), in the colour bar's label.
+    ///   - rowName: Each row's label, before its number (`neuron`, or `output` for the last layer).
     public static func heatRows(rows: [[Double]], biases: [Double], title: String?, heading: String, valueName: String,
                                 rowName: String = "neuron") -> RGBImage {
         let columns = rows.first?.count ?? 0

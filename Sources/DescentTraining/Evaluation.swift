@@ -11,7 +11,9 @@ public struct Evaluation: Sendable, Equatable {
     /// For each image, the network's largest output.
     public let confidences: [Float]
 
+    /// The number of examples evaluated.
     public var total: Int { predictions.count }
+    /// The number classified right: the confusion matrix's diagonal.
     public var correct: Int { confusion.indices.reduce(0) { $0 + confusion[$1][$1] } }
     /// correct / total (0 for an empty set).
     public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }

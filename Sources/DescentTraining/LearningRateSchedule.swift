@@ -10,11 +10,15 @@
 public struct LearningRateSchedule: Sendable, Equatable {
     /// The schedule's shape after the warm-up.
     public enum Shape: String, CaseIterable, Sendable {
+        /// The configured rate throughout (after any warm-up).
         case constant
+        /// The rate multiplied by `stepFactor` every `stepEvery` epochs.
         case step
+        /// The rate following half a cosine from the configured rate down to nearly 0 at the last epoch.
         case cosine
     }
 
+    /// The schedule's shape after the warm-up; `constant` by default.
     public var shape: Shape = .constant
     /// Epochs of linear warm-up (0: none).
     public var warmupEpochs: Int = 0
@@ -26,6 +30,12 @@ public struct LearningRateSchedule: Sendable, Equatable {
     /// A constant rate without warm-up.
     public init() {}
 
+    /// A schedule of the given shape.
+    /// - Parameters:
+    ///   - shape: What follows the warm-up.
+    ///   - warmupEpochs: Epochs of linear warm-up (0: none).
+    ///   - stepEvery: For `step`, epochs between drops.
+    ///   - stepFactor: For `step`, what each drop multiplies the rate by.
     public init(shape: Shape, warmupEpochs: Int = 0, stepEvery: Int = 10, stepFactor: Double = 0.1) {
         self.shape = shape
         self.warmupEpochs = warmupEpochs
@@ -38,6 +48,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
 
     /// The factor for the step that takes batch `batch` (from 0) of epoch `epoch` (from 0).
     /// - Parameters:
+    ///   - epoch: The epoch, from 0.
+    ///   - batch: The mini-batch within the epoch, from 0.
     ///   - batchesPerEpoch: Steps in one epoch.
     ///   - epochs: Epochs in the whole run.
     public func factor(epoch: Int, batch: Int, batchesPerEpoch: Int, epochs: Int) -> Double {

@@ -6,11 +6,17 @@ import Foundation
 
 /// A trained network with the metadata its file carries: how it was trained and on what.
 public struct Model: Sendable {
+    /// The trained network, in Float32 as it is stored.
     public var network: Network<Float>
     /// String metadata beyond the shape keys (`format`, `layers`, `activations`, `cost`), e.g.
     /// `seed`, `learning_rate`, `training_sha256`, `test_accuracy`.
     public var metadata: [String: String]
 
+    /// A model from a network and the metadata to store with it.
+    /// - Parameters:
+    ///   - network: The network the file will hold.
+    ///   - metadata: String keys and values written beside the shape keys (which are written from `network`
+    ///     and override any given here).
     public init(network: Network<Float>, metadata: [String: String] = [:]) {
         self.network = network
         self.metadata = metadata

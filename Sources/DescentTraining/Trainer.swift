@@ -14,6 +14,7 @@ public struct EpochReport: Sendable, Equatable, Codable {
     public let trainingAccuracy: Double
     /// The share of the validation set classified right at the end of the epoch.
     public let validationAccuracy: Double
+    /// Wall-clock seconds the epoch spent training, its validation not counted.
     public let seconds: Double
 }
 
@@ -53,6 +54,7 @@ public enum TrainingError: Error, Sendable, CustomStringConvertible {
     /// completed epoch (nil if the first epoch failed), and `epochs` their reports.
     case diverged(epoch: Int, batch: Int, learningRate: Double, lastGood: Network<Float>?, epochs: [EpochReport])
 
+    /// One line for a person: where the cost diverged, and the advice to lower the learning rate.
     public var description: String {
         switch self {
         case .diverged(let epoch, let batch, let learningRate, _, _):

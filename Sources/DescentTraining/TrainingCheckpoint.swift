@@ -103,11 +103,16 @@ public struct TrainingCheckpoint: Sendable {
 
 /// A safetensors file that is well formed but not a checkpoint this version can resume.
 public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file's `format` metadata is `format` (nil: absent) rather than a Descent training checkpoint's.
     case notACheckpoint(source: String, format: String?)
+    /// The metadata's `key` holds `value`, which cannot be read; `expected` says what can.
     case badMetadata(source: String, key: String, value: String, expected: String)
+    /// The tensor `name` is missing or not what the checkpoint's network and optimizer need; `problem` says how.
     case badTensor(source: String, name: String, problem: String)
+    /// The file holds a tensor `name` that the checkpoint's network and optimizer do not use.
     case unexpectedTensor(source: String, name: String)
 
+    /// One line for a person: the file, then what is wrong in it.
     public var description: String {
         switch self {
         case .notACheckpoint(let source, let format):

@@ -10,16 +10,25 @@ public import DescentDatasets
 public struct TrainingConfiguration: Sendable, Equatable {
     /// Neurons per layer, input first.
     public var sizes: [Int] = [784, 16, 16, 10]
+    /// The hidden layers' activation: sigmoid, relu or tanh.
     public var hidden: Activation = .sigmoid
+    /// The output layer's activation: sigmoid or softmax.
     public var output: Activation = .sigmoid
+    /// The cost minimised: the video's quadratic cost, or cross-entropy.
     public var cost: Cost = .quadratic
+    /// How the weights and biases are drawn from `seed` before the first step.
     public var initialization: Initialization = .scaledNormal
+    /// η, the step size before any schedule's factor; positive (3.0 in the video's recipe).
     public var learningRate: Double = 3.0
+    /// μ for SGD's momentum, in 0..<1 (0: plain gradient descent; must be 0 with Adam, above 0 with Nesterov).
     public var momentum: Double = 0
     /// λ in the cost C + λ/(2n) Σ w², with n the number of training examples.
     public var weightDecay: Double = 0
+    /// Examples a mini-batch, 1 to 65,536: each step follows the mean gradient of this many.
     public var batchSize: Int = 10
+    /// Passes over the training set, 1 to 100,000.
     public var epochs: Int = 30
+    /// The seed of every random draw (the initial weights, the shuffles, dropout and distortions).
     public var seed: UInt64 = 0
     /// How the gradient becomes a step.
     public var optimizer: OptimizerKind = .sgd
@@ -268,8 +277,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
 /// An option value that cannot be used.
 public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `--option value` cannot be used; `expected` says what can (a range, or the allowed names).
     case invalid(option: String, value: String, expected: String)
 
+    /// One line for a person, in the command line's words: `--epochs 0 is not allowed; expected 1 to 100000`.
     public var description: String {
         switch self {
         case .invalid(let option, let value, let expected):

@@ -5,31 +5,57 @@ public import DescentNetwork
 /// the body of the explorer's `POST /api/train` are both read into this, so that the two accept the
 /// same options and check them the same way.
 public struct TrainingOptions: Sendable, Equatable {
+    /// `--preset`: the recipe the other values override; nil: `video`.
     public var preset: TrainingConfiguration.Preset?
+    /// `--layers`: every size, input first; nil: the preset's hidden layers between the data's input and class counts.
     public var layers: [Int]?
+    /// `--activation`: the hidden layers' activation.
     public var hidden: Activation?
+    /// `--output`: the output layer's activation.
     public var output: Activation?
+    /// `--cost`: the cost minimised.
     public var cost: Cost?
+    /// `--init`: how the first weights are drawn.
     public var initialization: Initialization?
+    /// `--learning-rate`: η, positive.
     public var learningRate: Double?
+    /// `--momentum`: μ, in 0..<1.
     public var momentum: Double?
+    /// `--weight-decay`: λ, 0 or more.
     public var weightDecay: Double?
+    /// `--batch-size`: examples a mini-batch, 1 to 65,536.
     public var batchSize: Int?
+    /// `--epochs`: passes over the training set, 1 to 100,000.
     public var epochs: Int?
+    /// `--seed`: the seed of every random draw.
     public var seed: UInt64?
+    /// `--optimizer`: sgd, adam or nesterov.
     public var optimizer: TrainingConfiguration.OptimizerKind?
+    /// `--threads`: threads a large matrix product may use, 1 to 256; the model does not depend on it.
     public var threads: Int?
+    /// `--schedule`: the learning rate's shape after the warm-up.
     public var schedule: LearningRateSchedule.Shape?
+    /// `--warmup-epochs`: epochs of linear warm-up, fewer than the epochs.
     public var warmupEpochs: Int?
+    /// `--step-every`: for the step schedule, epochs between drops.
     public var stepEvery: Int?
+    /// `--step-factor`: for the step schedule, what each drop multiplies the rate by.
     public var stepFactor: Double?
+    /// `--patience`: stop after this many epochs without a better validation accuracy.
     public var patience: Int?
+    /// `--dropout`: the probability of dropping each hidden unit in training.
     public var dropout: Double?
+    /// `--shift`: whole pixels a training image may move on each axis (images only).
     public var shift: Int?
+    /// `--rotation`: degrees a training image may turn either way (images only).
     public var rotation: Double?
+    /// `--scaling`: the largest change of scale, as a fraction (images only).
     public var scaling: Double?
+    /// `--elastic-alpha`: the elastic distortion's strength α in pixels (images only).
     public var elasticAlpha: Double?
+    /// `--elastic-sigma`: the elastic field's smoothing σ in pixels (images only).
     public var elasticSigma: Double?
+    /// `--preprocessing`: what every image goes through, in training and whenever the model is used.
     public var preprocessing: Preprocessing?
 
     /// No preset and no overrides: the `video` preset as it is.

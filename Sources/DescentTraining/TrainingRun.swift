@@ -87,6 +87,10 @@ public struct TrainingRun: Sendable {
         /// Also save after every this many epochs; nil: only when stopped.
         public var everyEpochs: Int?
 
+        /// Where and how often to save.
+        /// - Parameters:
+        ///   - path: The checkpoint file, written atomically.
+        ///   - everyEpochs: Also save after every this many epochs; nil: only when stopped.
         public init(path: String, everyEpochs: Int? = nil) {
             self.path = path
             self.everyEpochs = everyEpochs
@@ -189,6 +193,7 @@ public enum TrainingRunError: Error, Sendable, CustomStringConvertible {
     /// A checkpoint could not be written; the run stopped there.
     case checkpoint(path: String, reason: String)
 
+    /// One line for a person: the configuration, data or checkpoint problem, or the divergence and its advice.
     public var description: String {
         switch self {
         case .configuration(let error): return error.description
