@@ -94,16 +94,26 @@ extension Network where Scalar == Float {
 /// A safetensors file that is not a PyTorch `nn.Sequential` of Linear layers Descent can import, or
 /// activations that do not fit it.
 public enum PyTorchImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file holds no `N.weight` / `N.bias` pairs at all.
     case noLinearLayers(source: String)
+    /// A tensor that is not a Linear layer's weight or bias (a BatchNorm's running mean, say).
     case unexpectedTensor(source: String, name: String)
+    /// A Linear layer's weight without its bias, or the other way round (`bias=False` is refused).
     case missingTensor(source: String, name: String)
+    /// A tensor whose element type is not F32.
     case wrongDType(source: String, name: String, found: String)
+    /// A weight that is not 2-D, or a bias that is not one number per output.
     case wrongShape(source: String, name: String, found: [Int], expected: String)
+    /// A layer whose input count is not the previous layer's output count.
     case shapesDoNotChain(source: String, name: String, columns: Int, previous: String, rows: Int)
+    /// A weight or bias that is NaN or infinite, at flat `index`.
     case notFinite(source: String, name: String, index: Int)
+    /// Not one activation per Linear layer: `linearModules` are the layers' module numbers.
     case wrongActivationCount(source: String, linearModules: [Int], found: Int)
+    /// An activation that the layer cannot have (softmax in a hidden layer, say).
     case activationNotAllowed(source: String, linearModule: Int, activation: Activation, allowed: [Activation])
 
+    /// The message, naming the file and the tensor or activation at fault.
     public var description: String {
         switch self {
         case .noLinearLayers(let source):
