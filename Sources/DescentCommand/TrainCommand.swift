@@ -227,7 +227,6 @@ struct TrainCommand: AsyncParsableCommand {
                                  dataset: data.name + (data.training.images == nil ? " examples" : " images")))
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: run.configuration.epochs)
         let interruption = Interruption()
-        defer { interruption.finish() }
         let result: TrainingRunResult
         do {
             result = try run.run(progress: { event in
@@ -242,9 +241,11 @@ struct TrainCommand: AsyncParsableCommand {
                 }
             }, shouldStop: { interruption.isRequested })
         } catch {
+            interruption.finish()
             bar.clear()
             throw try failure(error, out: settings.out)
         }
+        interruption.finish()  // Ctrl-C during the final save ends the process as usual.
         bar.clear()
         if let stopped = result.stopped {
             console.note("Interrupted in epoch \(stopped.epoch) before batch \(stopped.batch + 1); the run is saved in \(settings.checkpointPath).")
