@@ -9,5 +9,5 @@ WORK=$(mktemp -d)
 swift run -c release Spirals "$WORK/spirals.csv"
 "$DESCENT" train --csv "$WORK/spirals.csv" --label-column arm --preset video-best --layers 2,32,32,2 \
     --epochs 300 --batch-size 32 --learning-rate 0.01 --out "$WORK/spirals.safetensors" | tail -3
-"$DESCENT" evaluate --model "$WORK/spirals.safetensors" --csv "$WORK/spirals.csv" --label-column arm | head -1
+"$DESCENT" evaluate --model "$WORK/spirals.safetensors" --csv "$WORK/spirals.csv" --label-column arm | sed -n 1p
 rm -rf "$WORK"
