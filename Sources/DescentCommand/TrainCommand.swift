@@ -8,13 +8,15 @@ import DescentTraining
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on MNIST and write it to a model file.",
+        abstract: "Train a network on MNIST (or a CSV file, or any IDX set) and write it to a model file.",
         discussion: """
             With no options it trains the video's network: 784-16-16-10, sigmoid in every layer, \
             quadratic cost, mini-batch SGD with batch size 10 and learning rate 3.0, 30 epochs, \
             N(0, 1/fan_in) weights, seed 0. Options override the preset's values. Training uses the \
             first 50,000 training images; validation accuracy is measured on the last 10,000 after \
-            each epoch, and test accuracy on the 10,000 test images once, at the end.
+            each epoch, and test accuracy on the 10,000 test images once, at the end. With --csv or \
+            --idx it trains on those files instead, and a preset takes its first and last layer \
+            sizes from the data.
             """)
 
     @OptionGroup var data: DataOptions
