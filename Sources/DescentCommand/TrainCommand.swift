@@ -26,8 +26,21 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
             + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 98% in a minute), "
-            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%). `descent info` shows a model's values."))
+            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%), video-distilled (784-16-16-10 taught by an mlp99 model: needs --teacher). "
+            + "`descent info` shows a model's values."))
     var preset: TrainingConfiguration.Preset?
+
+    @Option(help: ArgumentHelp(
+        "Knowledge distillation: a model file whose softened outputs teach the network, beside the labels (a softmax network of the same inputs, outputs and preprocessing).",
+        valueName: "model"))
+    var teacher: String?
+
+    @Option(name: .customLong("distillation-alpha"), help: ArgumentHelp(
+        "With --teacher: the weight α of the label's cross-entropy; the teacher's term weighs 1 − α (default: the preset's, else 0.3).", valueName: "α"))
+    var distillationAlpha: Double?
+
+    @Option(help: ArgumentHelp("With --teacher: the temperature T that softens both networks' outputs (default: the preset's, else 4).", valueName: "T"))
+    var temperature: Double?
 
     @Option(help: ArgumentHelp("Neurons per layer, input first.", valueName: "sizes"))
     var layers: LayerSizes?
@@ -184,6 +197,16 @@ struct TrainCommand: AsyncParsableCommand {
         if let checkpointEvery, checkpointEvery < 1 {
             throw ValidationError("--checkpoint-every \(checkpointEvery) is not allowed; expected a positive number of epochs")
         }
+        if teacher == nil, resume == nil {
+            if let option = [("--distillation-alpha", distillationAlpha != nil), ("--temperature", temperature != nil)].first(where: \.1) {
+                throw ValidationError("\(option.0) sets up distillation; give the teacher with --teacher")
+            }
+            if let preset, let distillation = preset.distillation {
+                throw ValidationError("--preset \(preset.rawValue) learns from a teacher: make one with "
+                    + "`descent train --preset \(distillation.teacher.rawValue) --out \(distillation.teacher.rawValue).safetensors`, "
+                    + "then add --teacher \(distillation.teacher.rawValue).safetensors")
+            }
+        }
         if resume != nil, let option = recipeOptionsGiven.first {
             throw ValidationError("--resume continues the checkpoint's own recipe and data; drop \(option)")
         }
@@ -193,7 +216,8 @@ struct TrainCommand: AsyncParsableCommand {
     var recipeOptionsGiven: [String] {
         let data: [(String, Bool)] = [
             ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil), ("--dataset", self.data.dataset != .mnist),
-            ("--report", report != nil),
+            ("--report", report != nil), ("--teacher", teacher != nil), ("--distillation-alpha", distillationAlpha != nil),
+            ("--temperature", temperature != nil),
         ]
         return options.given + source.given + data.filter(\.1).map(\.0)
     }
@@ -224,9 +248,21 @@ struct TrainCommand: AsyncParsableCommand {
         run.checkpointing = TrainingRun.Checkpointing(path: settings.checkpointPath, everyEpochs: checkpointEvery)
         run.checkpointMetadata = settings.checkpointMetadata.merging(source.checkpointMetadata) { own, _ in own }
         run.measuresTestEveryEpoch = settings.report != nil
+        if let teacherPath = settings.teacher {
+            let teacher = try Teacher.load(teacherPath, alpha: settings.distillationAlpha, temperature: settings.temperature)
+            do {
+                try run.distill(from: teacher)
+            } catch {
+                throw try failure(error, out: settings.out)
+            }
+        }
         if let resumed { console.say("Resuming \(resume ?? "") at epoch \(resumed.epoch), batch \(resumed.batch + 1)") }
         console.say(announcement(run.configuration, trainingCount: data.training.count,
                                  dataset: data.name + (data.training.images == nil ? " examples" : " images")))
+        if let teacher = run.teacher {
+            console.say("Taught by \(teacher.name) (\(teacher.model.network.sizes.map(String.init).joined(separator: "-"))): "
+                + "cost α·CE(label) + (1 − α)·T²·CE(teacher at T), α \(teacher.alpha), T \(teacher.temperature)")
+        }
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: run.configuration.epochs)
         let interruption = Interruption()
         let result: TrainingRunResult

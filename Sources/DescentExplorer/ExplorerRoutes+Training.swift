@@ -12,7 +12,8 @@ extension ExplorerRoutes {
         }
         router.get("/api/presets") { _, _ in
             // Each preset's values, as the model file would record them: the page fills its form from these.
-            let presets = Dictionary(uniqueKeysWithValues: TrainingConfiguration.Preset.allCases.map {
+            // Those that need a teacher are left out: the page trains from labels alone.
+            let presets = Dictionary(uniqueKeysWithValues: TrainingConfiguration.Preset.allCases.filter { $0.distillation == nil }.map {
                 ($0.rawValue, TrainingConfiguration(preset: $0).metadata)
             })
             return try JSONResponse.make(presets)

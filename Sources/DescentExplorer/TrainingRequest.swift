@@ -49,6 +49,10 @@ struct TrainingRequest: Decodable, Sendable {
     func options() throws -> TrainingOptions {
         var options = TrainingOptions()
         options.preset = try known("preset", preset)
+        if let preset = options.preset, let distillation = preset.distillation {
+            throw APIError(.unprocessableContent, "preset \"\(preset.rawValue)\" learns from a \(distillation.teacher.rawValue) teacher, "
+                + "which the page cannot give: train it with descent train --preset \(preset.rawValue) --teacher FILE")
+        }
         options.layers = layers
         options.hidden = try known("activation", activation)
         options.output = try known("output", output)

@@ -174,6 +174,10 @@ extension Network {
         let cost = cost
         var total: Scalar = 0
         var correct = 0
+        if let distillation = workspace.distillation {
+            precondition(activation == .softmax, "distillation: a \(activation.rawValue) output layer; it needs softmax")
+            return distilledOutputDeltas(&workspace, distillation: distillation, count: count)
+        }
         workspace.labels.withUnsafeBufferPointer { labels in
             workspace.activations[last].elements.withUnsafeBufferPointer { all in
                 workspace.deltas[last].elements.withUnsafeMutableBufferPointer { deltas in
@@ -186,6 +190,37 @@ extension Network {
                         total += cost.value(output: a, label: label, activation: activation)
                         let delta = UnsafeMutableBufferPointer(rebasing: deltas[(row * width)..<((row + 1) * width)])
                         cost.outputDelta(output: a, label: label, activation: activation, into: delta)
+                    }
+                }
+            }
+        }
+        return BatchResult(cost: total / Scalar(count), correct: correct)
+    }
+
+    /// The output layer's δ and the batch's mean cost under distillation (`DistillationTargets`).
+    private func distilledOutputDeltas(
+        _ workspace: inout Workspace<Scalar>, distillation: DistillationTargets<Scalar>, count: Int
+    ) -> BatchResult<Scalar> {
+        let last = layers.count - 1
+        let width = outputCount
+        var total: Scalar = 0
+        var correct = 0
+        var scratch = [Scalar](repeating: 0, count: width)
+        workspace.labels.withUnsafeBufferPointer { labels in
+            workspace.activations[last].elements.withUnsafeBufferPointer { all in
+                workspace.deltas[last].elements.withUnsafeMutableBufferPointer { deltas in
+                    distillation.targets.elements.withUnsafeBufferPointer { targets in
+                        scratch.withUnsafeMutableBufferPointer { q in
+                            for row in 0..<count {
+                                let rows = (row * width)..<((row + 1) * width)
+                                let a = UnsafeBufferPointer(rebasing: all[rows])
+                                var best = 0
+                                for j in 1..<width where a[j] > a[best] { best = j }
+                                if best == labels[row] { correct += 1 }
+                                total += distillation.cost(output: a, label: labels[row], teacher: UnsafeBufferPointer(rebasing: targets[rows]),
+                                                           scratch: q, delta: UnsafeMutableBufferPointer(rebasing: deltas[rows]))
+                            }
+                        }
                     }
                 }
             }
@@ -209,10 +244,21 @@ extension Network {
         let last = layers.count - 1
         let width = outputCount
         var total: Scalar = 0
+        var scratch = [Scalar](repeating: 0, count: width)
         workspace.activations[last].elements.withUnsafeBufferPointer { all in
             for row in 0..<count {
-                let a = UnsafeBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)])
-                total += cost.value(output: a, label: workspace.labels[row], activation: layers[last].activation)
+                let rows = (row * width)..<((row + 1) * width)
+                let a = UnsafeBufferPointer(rebasing: all[rows])
+                if let distillation = workspace.distillation {
+                    total += distillation.targets.elements.withUnsafeBufferPointer { targets in
+                        scratch.withUnsafeMutableBufferPointer { q in
+                            distillation.cost(output: a, label: workspace.labels[row], teacher: UnsafeBufferPointer(rebasing: targets[rows]),
+                                              scratch: q, delta: nil)
+                        }
+                    }
+                } else {
+                    total += cost.value(output: a, label: workspace.labels[row], activation: layers[last].activation)
+                }
             }
         }
         return total / Scalar(count)

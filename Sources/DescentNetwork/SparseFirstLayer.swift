@@ -121,7 +121,7 @@ package struct SparseFirstLayer: Sendable {
 
 extension Network where Scalar == Float {
     /// The forward pass with the first layer computed over `sparse`'s non-zero inputs.
-    func forward(_ workspace: inout Workspace<Float>, sparse: SparseFirstLayer, count: Int) {
+    package func forward(_ workspace: inout Workspace<Float>, sparse: SparseFirstLayer, count: Int) {
         let first = layers[0]
         let blocks = sparse.columnBlockCount(threads: workspace.threads, count: count)
         sparse.counts.withUnsafeBufferPointer { counts in

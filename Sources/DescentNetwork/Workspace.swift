@@ -20,6 +20,9 @@ package struct Workspace<Scalar: MatrixScalar>: Sendable {
     var dropoutMasks: [Matrix<Scalar>] = []
     /// The probability of dropping a hidden unit.
     package internal(set) var dropoutRate: Double = 0
+    /// The teacher's softened outputs and the distillation cost's settings; nil: the network's own
+    /// cost against the labels (see Workspace+Distillation.swift).
+    package var distillation: DistillationTargets<Scalar>?
 
     /// Buffers for batches of up to `capacity` examples through `network`.
     @_specialize(exported: true, where Scalar == Float)

@@ -30,6 +30,13 @@ public struct Model: Sendable {
         return Model(network: network, metadata: file.metadata)
     }
 
+    /// The model in a model file's bytes, read from `source` (named in errors).
+    /// - Throws: `SafetensorsError` or `ModelFileError`, each naming `source`.
+    public init(bytes: [UInt8], source: String) throws {
+        let file = try SafetensorsFile(bytes: bytes, source: source)
+        self.init(network: try Network<Float>(safetensors: file, source: source), metadata: file.metadata)
+    }
+
     /// The file's bytes: deterministic, so the same model always gives the same bytes.
     public func encoded() -> [UInt8] {
         network.safetensors(metadata: metadata).encoded()

@@ -67,6 +67,8 @@ public enum TrainingError: Error, Sendable, CustomStringConvertible {
 /// Mini-batch stochastic gradient descent over a set of labelled images.
 package struct Trainer: Sendable {
     package let configuration: TrainingConfiguration
+    /// The teacher of a distilled run: each batch's cost is the distillation cost (`DistillationTargets`).
+    package var teacher: DistillingTeacher?
 
     package init(configuration: TrainingConfiguration) {
         self.configuration = configuration
@@ -126,8 +128,9 @@ package struct Trainer: Sendable {
         var workspace = Workspace(for: state.network, capacity: batchSize)
         workspace.threads = configuration.threads
         if configuration.dropout > 0 { workspace.enableDropout(rate: configuration.dropout) }
+        if let teacher { workspace.enableDistillation(alpha: teacher.alpha, temperature: teacher.temperature) }
         var feeder = BatchFeeder(training: training, configuration: configuration, optimizer: state.optimizer,
-                                 network: state.network, capacity: batchSize)
+                                 network: state.network, capacity: batchSize, teacher: teacher)
         var gradients = Gradients(zeroLike: state.network)
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)

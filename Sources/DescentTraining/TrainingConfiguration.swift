@@ -73,6 +73,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case fast98
         /// A plain MLP at 99%: wide ReLU layers, deskewed and distorted images, dropout, Adam, cosine.
         case mlp99
+        /// The video's 784-16-16-10 layers taught by a big network (knowledge distillation): the
+        /// `video-best` recipe run longer, its cost weighing each label against the teacher's
+        /// softened outputs. It needs a teacher (`distillation` says which).
+        case videoDistilled = "video-distilled"
+
+        /// The teacher a preset learns from, and the distillation's α and T; nil for presets that learn from labels alone.
+        public var distillation: (teacher: Preset, alpha: Double, temperature: Double)? {
+            self == .videoDistilled ? (teacher: .mlp99, alpha: 0.3, temperature: 4) : nil
+        }
     }
 
     /// The `video` preset.
@@ -92,6 +101,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
             learningRate = 0.5
         case .videoBest:
             setModernRecipe(sizes: [784, 16, 16, 10], learningRate: 2e-3, batchSize: 64, epochs: 60)
+        case .videoDistilled:
+            setModernRecipe(sizes: [784, 16, 16, 10], learningRate: 2e-3, batchSize: 64, epochs: 200)
         case .fast98:
             setModernRecipe(sizes: [784, 256, 128, 10], learningRate: 1e-3, batchSize: 128, epochs: 12)
         case .mlp99:

@@ -22,6 +22,9 @@ extension TrainingRun {
     public func run(
         progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }
     ) throws(TrainingRunError) -> TrainingRunResult {
+        if let resumed, teacher == nil, let name = resumed.metadata["teacher"] {
+            throw .data("the checkpoint's run was taught by \(name); give the same teacher (distill(from:), --teacher) to resume it")
+        }
         let prepared = preparedData()
         let trainingSHA256 = prepared.training.sha256  // Identifies the data in the model file and the checkpoint.
         var state = try startingState(training: prepared.training, sha256: trainingSHA256)
@@ -31,7 +34,8 @@ extension TrainingRun {
         }
         var testAccuracies = resumed.map(Self.testAccuracies) ?? []
         var failure: TrainingRunError?
-        let trainer = Trainer(configuration: configuration)
+        var trainer = Trainer(configuration: configuration)
+        trainer.teacher = teacher.map { DistillingTeacher(network: $0.model.network, alpha: Float($0.alpha), temperature: Float($0.temperature)) }
         do {
             try trainer.run(&state, on: prepared.training, validation: prepared.validation, progress: { event in
                 if measuresTestEveryEpoch, case .networkAfterEpoch(_, let network) = event {
@@ -107,6 +111,7 @@ extension TrainingRun {
     ) -> Model {
         var metadata = modelMetadata
         metadata.merge(configuration.metadata) { _, own in own }
+        if let teacher { metadata.merge(teacher.metadata) { _, own in own } }
         metadata["dataset"] = data.name
         metadata["training_examples"] = "\(training.count)"
         metadata["input_width"] = "\(training.width)"
@@ -123,6 +128,7 @@ extension TrainingRun {
     func checkpoint(_ state: TrainingState<SplitMix64>, sha256: String, testAccuracies: [Double]) -> TrainingCheckpoint {
         var metadata = checkpointMetadata
         for (key, value) in modelMetadata { metadata[Self.modelKeyPrefix + key] = value }
+        if let teacher { metadata.merge(teacher.metadata) { _, own in own } }
         metadata["dataset"] = data.name
         metadata["training_sha256"] = sha256
         if measuresTestEveryEpoch { metadata["test_accuracies"] = testAccuracies.map { "\($0)" }.joined(separator: ",") }

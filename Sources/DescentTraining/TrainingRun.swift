@@ -79,6 +79,30 @@ public struct TrainingRun: Sendable {
     }
     /// The checkpoint this run resumes; nil for a fresh run.
     let resumed: TrainingCheckpoint?
+    /// The model that teaches this run by its softened outputs (`distill(from:)`); nil: the labels alone.
+    public private(set) var teacher: Teacher?
+
+    /// Makes this a distilled run: each example's cost weighs the label against `teacher`'s softened
+    /// outputs for the very image the network sees (see `Teacher`). A resumed run must be given the
+    /// teacher it began with.
+    /// - Throws: `TrainingRunError.configuration` for an α or T out of range or a student without a
+    ///   softmax output and cross-entropy cost; `.data` for a teacher that is not a softmax network of
+    ///   the student's inputs and outputs, whose preprocessing is not the run's, or (resuming) that is
+    ///   not the checkpoint's teacher.
+    public mutating func distill(from teacher: Teacher) throws(TrainingRunError) {
+        try teacher.check(against: configuration, width: data.training.width, images: data.training.images != nil)
+        if let resumed {
+            let recorded = Teacher.keys.map { resumed.metadata[$0] }
+            guard recorded[1] != nil else { throw .data("the checkpoint's run had no teacher; resume it without one") }
+            let given = Teacher.keys.map { teacher.metadata[$0] }
+            guard recorded[1] == given[1], recorded[2] == given[2], recorded[3] == given[3] else {
+                throw .data("the checkpoint's run was taught by \(recorded[0] ?? "?") (SHA-256 \(recorded[1] ?? "?"), "
+                    + "alpha \(recorded[2] ?? "?"), temperature \(recorded[3] ?? "?")), but \(teacher.name) (SHA-256 \(teacher.sha256), "
+                    + "alpha \(teacher.alpha), temperature \(teacher.temperature)) was given")
+            }
+        }
+        self.teacher = teacher
+    }
 
     /// Where and how often a run is saved.
     public struct Checkpointing: Sendable, Equatable {
@@ -154,7 +178,7 @@ public struct TrainingRun: Sendable {
     }
 
     /// The checkpoint keys the run itself writes beside the caller's.
-    static let ownKeys: Set<String> = ["dataset", "training_sha256", "test_accuracies"]
+    static let ownKeys: Set<String> = Set(["dataset", "training_sha256", "test_accuracies"] + Teacher.keys)
     static let modelKeyPrefix = "model."
 }
 

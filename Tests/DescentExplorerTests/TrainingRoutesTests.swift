@@ -57,6 +57,19 @@ struct TrainingRoutesTests {
         }
     }
 
+    @Test("a preset that needs a teacher is refused with 422 and left out of the presets")
+    func teacherPresets() async throws {
+        try await ExplorerFixture.test { client in
+            let (status, json, text) = try await client.call(.post, "/api/train", json: "{\"preset\": \"video-distilled\", \"epochs\": 1}")
+            #expect(status == .unprocessableContent, "\(text)")
+            #expect(errorMessage(json)?.contains("teacher") == true, "\(text)")
+            let (_, presets, _) = try await client.call(.get, "/api/presets")
+            let names = (presets as? [String: Any]).map { Set($0.keys) } ?? []
+            #expect(names.contains("video-best") && names.contains("mlp99"))
+            #expect(!names.contains("video-distilled"))
+        }
+    }
+
     @Test("before any training: status and events 404, cancel 409")
     func nothingStarted() async throws {
         try await ExplorerFixture.test { client in

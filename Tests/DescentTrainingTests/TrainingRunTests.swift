@@ -233,7 +233,7 @@ struct FeatureTrainingTests {
         #expect(result.model.metadata["preprocessing"] == "none")
         #expect(result.model.metadata["input_width"] == "2")
         #expect(result.model.classNames == ["inner", "outer"])
-        let reloaded = try Model(network: result.model.network, metadata: result.model.metadata)
+        let reloaded = Model(network: result.model.network, metadata: result.model.metadata)
         #expect(reloaded.classNames == ["inner", "outer"])
     }
 
