@@ -17,7 +17,7 @@ struct Descent: AsyncParsableCommand {
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, ImportCommand.self,
             GradcheckCommand.self, DownloadCommand.self, BenchCommand.self, ServeCommand.self,
             WeightsCommand.self, NeuronsCommand.self, ProbeCommand.self, DreamCommand.self, MemorizeCommand.self,
-            LandscapeCommand.self, GradientCommand.self, SamplesCommand.self, MinimaCommand.self,
+            LandscapeCommand.self, GradientCommand.self, SamplesCommand.self, MinimaCommand.self, CompareCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import DescentDatasets
+import Dispatch
 import DescentLinearAlgebra
 package import DescentNetwork
 
@@ -17,10 +18,9 @@ struct BatchFeeder {
     private let images: LabeledImages?
     /// The first layer trained over the lit pixels; nil on the dense path.
     var sparse: SparseFirstLayer?
-    /// Distortions drawn afresh for every image (nil without augmentation).
-    private var augmenter: Augmenter?
-    /// One image's distortion, copied into the batch: nothing is allocated per batch.
-    private var distorted: [UInt8]
+    /// Distortions drawn afresh for every image, made batch by batch, the next one on a worker
+    /// thread while the current one trains (nil without augmentation).
+    private let distortions: DistortionStage?
     /// The lit pixels of every training image, found once (sparse path without augmentation).
     private let encoded: SparseInputs?
     /// The encoded examples in this epoch's order, gathered in one pass: looking each one up as it
@@ -35,18 +35,18 @@ struct BatchFeeder {
         images = training.images
         // Features are not pixels: they take the dense path, with no distortions (`TrainingRun` refuses augmentation for them).
         if let images {
-            augmenter = configuration.augmentation.isIdentity ? nil : Augmenter(configuration.augmentation, rows: images.rows, columns: images.columns)
+            distortions = configuration.augmentation.isIdentity ? nil
+                : DistortionStage(Augmenter(configuration.augmentation, rows: images.rows, columns: images.columns), images: images, capacity: capacity)
             sparse = optimizer.makeSparseLayer(for: network, capacity: capacity)
         } else {
-            augmenter = nil
+            distortions = nil
             sparse = nil
         }
-        distorted = [UInt8](repeating: 0, count: training.width)
-        encoded = sparse != nil && augmenter == nil
+        encoded = sparse != nil && distortions == nil
             ? images.map { images in SparseInputs(count: images.count, inputCount: images.pixelCount) { images.image($0) } } : nil
         if let teacher {
             var feed = TeacherFeed(teacher, capacity: capacity, threads: configuration.threads, images: images != nil)
-            if augmenter == nil { feed.precompute(training) }  // The examples never change: once for the run.
+            if distortions == nil { feed.precompute(training) }  // The examples never change: once for the run.
             self.teacher = feed
         }
     }
@@ -57,7 +57,8 @@ struct BatchFeeder {
     }
 
     /// Loads the examples `order[positions]` into rows 0..<positions.count, distorting each (in
-    /// order, from `generator`) when augmentation is on.
+    /// order, from `generator`) when augmentation is on. When `distortAhead` has made these very
+    /// images already, they are taken from it, and `generator` becomes the one it drew from.
     mutating func load<Generator: RandomNumberGenerator>(
         _ positions: Range<Int>, order: [Int], into workspace: inout Workspace<Float>, using generator: inout Generator
     ) {
@@ -69,24 +70,54 @@ struct BatchFeeder {
             }
             return
         }
+        if let distortions {
+            if let advanced = distortions.collect(order[positions], as: Generator.self) {
+                generator = advanced
+            } else {
+                distortions.stage(order[positions], using: &generator)
+            }
+            for (row, position) in positions.enumerated() {
+                place(distortions.staged(row), label: Int(images.labels[order[position]]), row: row, into: &workspace)
+            }
+            return
+        }
         for (row, position) in positions.enumerated() {
             let index = order[position]
             let label = Int(images.labels[index])
             if let encoded {
                 sparse!.setInput(row: row, from: encoded, entry: shuffledEntries[position])
                 workspace.labels[row] = label
-                continue
-            }
-            if augmenter != nil { augmenter!.distort(images.image(index), into: &distorted, using: &generator) }
-            let image = augmenter == nil ? images.image(index) : distorted[...]
-            if teacher?.isPerBatch == true { teacher!.setInput(row: row, bytes: image) }
-            if sparse != nil {
-                sparse!.setInput(row: row, bytes: image)
-                workspace.labels[row] = label
             } else {
-                workspace.setInput(row: row, bytes: image, label: label)
+                place(images.image(index), label: label, row: row, into: &workspace)
             }
         }
+    }
+
+    /// One image's bytes into row `row`: of the sparse layer or the workspace, and of the teacher's batch.
+    private mutating func place(_ image: ArraySlice<UInt8>, label: Int, row: Int, into workspace: inout Workspace<Float>) {
+        if sparse != nil {
+            sparse!.setInput(row: row, bytes: image)
+            workspace.labels[row] = label
+        } else {
+            workspace.setInput(row: row, bytes: image, label: label)
+        }
+        if teacher?.isPerBatch == true { teacher!.setInput(row: row, bytes: image) }
+    }
+
+    /// Starts distorting the examples `order[positions]` on a worker thread, drawing from a copy of
+    /// `generator`, while the caller trains the current batch; the next `load` of these positions
+    /// takes the images and the advanced generator. Until then the caller must draw nothing from its
+    /// generator: the draws are the ones `load` would make, in the same order. Does nothing without
+    /// augmentation.
+    func distortAhead<Generator: RandomNumberGenerator>(_ positions: Range<Int>, order: [Int], generator: Generator) {
+        guard let distortions, !positions.isEmpty else { return }
+        distortions.startAhead(Array(order[positions]), generator: generator)
+    }
+
+    /// Waits for a worker started by `distortAhead` and drops what it made (a run stopping between
+    /// batches keeps its generator as it was before those draws).
+    func cancelAhead() {
+        distortions?.cancel()
     }
 
     /// Fetches the examples `order[positions]` into the cache while the current batch computes.
@@ -188,4 +219,83 @@ private struct TeacherFeed {
             }
         }
     }
+}
+
+/// Distorts a batch's images into a staging buffer, on the caller's thread or on a worker thread
+/// ahead of time. Either way the draws are the same, image by image in the batch's order, so a run
+/// gives the same model with the worker as without it.
+private final class DistortionStage: @unchecked Sendable {
+    // Not Sendable by construction: the worker touches `augmenter`, `distorted` and `buffer` only
+    // between `startAhead` and the `group.wait()` of `collect` or `cancel`, and the caller touches
+    // them only outside that window.
+    private var augmenter: Augmenter
+    private let images: LabeledImages
+    private var distorted: [UInt8]
+    /// capacity x pixels: the batch staged last, one distorted image a row.
+    private var buffer: [UInt8]
+    private let queue = DispatchQueue(label: "descent.distortions")
+    private let group = DispatchGroup()
+    /// The batch a worker is distorting, and the generator it draws from (a `Lent<Generator>`).
+    private var pending: (indices: [Int], generator: any Distorting)?
+
+    init(_ augmenter: Augmenter, images: LabeledImages, capacity: Int) {
+        self.augmenter = augmenter
+        self.images = images
+        distorted = [UInt8](repeating: 0, count: images.pixelCount)
+        buffer = [UInt8](repeating: 0, count: capacity * images.pixelCount)
+    }
+
+    /// Row `row` of the staged batch.
+    func staged(_ row: Int) -> ArraySlice<UInt8> {
+        buffer[(row * images.pixelCount)..<((row + 1) * images.pixelCount)]
+    }
+
+    /// Distorts the images `indices` into rows 0..<indices.count, drawing from `generator`.
+    func stage<Generator: RandomNumberGenerator>(_ indices: ArraySlice<Int>, using generator: inout Generator) {
+        let width = images.pixelCount
+        for (row, index) in indices.enumerated() {
+            augmenter.distort(images.image(index), into: &distorted, using: &generator)
+            buffer.withUnsafeMutableBufferPointer { target in
+                distorted.withUnsafeBufferPointer { source in
+                    for offset in 0..<width { target[row * width + offset] = source[offset] }
+                }
+            }
+        }
+    }
+
+    func startAhead<Generator: RandomNumberGenerator>(_ indices: [Int], generator: Generator) {
+        cancel()
+        let lent: any Distorting = Lent(generator)
+        pending = (indices, lent)
+        queue.async(group: group) { lent.distort(indices, on: self) }
+    }
+
+    /// The generator the worker drew from, once it is done, when it distorted exactly `indices`;
+    /// nil when no worker was started for them (anything it made is dropped).
+    func collect<Generator: RandomNumberGenerator>(_ indices: ArraySlice<Int>, as type: Generator.Type) -> Generator? {
+        guard let pending else { return nil }
+        group.wait()
+        self.pending = nil
+        guard pending.indices.elementsEqual(indices), let lent = pending.generator as? Lent<Generator> else { return nil }
+        return lent.value
+    }
+
+    func cancel() {
+        guard pending != nil else { return }
+        group.wait()
+        pending = nil
+    }
+}
+
+/// Work a worker thread can do without knowing the generator's type.
+private protocol Distorting: AnyObject, Sendable {
+    func distort(_ indices: [Int], on stage: DistortionStage)
+}
+
+/// A generator handed to a worker thread and back.
+private final class Lent<Generator: RandomNumberGenerator>: Distorting, @unchecked Sendable {
+    var value: Generator
+    init(_ value: Generator) { self.value = value }
+
+    func distort(_ indices: [Int], on stage: DistortionStage) { stage.stage(indices[...], using: &value) }
 }

@@ -69,6 +69,9 @@ package struct Trainer: Sendable {
     package let configuration: TrainingConfiguration
     /// The teacher of a distilled run: each batch's cost is the distillation cost (`DistillationTargets`).
     package var teacher: DistillingTeacher?
+    /// Whether the next batch's distortions are made on a worker thread while the current batch
+    /// trains; the model is the same either way (`false` is for the test that shows it).
+    package var distortsAhead = true
 
     package init(configuration: TrainingConfiguration) {
         self.configuration = configuration
@@ -132,6 +135,7 @@ package struct Trainer: Sendable {
         var feeder = BatchFeeder(training: training, configuration: configuration, optimizer: state.optimizer,
                                  network: state.network, capacity: batchSize, teacher: teacher)
         var gradients = Gradients(zeroLike: state.network)
+        defer { feeder.cancelAhead() }
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)
         while state.epoch <= configuration.epochs, !hasStoppedEarly(state) {
@@ -144,6 +148,7 @@ package struct Trainer: Sendable {
             var isFirstBatch = true
             while state.batch < batchCount {
                 if !isFirstBatch, shouldStop() {
+                    feeder.cancelAhead()  // The generator stays where the next batch's draws begin.
                     state.optimizer.writeBack(feeder.sparse, into: &state.network)  // The first layer trained so far.
                     state.epochSeconds += Self.seconds(since: start)
                     return
@@ -180,7 +185,10 @@ package struct Trainer: Sendable {
             state.optimizer.learningRate = Float(configuration.learningRate * configuration.schedule.factor(
                 epoch: epoch - 1, batch: batch, batchesPerEpoch: batchCount, epochs: configuration.epochs))
         }
-        feeder.prefetch((first + count)..<min(feeder.training.count, first + count + batchSize), order: state.order)
+        let next = (first + count)..<min(feeder.training.count, first + count + batchSize)
+        feeder.prefetch(next, order: state.order)
+        // The next batch's distortions are its first draws: made now, on a worker, while this batch trains.
+        if distortsAhead { feeder.distortAhead(next, order: state.order, generator: state.generator) }
         let result = state.optimizer.step(&state.network, on: &workspace, sparse: &feeder.sparse, count: count, gradients: &gradients)
         guard result.cost.isFinite else {
             throw .diverged(epoch: epoch, batch: batch + 1, learningRate: configuration.learningRate, lastGood: state.lastGood, epochs: state.reports)

@@ -210,6 +210,32 @@ struct DistillationTests {
     }
 }
 
+/// The next batch's distortions are made on a worker thread while the current batch trains.
+@Suite("Distortions ahead")
+struct DistortionsAheadTests {
+    @Test("distorting ahead on a worker gives the same model, bit for bit, as distorting in line", arguments: [false, true])
+    func sameModel(dropout: Bool) throws {
+        var configuration = TrainingRunTests.configuration(.videoBest, epochs: 3)
+        configuration.augmentation = Augmentation(maxShift: 1, maxRotation: 8, maxScaling: 0.1, elasticAlpha: 10, elasticSigma: 3)
+        configuration.batchSize = 16
+        if dropout { configuration.dropout = 0.2 }
+        let images = TrainingRunTests.images(count: 200, seed: 4)
+        func train(ahead: Bool, configuration: TrainingConfiguration = configuration) throws -> [UInt8] {
+            var generator = SplitMix64(seed: 3)
+            let network = try configuration.makeNetwork(using: &generator)
+            var trainer = Trainer(configuration: configuration)
+            trainer.distortsAhead = ahead
+            let result = try trainer.train(network, on: images, validation: images.prefix(20), using: &generator)
+            return Model(network: result.network).encoded() + Array("\(generator.next())".utf8)
+        }
+        let inline = try train(ahead: false)
+        #expect(try train(ahead: true) == inline)
+        var plain = configuration
+        plain.augmentation = Augmentation()
+        #expect(try train(ahead: true, configuration: plain) != inline, "the distortions changed nothing")
+    }
+}
+
 /// A model's bytes' SHA-256, as `Teacher.load` records it.
 enum SHA256Hex {
     static func of(_ bytes: [UInt8]) -> String {
