@@ -84,11 +84,14 @@ package struct SparseFirstLayer: Sendable {
         var columns: Int
 
         /// Block `index` of `blocks` of a layer `weightStride` wide (a multiple of 16) with
-        /// `outputCount` neurons: the columns cut as evenly as whole vectors of 16 allow.
+        /// `outputCount` neurons: the columns cut as evenly as whole chunks of 64 allow, the last
+        /// block taking the columns past the last whole chunk. The kernels sum a chunk of 64 columns
+        /// in another order than the 16-column tail after the chunks, so cutting only at multiples of
+        /// 64 leaves every column summed as in one block: the result does not depend on the threads.
         init(_ index: Int, of blocks: Int, weightStride: Int, outputCount: Int) {
-            let vectors = weightStride / 16
-            start = vectors * index / blocks * 16
-            width = vectors * (index + 1) / blocks * 16 - start
+            let chunks = weightStride / 64
+            start = chunks * index / blocks * 64
+            width = index == blocks - 1 ? weightStride - start : chunks * (index + 1) / blocks * 64 - start
             columns = max(0, min(width, outputCount - start))
         }
     }
@@ -96,7 +99,7 @@ package struct SparseFirstLayer: Sendable {
     /// How many blocks of columns to cut the layer into: one a thread, or one when the batch is
     /// too small for a second thread to pay for its wake-up.
     func columnBlockCount(threads: Int, count: Int) -> Int {
-        count * outputCount >= 1 << 13 ? min(max(1, threads), weightStride / 16) : 1
+        count * outputCount >= 1 << 13 ? min(max(1, threads), max(1, weightStride / 64)) : 1
     }
 
     /// Block `index` of `blocks`: the columns cut as evenly as whole vectors of 16 allow.

@@ -71,6 +71,37 @@ struct SparseFirstLayerTests {
         #expect(fromBytes.parameters == fromEncoded.parameters)
     }
 
+    @Test("the forward pass and an Adam step give the same numbers on one, two or three threads", arguments: [100, 200, 800, 1000])
+    func threadsChangeNothing(width: Int) throws {
+        var generator = SplitMix64(seed: 12)
+        let network = try Network<Float>(sizes: [784, width, 10], hidden: .relu, output: .softmax, cost: .crossEntropy,
+                                         initialization: .he, using: &generator)
+        let count = 64
+        let bytes = (0..<(count * 784)).map { _ in generator.uniformInt(below: 5) == 0 ? UInt8(1 + generator.uniformInt(below: 255)) : 0 }
+        var results: [[Float]] = []
+        for threads in [1, 2, 3] {
+            var trained = network
+            var workspace = Workspace(for: trained, capacity: count)
+            workspace.threads = threads
+            var sparse = SparseFirstLayer(network: trained, capacity: count)
+            sparse.enableAdam(firstMoment: nil, secondMoment: nil)
+            var adam = Adam<Float>(learningRate: 1e-3)
+            var gradients = Gradients(zeroLike: trained)
+            for row in 0..<count {
+                sparse.setInput(row: row, bytes: bytes[(row * 784)..<((row + 1) * 784)])
+                workspace.labels[row] = row % 10
+            }
+            trained.forward(&workspace, sparse: sparse, count: count)
+            var numbers = workspace.activations.flatMap(\.elements)
+            for _ in 0..<2 { _ = adam.step(&trained, on: &workspace, sparse: &sparse, count: count, gradients: &gradients) }
+            sparse.write(into: &trained)
+            numbers += trained.layers.flatMap { $0.weights.elements + $0.biases }
+            results.append(numbers)
+        }
+        #expect(results[1] == results[0], "two threads differ from one")
+        #expect(results[2] == results[0], "three threads differ from one")
+    }
+
     @Test("a copied layer keeps its own weights")
     func copiesAreValues() throws {
         var generator = SplitMix64(seed: 5)
