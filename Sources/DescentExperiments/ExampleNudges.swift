@@ -36,11 +36,11 @@ public struct ExampleNudges: Sendable {
     public var outputs: [Float] { example.activations[example.activations.count - 1] }
 
     /// Each output's desired change, −∂C/∂a: how gradient descent would like each output to move.
-    public var desiredOutputChanges: [Float] { example.activationGradients[example.activationGradients.count - 1].map { -$0 } }
+    public var desiredOutputChanges: [Float] { example.activationGradients[example.activationGradients.count - 1].map(Self.negated) }
 
     /// Each hidden layer's desired changes, −∂C/∂a, the first hidden layer first: the sum, over the
     /// neurons above, of what each wants weighted by the weight between them.
-    public var hiddenDesires: [[Float]] { example.activationGradients.dropLast().map { $0.map { -$0 } } }
+    public var hiddenDesires: [[Float]] { example.activationGradients.dropLast().map { $0.map(Self.negated) } }
 
     /// The first layer's weight nudges, −∂C/∂w, one picture a neuron (784 numbers, 28x28, for MNIST),
     /// for the `limit` neurons whose incoming weights' gradient is largest, in neuron order. Each
@@ -57,10 +57,15 @@ public struct ExampleNudges: Sendable {
         let total = sums.reduce(0, +)
         let chosen = (0..<weights.rows).sorted { sums[$0] > sums[$1] }.prefix(max(0, limit)).sorted()
         return chosen.map { neuron in
-            NeuronNudges(neuron: neuron, nudges: (0..<weights.columns).map { -weights[neuron, $0] },
+            NeuronNudges(neuron: neuron, nudges: (0..<weights.columns).map { Self.negated(weights[neuron, $0]) },
                          share: total > 0 ? sums[neuron] / total : 0)
         }
     }
+}
+
+extension ExampleNudges {
+    /// −x, with 0 for 0 rather than −0 (a pixel with no ink has no nudge, not a negative zero one).
+    static func negated(_ x: Float) -> Float { 0 - x }
 }
 
 /// One first-layer neuron's weight nudges.
