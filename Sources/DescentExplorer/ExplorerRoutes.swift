@@ -50,6 +50,8 @@ public enum ExplorerRoutes {
                                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
             router.get(RouterPath(name)) { _, _ in response }
             if name == "index.html" { router.get("/") { _, _ in response } }
+            // Browsers ask for /favicon.ico whatever the page links; the SVG answers it too.
+            if name == "favicon.svg" { router.get("/favicon.ico") { _, _ in response } }
         }
     }
 
