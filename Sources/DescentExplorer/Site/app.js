@@ -88,7 +88,8 @@ async function loadModel() {
 // MARK: - Draw
 
 const network = { sizes: [784, 16, 16, 10], weights: [], last: null };
-const drawing = { canvas: null, context: null, active: false, dirty: false, pending: false, lastSent: 0 };
+// `pixels`: the test image shown, as 784 numbers in 0...1, while the canvas holds one (null for a drawing).
+const drawing = { canvas: null, context: null, active: false, dirty: false, pending: false, lastSent: 0, pixels: null };
 
 function setUpDrawing() {
   const canvas = $("draw");
@@ -108,6 +109,7 @@ function setUpDrawing() {
     context.lineTo(x + 0.1, y + 0.1);
     context.stroke();
     $("test-label").textContent = "";
+    drawing.pixels = null;
   });
   canvas.addEventListener("pointermove", (event) => {
     if (!drawing.active) return;
@@ -135,6 +137,7 @@ function clearDrawing() {
   context.fillRect(0, 0, canvas.width, canvas.height);
   Object.assign(context, { strokeStyle: "#000", lineWidth: 20, lineCap: "round", lineJoin: "round" });
   $("test-label").textContent = "";
+  drawing.pixels = null;
 }
 
 /** Sends the canvas as a PNG; at most one request in flight, the latest drawing wins. */
@@ -157,8 +160,12 @@ function predictDrawing() {
   }, "image/png");
 }
 
-async function randomTestDigit() {
-  const index = Math.floor(Math.random() * 10000);
+function randomTestDigit() {
+  return showTestDigit(Math.floor(Math.random() * 10000));
+}
+
+/** Shows test image `index` on the canvas, with its label, and the network's answer. */
+async function showTestDigit(index) {
   let image, prediction;
   try {
     image = await api(`/api/test/${index}`);
@@ -169,6 +176,7 @@ async function randomTestDigit() {
   }
   clearDrawing();
   $("test-label").textContent = `Test image ${index}, labelled ${image.label}.`;
+  drawing.pixels = image.bytes.map((value) => value / 255);
   showPrediction(prediction);
   const context = drawing.context;
   const small = document.createElement("canvas");
@@ -193,6 +201,7 @@ function showPrediction(prediction) {
     bars.append(bar);
   }
   drawNetwork(prediction);
+  document.dispatchEvent(new CustomEvent("prediction", { detail: prediction }));
 }
 
 /** The video's picture: the input, each layer as a column of neurons lit by activation, and lines for
