@@ -40,9 +40,6 @@ actor LearningCopies {
         self.generator = generator
     }
 
-    /// How many copies are kept now.
-    var count: Int { entries.count }
-
     /// The copy `id`, marked as just used.
     /// - Throws: `APIError` (404) when no copy has that id.
     func entry(_ id: String) throws -> Entry {

@@ -175,7 +175,7 @@ def main():
             costs = chart_costs(browser)
             same = lambda a, b: abs(a - b) <= 1e-4 * max(abs(a), abs(b))  # the chart keeps 6 digits
             check(same(costs[0], first_cost) and costs[-1] < first_cost and same(learn_cost(browser), costs[-1]),
-                  f"steps on the 7 lower its cost: {first_cost:.4f} -> {costs[-1]:.4f} in {len(costs) - 1} steps")
+                  f"steps on the 7 lower its cost: {first_cost:.4g} -> {costs[-1]:.4g} in {len(costs) - 1} steps")
             check(all(later < earlier for earlier, later in zip(costs, costs[1:])), "the cost falls at every step (learning rate 1)")
             click_and_wait(browser, "learn-undo", lambda: len(chart_costs(browser)) == len(costs) - 1)
             check(same(learn_cost(browser), costs[-2]), f"undo takes back the last step (cost {learn_cost(browser):.4f})")

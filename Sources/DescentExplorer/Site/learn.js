@@ -35,6 +35,7 @@ function learningRate() {
 
 function showRate() {
   $("learn-rate-value").textContent = String(learningRate());
+  $("learn-rate").setAttribute("aria-valuetext", `learning rate ${learningRate()}`);  // not the slider's exponent
 }
 
 function forgetExample() {
@@ -63,6 +64,7 @@ function exampleBody(extra = {}) {
 }
 
 async function refreshGradient() {
+  if (!learn.example) return;  // A new drawing arrived meanwhile: its label has to be said first.
   try {
     learn.gradient = await postJSON("/api/gradient", exampleBody());
     showError(null, "learn");
