@@ -25,6 +25,8 @@ public struct GradientAnalysis: Sendable {
     public let gradients: Gradients<Float>
     /// Every component, the largest |∂C/∂θ| first.
     public let ranked: [GradientComponent]
+    /// Σ(∂C/∂θ)² over every component.
+    public let squaredNorm: Double
 
     /// Backpropagates the mean cost of `images` at `indices` through `network`.
     /// - Precondition: `indices` is not empty and every index is below `images.count`.
@@ -38,8 +40,17 @@ public struct GradientAnalysis: Sendable {
         }
         var gradients = Gradients(zeroLike: network)
         let result = network.backpropagate(&workspace, count: indices.count, into: &gradients)
+        self.init(cost: Double(result.cost), gradients: gradients)
+    }
+
+    /// Ranks the components of a gradient already computed, for example `Network.exampleGradient`'s.
+    /// - Parameters:
+    ///   - cost: The cost the gradient is of.
+    ///   - gradients: ∂C/∂w and ∂C/∂b, shaped like a network.
+    /// - Complexity: O(P log P) for P parameters.
+    public init(cost: Double, gradients: Gradients<Float>) {
         var components: [GradientComponent] = []
-        components.reserveCapacity(network.parameterCount)
+        components.reserveCapacity(gradients.weights.reduce(0) { $0 + $1.elements.count + $1.rows })
         for (layer, weights) in gradients.weights.enumerated() {
             for neuron in 0..<weights.rows {
                 for input in 0..<weights.columns {
@@ -48,20 +59,26 @@ public struct GradientAnalysis: Sendable {
                 components.append(GradientComponent(layer: layer, neuron: neuron, input: nil, derivative: Double(gradients.biases[layer][neuron])))
             }
         }
-        cost = Double(result.cost)
+        self.cost = cost
         self.gradients = gradients
         ranked = components.sorted { abs($0.derivative) > abs($1.derivative) }
+        squaredNorm = ranked.reduce(0) { $0 + $1.derivative * $1.derivative }
+    }
+
+    /// The share of the gradient's squared norm held by one component: (∂C/∂θ)² / Σ(∂C/∂θ)², 0 when
+    /// the gradient is zero. What a step along the gradient spends on this parameter.
+    public func share(of component: GradientComponent) -> Double {
+        squaredNorm > 0 ? component.derivative * component.derivative / squaredNorm : 0
     }
 
     /// The gradient's Euclidean norm.
-    public var norm: Double { ranked.reduce(0) { $0 + $1.derivative * $1.derivative }.squareRoot() }
+    public var norm: Double { squaredNorm.squareRoot() }
 
     /// The share of the gradient's squared norm, Σ(∂C/∂θ)², held by the largest `fraction` of its
     /// components (at least one): how concentrated the "bang for the buck" is.
     public func share(ofLargest fraction: Double) -> Double {
-        let total = ranked.reduce(0) { $0 + $1.derivative * $1.derivative }
-        guard total > 0 else { return 0 }
+        guard squaredNorm > 0 else { return 0 }
         let count = max(1, Int((fraction * Double(ranked.count)).rounded()))
-        return ranked.prefix(count).reduce(0) { $0 + $1.derivative * $1.derivative } / total
+        return ranked.prefix(count).reduce(0) { $0 + $1.derivative * $1.derivative } / squaredNorm
     }
 }

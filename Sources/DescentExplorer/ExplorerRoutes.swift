@@ -20,6 +20,7 @@ public enum ExplorerRoutes {
         addModelRoutes(to: router, state: state)
         addImageRoutes(to: router, state: state)
         addTrainingRoutes(to: router, state: state)
+        addLearnRoutes(to: router, state: state)
         addLandscapeRoutes(to: router)
         return router
     }
@@ -49,6 +50,8 @@ public enum ExplorerRoutes {
                                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
             router.get(RouterPath(name)) { _, _ in response }
             if name == "index.html" { router.get("/") { _, _ in response } }
+            // Browsers ask for /favicon.ico whatever the page links; the SVG answers it too.
+            if name == "favicon.svg" { router.get("/favicon.ico") { _, _ in response } }
         }
     }
 
@@ -62,13 +65,9 @@ public enum ExplorerRoutes {
             // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
             let drawing = try await predictionInput(from: request)
             let snapshot = await state.snapshot()
-            let input = snapshot.preprocessing.apply(to: drawing)
-            let network = snapshot.network
-            guard network.inputCount == input.count else {
-                throw APIError(.conflict, "the model takes \(network.inputCount) inputs, not \(input.count)")
-            }
-            let prediction = network.prediction(for: input.map { Float($0) / 255 })
-            return PredictionResponse(prediction, input: input, version: snapshot.version).response()
+            let input = try networkInput(drawing, preprocessing: snapshot.preprocessing, network: snapshot.network)
+            let prediction = snapshot.network.prediction(for: input.values)
+            return PredictionResponse(prediction, input: input.bytes, version: snapshot.version).response()
         }
     }
 

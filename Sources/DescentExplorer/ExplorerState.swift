@@ -26,6 +26,9 @@ public actor ExplorerState {
     public private(set) var model: Model
     /// Counts model replacements, so pages can tell a new model from the old.
     public private(set) var version = 1
+    /// The Learn panel's copies of the model, which its steps change instead of `model`. Their ids
+    /// only need to be hard to guess, not reproducible: the system's generator draws them.
+    let learningCopies = LearningCopies(using: SystemRandomNumberGenerator())
     private var evaluation: Evaluation?
     private var layerActivations: [Int: [Float]] = [:]
     private var job: TrainingStatus?

@@ -9,25 +9,50 @@ public enum Cost: String, CaseIterable, Sendable, Codable {
     /// with softmax, the log-likelihood Cx = −ln a_label.
     case crossEntropy = "cross-entropy"
 
-    /// The cost of one example with output `a` (`count` values) and one-hot target `label`.
+    /// The cost of one example with output `a` (`count` values) and one-hot target `label`: the sum of
+    /// its `term`s, in output order.
     func value<Scalar: MatrixScalar>(output a: UnsafeBufferPointer<Scalar>, label: Int, activation: Activation) -> Scalar {
         var total: Scalar = 0
+        for j in a.indices { total += term(j, output: a, label: label, activation: activation) }
+        return total
+    }
+
+    /// Output `j`'s part of the cost of one example, so that Cx = Σj term(j):
+    /// ½(aj − yj)² for the quadratic cost; −[yj ln aj + (1 − yj) ln(1 − aj)] for cross-entropy with a
+    /// sigmoid output; −yj ln aj for the log-likelihood with softmax, zero but for the label's.
+    /// A logarithm's argument is kept at least `leastNormalMagnitude`, so a term is always finite.
+    @inline(__always)
+    func term<Scalar: MatrixScalar>(_ j: Int, output a: UnsafeBufferPointer<Scalar>, label: Int, activation: Activation) -> Scalar {
         switch self {
         case .quadratic:
-            for j in a.indices {
-                let difference = a[j] - (j == label ? 1 : 0)
-                total += difference * difference / 2
-            }
+            let difference = a[j] - (j == label ? 1 : 0)
+            return difference * difference / 2
         case .crossEntropy where activation == .softmax:
-            total = -Scalar.log(max(a[label], .leastNormalMagnitude))
+            return j == label ? -Scalar.log(max(a[j], .leastNormalMagnitude)) : 0
         case .crossEntropy:
-            for j in a.indices {
-                // y ln a + (1 − y) ln(1 − a), one of the two terms vanishing for one-hot y.
-                let p = j == label ? a[j] : 1 - a[j]
-                total -= Scalar.log(max(p, .leastNormalMagnitude))
+            // y ln a + (1 − y) ln(1 − a), one of the two terms vanishing for one-hot y.
+            let p = j == label ? a[j] : 1 - a[j]
+            return -Scalar.log(max(p, .leastNormalMagnitude))
+        }
+    }
+
+    /// ∂Cx/∂aj, output by output: how fast the cost of one example changes with each output.
+    /// Quadratic: aj − yj. Cross-entropy with sigmoid: −yj/aj + (1 − yj)/(1 − aj). Log-likelihood with
+    /// softmax: −yj/aj, zero but for the label's (softmax couples the outputs; this is the derivative
+    /// with respect to each output as a number, the coupling is in ∂a/∂z, which `outputDelta` takes).
+    /// Denominators are kept at least `leastNormalMagnitude`, as in `term`.
+    func outputGradient<Scalar: MatrixScalar>(output a: [Scalar], label: Int, activation: Activation) -> [Scalar] {
+        a.indices.map { j in
+            let y: Scalar = j == label ? 1 : 0
+            switch self {
+            case .quadratic:
+                return a[j] - y
+            case .crossEntropy where activation == .softmax:
+                return j == label ? -1 / max(a[j], .leastNormalMagnitude) : 0
+            case .crossEntropy:
+                return j == label ? -1 / max(a[j], .leastNormalMagnitude) : 1 / max(1 - a[j], .leastNormalMagnitude)
             }
         }
-        return total
     }
 
     /// Writes δ = ∂Cx/∂z for the output layer into `delta`, from the output `a` and the label.

@@ -57,7 +57,7 @@ extension Network {
     }
 
     /// W_layerᵀ · delta: from one δ per neuron of `layer` to one number per input of it.
-    private func weightsTransposedTimes(_ delta: [Scalar], layer: Int) -> [Scalar] {
+    func weightsTransposedTimes(_ delta: [Scalar], layer: Int) -> [Scalar] {
         let weights = layers[layer].weights
         var result = [Scalar](repeating: 0, count: weights.columns)
         for (neuron, d) in delta.enumerated() where d != 0 {

@@ -16,9 +16,14 @@ enum ExplorerFixture {
         return LabeledImages(rows: 28, columns: 28, pixels: pixels, labels: labels)
     }
 
-    static func state(trainingCount: Int = 300) throws -> ExplorerState {
+    /// The served model's network: the video's 784-16-16-10, sigmoid, quadratic cost, seed 1.
+    static func network() throws -> Network<Float> {
         var generator = SplitMix64(seed: 1)
-        let network = try TrainingConfiguration().makeNetwork(using: &generator)
+        return try TrainingConfiguration().makeNetwork(using: &generator)
+    }
+
+    static func state(trainingCount: Int = 300) throws -> ExplorerState {
+        let network = try network()
         let data = ExplorerData(training: images(count: trainingCount, seed: 2), validation: images(count: 50, seed: 3),
                                 test: images(count: 100, seed: 4))
         return ExplorerState(model: Model(network: network, metadata: ["seed": "1"]), data: data)

@@ -118,4 +118,15 @@ struct PredictRoutesTests {
             #expect(!text.contains("http://") && !text.contains("https://"), "no other host is referenced")
         }
     }
+
+    @Test("the favicon is served as SVG at /favicon.svg and /favicon.ico", arguments: ["/favicon.svg", "/favicon.ico"])
+    func favicon(uri: String) async throws {
+        try await ExplorerFixture.test { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "image/svg+xml")
+                #expect(String(decoding: response.body.readableBytesView, as: UTF8.self).hasPrefix("<svg"))
+            }
+        }
+    }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A real browser on the explorer: draws a 1 and a 0, checks the predictions and that the hidden-layer
-view changed, visits every page, trains one epoch on a small subset from the Train page, and saves
-screenshots.
+view changed, says the 0 is a 0 and lets the page's copy learn from it (the cost falls; undo and reset),
+checks that errors are shown on the page and that the keyboard reaches a weight tile, visits every
+page, trains one epoch on a small subset from the Train page, and saves screenshots.
 
     python3 tests/browser/test_explorer.py BINARY --data MNIST_FOLDER [--model FILE] [--out DIR]
 
@@ -21,6 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -74,6 +76,29 @@ def prediction_after(browser, action):
     digit = browser.find_element(By.ID, "prediction").text
     hidden = browser.find_element(By.ID, "network").get_attribute("data-hidden")
     return digit, hidden
+
+
+def api(base, path):
+    """GET `path` from the server as JSON."""
+    with urllib.request.urlopen(base + path.lstrip("/"), timeout=30) as response:
+        return json.load(response)
+
+
+def learn_cost(browser):
+    """The cost the Learn panel shows for its example, as a number."""
+    return float(browser.find_element(By.ID, "learn-summary").get_attribute("data-cost"))
+
+
+def chart_costs(browser):
+    """The costs on the Learn panel's chart, one a point."""
+    text = browser.find_element(By.ID, "learn-chart").get_attribute("data-costs")
+    return [float(value) for value in text.split(",")] if text else []
+
+
+def click_and_wait(browser, button, changed):
+    """Clicks a Learn button and waits until `changed()` holds and the panel is idle again."""
+    browser.find_element(By.ID, button).click()
+    WebDriverWait(browser, 20).until(lambda b: changed() and not b.find_element(By.ID, "learn-step").get_attribute("disabled"))
 
 
 def shrink(folder, width=760):
@@ -130,15 +155,94 @@ def main():
             check(zero_hidden != one_hidden, "the hidden-layer view changed between the 1 and the 0")
             browser.save_screenshot(os.path.join(arguments.out, "draw.png"))
 
+            # Learn from a 7: its label, the nudges, then steps of the page's copy until the cost falls.
+            browser.find_element(By.ID, "clear").click()
+            seven = [(-70 + 14 * i, -85) for i in range(11)] + [(70 - 8 * i, -85 + 18 * i) for i in range(1, 11)]
+            read, _ = prediction_after(browser, lambda: stroke(browser, canvas, seven))
+            print(f"     a 7 drawn reads as {read}", flush=True)
+            browser.find_element(By.ID, "learn-label-7").click()
+            WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "learn-body").is_displayed()
+                                             and b.find_element(By.ID, "learn-summary").get_attribute("data-cost"))
+            check(len(browser.find_elements(By.CSS_SELECTOR, "#learn-cost .bar")) == 10, "the cost is shown output by output (10 bars)")
+            tiles = len(browser.find_elements(By.CSS_SELECTOR, "#learn-tiles figure"))
+            check(tiles == min(model["sizes"][1], 32), f"the first layer's nudges are shown, one picture a neuron ({tiles})")
+            check(len(browser.find_elements(By.CSS_SELECTOR, "#learn-largest tr")) == 11, "the 10 largest nudges are listed")
+            first_cost = learn_cost(browser)
+            for step in range(1, 21):
+                click_and_wait(browser, "learn-step", lambda: len(chart_costs(browser)) == step + 1)
+                if learn_cost(browser) < 0.5 * first_cost:
+                    break
+            costs = chart_costs(browser)
+            same = lambda a, b: abs(a - b) <= 1e-4 * max(abs(a), abs(b))  # the chart keeps 6 digits
+            check(same(costs[0], first_cost) and costs[-1] < first_cost and same(learn_cost(browser), costs[-1]),
+                  f"steps on the 7 lower its cost: {first_cost:.4g} -> {costs[-1]:.4g} in {len(costs) - 1} steps")
+            check(all(later < earlier for earlier, later in zip(costs, costs[1:])), "the cost falls at every step (learning rate 1)")
+            click_and_wait(browser, "learn-undo", lambda: len(chart_costs(browser)) == len(costs) - 1)
+            check(same(learn_cost(browser), costs[-2]), f"undo takes back the last step (cost {learn_cost(browser):.4f})")
+            click_and_wait(browser, "learn-reset", lambda: chart_costs(browser) == [])
+            check(learn_cost(browser) == first_cost, "reset returns to the served model's cost")
+            for step in range(1, 6):
+                click_and_wait(browser, "learn-step", lambda: len(chart_costs(browser)) == step + 1)
+            status = browser.find_element(By.ID, "learn-status").text
+            check("→" in status and "cost" in status, f"the page says what moved: {status.splitlines()[0] if status else status}")
+            # A test digit the served model misreads, taught its label: 8 small steps.
+            confusion = api(base, "/api/confusion")["matrix"]
+            actual, predicted = max(((a, p) for a in range(10) for p in range(10) if a != p), key=lambda cell: confusion[cell[0]][cell[1]])
+            index = api(base, f"/api/confusion/{actual}/{predicted}?count=1")["images"][0]["index"]
+            prediction_after(browser, lambda: browser.execute_script(f"showTestDigit({index});"))
+            browser.find_element(By.ID, f"learn-label-{actual}").click()
+            WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "learn-body").is_displayed()
+                                             and f"A {actual}:" in b.find_element(By.ID, "learn-summary").text)
+            misread_cost = learn_cost(browser)
+            click_and_wait(browser, "learn-reset", lambda: chart_costs(browser) == [])
+            rate = browser.find_element(By.ID, "learn-rate")
+            rate.send_keys(*([Keys.LEFT] * 20))  # η = 10^-2, from the keyboard
+            check(browser.find_element(By.ID, "learn-rate-value").text == "0.01", "the learning-rate slider moves from the keyboard (η = 0.01)")
+            for step in range(1, 9):
+                click_and_wait(browser, "learn-step", lambda: len(chart_costs(browser)) == step + 1)
+            summary = browser.find_element(By.ID, "learn-summary").text
+            costs = chart_costs(browser)
+            check(learn_cost(browser) < misread_cost and all(later < earlier for earlier, later in zip(costs, costs[1:])),
+                  f"test image {index}, a {actual} read as {predicted}: {summary}")
+            browser.set_window_size(1280, 2400)
+            browser.find_element(By.ID, "learn").screenshot(os.path.join(arguments.out, "learn.png"))
+            browser.set_window_size(1280, 1000)
+
+            # A blank canvas is refused (422): the page says so in its alert region, not only the console.
+            browser.execute_script("clearDrawing(); predictDrawing();")
+            WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "error").is_displayed())
+            error, text = browser.find_element(By.ID, "error"), browser.find_element(By.ID, "error-text").text
+            check(error.get_attribute("role") == "alert" and "draw a digit" in text, f"a blank drawing shows an alert: {text}")
+            browser.find_element(By.ID, "error-close").click()
+
             browser.get(base + "#weights")
-            WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#weight-grid figure")) == model["sizes"][1])
-            browser.find_elements(By.CSS_SELECTOR, "#weight-grid figure")[3].click()
+            WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#weight-grid .tile")) == model["sizes"][1])
+            browser.find_elements(By.CSS_SELECTOR, "#weight-grid .tile")[3].click()
             WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#top-images figure")) == 24)
             check(True, "the Weights page shows every first-layer neuron and a neuron's top test images")
             browser.save_screenshot(os.path.join(arguments.out, "weights.png"))
+            # The keyboard alone: Tab to a weight tile, Tab to the next, Enter opens it.
+            browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")
+            active = None
+            for _ in range(40):
+                ActionChains(browser).send_keys(Keys.TAB).perform()
+                active = browser.switch_to.active_element
+                if "tile" in (active.get_attribute("class") or ""):
+                    break
+            reached = active is not None and "tile" in (active.get_attribute("class") or "")
+            first = int(active.get_attribute("data-neuron")) if reached else -1
+            neuron = None
+            if reached:
+                ActionChains(browser).send_keys(Keys.TAB).perform()
+                neuron = browser.switch_to.active_element.get_attribute("data-neuron")
+                ActionChains(browser).send_keys(Keys.ENTER).perform()
+                WebDriverWait(browser, 20).until(
+                    lambda b: b.find_element(By.CSS_SELECTOR, f"#weight-grid .tile[data-neuron='{neuron}']").get_attribute("aria-pressed") == "true")
+            check(reached and neuron == str(first + 1), f"Tab reaches the weight tiles, moves from one to the next, and Enter opens it (neuron {neuron})")
 
             browser.get(base + "#mistakes")
             WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.ID, "cell-4-9"))
+            check(browser.find_element(By.ID, "cell-4-9").tag_name == "button", "the confusion cells are buttons")
             browser.find_element(By.ID, "cell-4-9").click()
             WebDriverWait(browser, 20).until(lambda b: "read as 9" in b.find_element(By.ID, "cell-title").text)
             check(True, "the Mistakes page shows the confusion matrix and the 4-read-as-9 cell")
@@ -171,6 +275,14 @@ def main():
             WebDriverWait(browser, 20).until(lambda b: "version 2" in b.find_element(By.ID, "model-info").text)
             check(True, "the new model is in use (version 2)")
             browser.save_screenshot(os.path.join(arguments.out, "train.png"))
+
+            # After the new model, the Descent page still has one set of listeners: Step moves one step.
+            browser.get(base + "#descent")
+            time.sleep(1)
+            browser.find_element(By.ID, "descent-reset").click()
+            browser.find_element(By.ID, "descent-step").click()
+            status = browser.find_element(By.ID, "descent-status").text
+            check(status.startswith("step 1 of"), f"after a training, Step still moves one step ({status})")
         finally:
             browser.quit()
             server.terminate()

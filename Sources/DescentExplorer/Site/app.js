@@ -3,8 +3,26 @@
 
 const $ = (id) => document.getElementById(id);
 
+/** Shows `message` in the page's alert region, or hides it when `message` is null; `source` names who
+ *  showed it, so that a later success clears only its own error. */
+function showError(message, source = "page") {
+  const region = $("error");
+  if (message == null) {
+    if (region.dataset.source === source) { region.hidden = true; region.dataset.source = ""; }
+    return;
+  }
+  $("error-text").textContent = message;
+  region.dataset.source = source;
+  region.hidden = false;
+}
+
 async function api(path, options = {}) {
-  const response = await fetch(path, options);
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw Object.assign(new Error(`Could not reach the server (${error.message}). Is descent serve still running?`), { status: 0 });
+  }
   const body = await response.json().catch(() => ({ error: "the server's answer was not JSON" }));
   if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
   return body;
@@ -50,7 +68,10 @@ function showPage() {
   const key = page + "@" + modelVersion;
   if (pages[page] && !loaded.has(key)) {
     loaded.add(key);
-    pages[page]().catch((error) => console.error(error));
+    pages[page]().then(() => showError(null, page), (error) => {
+      loaded.delete(key);  // Visiting the page again tries again.
+      showError(`The ${page} page could not load: ${error.message}`, page);
+    });
   }
 }
 
@@ -67,7 +88,8 @@ async function loadModel() {
 // MARK: - Draw
 
 const network = { sizes: [784, 16, 16, 10], weights: [], last: null };
-const drawing = { canvas: null, context: null, active: false, dirty: false, pending: false, lastSent: 0 };
+// `pixels`: the test image shown, as 784 numbers in 0...1, while the canvas holds one (null for a drawing).
+const drawing = { canvas: null, context: null, active: false, dirty: false, pending: false, lastSent: 0, pixels: null };
 
 function setUpDrawing() {
   const canvas = $("draw");
@@ -87,6 +109,7 @@ function setUpDrawing() {
     context.lineTo(x + 0.1, y + 0.1);
     context.stroke();
     $("test-label").textContent = "";
+    drawing.pixels = null;
   });
   canvas.addEventListener("pointermove", (event) => {
     if (!drawing.active) return;
@@ -114,6 +137,7 @@ function clearDrawing() {
   context.fillRect(0, 0, canvas.width, canvas.height);
   Object.assign(context, { strokeStyle: "#000", lineWidth: 20, lineCap: "round", lineJoin: "round" });
   $("test-label").textContent = "";
+  drawing.pixels = null;
 }
 
 /** Sends the canvas as a PNG; at most one request in flight, the latest drawing wins. */
@@ -124,9 +148,11 @@ function predictDrawing() {
   drawing.lastSent = performance.now();
   drawing.canvas.toBlob(async (blob) => {
     try {
-      const response = await fetch("/api/predict", { method: "POST", headers: { "Content-Type": "image/png" }, body: blob });
-      const body = await response.json();
-      showPrediction(response.ok ? body : null);
+      showPrediction(await api("/api/predict", { method: "POST", headers: { "Content-Type": "image/png" }, body: blob }));
+      showError(null, "predict");
+    } catch (error) {
+      showPrediction(null);
+      showError(error.status === 422 ? "Nothing to read: draw a digit." : `Could not read the drawing: ${error.message}`, "predict");
     } finally {
       drawing.pending = false;
       if (drawing.dirty && !drawing.active) predictDrawing();
@@ -134,12 +160,24 @@ function predictDrawing() {
   }, "image/png");
 }
 
-async function randomTestDigit() {
-  const index = Math.floor(Math.random() * 10000);
-  const image = await api(`/api/test/${index}`);
+function randomTestDigit() {
+  return showTestDigit(Math.floor(Math.random() * 10000));
+}
+
+/** Shows test image `index` on the canvas, with its label, and the network's answer. */
+async function showTestDigit(index) {
+  let image, prediction;
+  try {
+    image = await api(`/api/test/${index}`);
+    prediction = await postJSON("/api/predict", { pixels: image.bytes.map((value) => value / 255) });
+    showError(null, "predict");
+  } catch (error) {
+    return showError(`Could not load a test digit: ${error.message}`, "predict");
+  }
   clearDrawing();
   $("test-label").textContent = `Test image ${index}, labelled ${image.label}.`;
-  showPrediction(await postJSON("/api/predict", { pixels: image.bytes.map((value) => value / 255) }));
+  drawing.pixels = image.bytes.map((value) => value / 255);
+  showPrediction(prediction);
   const context = drawing.context;
   const small = document.createElement("canvas");
   small.width = small.height = 28;
@@ -163,6 +201,7 @@ function showPrediction(prediction) {
     bars.append(bar);
   }
   drawNetwork(prediction);
+  document.dispatchEvent(new CustomEvent("prediction", { detail: prediction }));
 }
 
 /** The video's picture: the input, each layer as a column of neurons lit by activation, and lines for
@@ -241,26 +280,40 @@ async function loadWeights() {
   for (let neuron = 0; neuron < layer.rows; neuron++) {
     const row = layer.weights.slice(neuron * layer.columns, (neuron + 1) * layer.columns);
     const scale = Math.max(...row.map(Math.abs)) || 1;
-    const figure = document.createElement("figure");
+    // A button, so that the keyboard reaches it (Tab) and opens it (Enter, Space).
+    const tile = Object.assign(document.createElement("button"), { type: "button", className: "tile" });
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 28;
     const context = canvas.getContext("2d");
     const image = context.createImageData(28, 28);
     row.forEach((w, i) => image.data.set([...weightColour(w, scale), 255], i * 4));
     context.putImageData(image, 0, 0);
-    figure.append(canvas, Object.assign(document.createElement("figcaption"), { textContent: `neuron ${neuron}` }));
-    figure.dataset.neuron = neuron;
-    figure.addEventListener("mouseenter", () => {
+    tile.append(canvas, Object.assign(document.createElement("span"), { textContent: `neuron ${neuron}` }));
+    tile.dataset.neuron = neuron;
+    tile.setAttribute("aria-pressed", "false");
+    tile.setAttribute("aria-label", `neuron ${neuron}: show the test images that excite it most`);
+    const detail = () => {
       $("weight-detail").textContent = `Neuron ${neuron}: bias ${layer.biases[neuron].toFixed(3)}, weights from ${Math.min(...row).toFixed(3)} to ${Math.max(...row).toFixed(3)}.`;
-    });
-    figure.addEventListener("click", () => showTopImages(neuron, figure));
-    grid.append(figure);
+    };
+    tile.addEventListener("mouseenter", detail);
+    tile.addEventListener("focus", detail);
+    tile.addEventListener("click", () => showTopImages(neuron, tile));
+    grid.append(tile);
   }
 }
 
-async function showTopImages(neuron, figure) {
-  document.querySelectorAll("#weight-grid figure").forEach((other) => other.classList.toggle("selected", other === figure));
-  const top = await api(`/api/weights/1/${neuron}/top?count=24`);
+async function showTopImages(neuron, tile) {
+  document.querySelectorAll("#weight-grid .tile").forEach((other) => {
+    other.classList.toggle("selected", other === tile);
+    other.setAttribute("aria-pressed", String(other === tile));
+  });
+  let top;
+  try {
+    top = await api(`/api/weights/1/${neuron}/top?count=24`);
+    showError(null, "weights");
+  } catch (error) {
+    return showError(`Could not load neuron ${neuron}'s top images: ${error.message}`, "weights");
+  }
   $("top-images").replaceChildren(...top.images.map((image) => digitFigure(image.bytes, `#${image.index} (${image.label}) ${image.score.toFixed(2)}`)));
 }
 
@@ -280,17 +333,24 @@ async function loadMistakes() {
     tableRow.append(Object.assign(document.createElement("th"), { textContent: actual }));
     row.forEach((count, predicted) => {
       const cell = tableRow.insertCell();
-      cell.textContent = count;
-      cell.id = `cell-${actual}-${predicted}`;
+      const button = Object.assign(document.createElement("button"), { type: "button", textContent: count, id: `cell-${actual}-${predicted}` });
+      button.setAttribute("aria-label", `${count} test images of ${actual} read as ${predicted}`);
       const strength = actual === predicted ? 0.35 : Math.sqrt(count / largestMistake);
       cell.style.background = actual === predicted ? `rgba(88,196,221,${strength})` : `rgba(252,98,85,${strength})`;
-      cell.addEventListener("click", () => showCell(actual, predicted));
+      button.addEventListener("click", () => showCell(actual, predicted));
+      cell.append(button);
     });
   });
 }
 
 async function showCell(actual, predicted) {
-  const cell = await api(`/api/confusion/${actual}/${predicted}?count=60`);
+  let cell;
+  try {
+    cell = await api(`/api/confusion/${actual}/${predicted}?count=60`);
+    showError(null, "mistakes");
+  } catch (error) {
+    return showError(`Could not load the images of ${actual} read as ${predicted}: ${error.message}`, "mistakes");
+  }
   $("cell-title").textContent = `${cell.count} test images of ${actual} read as ${predicted}` + (cell.count > cell.images.length ? ` (first ${cell.images.length})` : "");
   $("cell-images").replaceChildren(...cell.images.map((image) => digitFigure(image.bytes, `#${image.index} ${image.score.toFixed(2)}`)));
 }
@@ -342,6 +402,9 @@ function follow() {
   if (run.source) run.source.close();
   const source = new EventSource("/api/train/events");
   run.source = source;
+  // EventSource reconnects by itself; say so while it does, and clear it at the next event.
+  source.onerror = () => { if (source.readyState === EventSource.CONNECTING) showError("Lost the connection to the training; reconnecting…", "train"); };
+  source.onopen = () => showError(null, "train");
   source.addEventListener("initial", (event) => {
     run.status.initialValidationAccuracy = JSON.parse(event.data).validationAccuracy;
     drawCurves();
@@ -361,7 +424,10 @@ function follow() {
       source.close();
       $("train-status").textContent = JSON.parse(event.data).message;
       $("train-status").dataset.state = end;
-      if (end === "finished") { $("train-progress").value = 1; loadModel().then(showPage); }
+      if (end === "finished") {
+        $("train-progress").value = 1;
+        loadModel().then(showPage, (error) => showError(`The new model could not load: ${error.message}`, "model"));
+      }
     });
   }
 }
@@ -402,12 +468,25 @@ function drawCurves() {
 
 // MARK: - Descent
 
-const ball = { surface: null, grid: null, start: null, path: [], shown: 0, timer: null };
+const ball = { surface: null, grid: null, start: null, path: [], shown: 0, timer: null, listening: false };
 
+/** Loads the surfaces once: they do not depend on the model, so a new model (which makes showPage call
+ *  this again) changes nothing here. */
 async function loadDescent() {
+  if (ball.grid) return;
   const surfaces = await api("/api/landscapes");
   const select = $("surface");
   select.replaceChildren(...surfaces.map((s) => Object.assign(document.createElement("option"), { value: s.name, textContent: s.title })));
+  setUpDescent();
+  await chooseSurface(surfaces[0].name);
+}
+
+/** The Descent page's listeners, added once however often the page loads (each set added again
+ *  would make Step jump several steps and Play start several timers). */
+function setUpDescent() {
+  if (ball.listening) return;
+  ball.listening = true;
+  const select = $("surface");
   select.addEventListener("change", () => chooseSurface(select.value));
   $("landscape").addEventListener("click", (event) => {
     const canvas = $("landscape"), box = canvas.getBoundingClientRect();
@@ -427,7 +506,6 @@ async function loadDescent() {
     }, 40);
   });
   $("descent-reset").addEventListener("click", () => { stop(); ball.shown = 0; drawLandscape(); });
-  await chooseSurface(surfaces[0].name);
 }
 
 function stop() { if (ball.timer) clearInterval(ball.timer); ball.timer = null; }
@@ -494,8 +572,13 @@ function drawLandscape() {
 
 // MARK: - Start
 
+$("error-close").addEventListener("click", () => { $("error").hidden = true; $("error").dataset.source = ""; });
 setUpDrawing();
 setUpTraining();
 showPrediction(null);
 window.addEventListener("hashchange", showPage);
-loadModel().then(showPage, (error) => { $("model-info").textContent = error.message; showPage(); });
+loadModel().then(showPage, (error) => {
+  $("model-info").textContent = "no model";
+  showError(`The model could not load: ${error.message}`, "model");
+  showPage();
+});
