@@ -6,6 +6,14 @@
 #                         [--peers "descent numpy jax torch sklearn nielsen"] [--with-scan]
 #                         [--with-jax-unpinned]
 #                         [--no-install] [--raw FILE] [--idle-wait SECONDS] [--nice N]
+#   benchmarks/compare.sh --recipe mlp99 [--rounds R] [--data DIR] [--no-install]
+#
+# --recipe mlp99 times a whole recipe instead of epochs: Descent's `descent train --preset mlp99`
+# and the same recipe in PyTorch (benchmarks/recipes/torch_mlp99.py: 784-800-800-10, dropout,
+# deskewed images, rotation, scaling and elastic distortions drawn afresh each epoch, Adam with a
+# cosine schedule, 40 epochs), both on two threads, side by side. It prints each run's training
+# seconds until the test accuracy first reaches 99% (measured after every epoch, not timed), its
+# wall time to that point (data loading and deskewing included) and its final test accuracy.
 #
 # Rounds are interleaved: round 1 runs every peer on every configuration, then round 2 does it
 # again, so a slow spell of the machine hits every peer instead of one. Each run prints one JSON
@@ -37,6 +45,7 @@ root="$(cd "$here/.." && pwd)"
 
 rounds=2
 epochs=3
+recipe=""
 data="${DESCENT_DATA:-}"
 configs="S N T"
 peers="descent numpy jax torch sklearn nielsen"
@@ -50,6 +59,7 @@ niceness=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rounds) rounds="$2"; shift 2 ;;
+        --recipe) recipe="$2"; shift 2 ;;
         --epochs) epochs="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
         --configs) configs="$2"; shift 2 ;;
@@ -60,7 +70,7 @@ while [[ $# -gt 0 ]]; do
         --raw) raw="$2"; shift 2 ;;
         --idle-wait) idle_wait="$2"; shift 2 ;;
         --nice) niceness="$2"; shift 2 ;;
-        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -143,6 +153,66 @@ first_cpu="$("$py" -c 'import os; print(min(os.sched_getaffinity(0)))')"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "compare.sh: warning: load average $load_before before the runs; other work on this machine skews the timings" >&2
+fi
+
+# ---- a whole recipe, side by side ----------------------------------------------------------------
+if [[ -n "$recipe" ]]; then
+    [[ "$recipe" == mlp99 ]] || { echo "compare.sh: --recipe $recipe is not known; expected mlp99" >&2; exit 2; }
+    [[ -x "$descent_bin" ]] || { echo "compare.sh: no $descent_bin" >&2; exit 1; }
+    work="$(mktemp -d "${TMPDIR:-/tmp}/descent-recipe.XXXXXX")"
+    start=$(date +%s)
+    for round in $(seq 1 "$rounds"); do
+        echo "Round $round of $rounds (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+        begin=$(date +%s.%N)
+        "$descent_bin" train --data "$data" --preset mlp99 --threads 2 --seed "$((round - 1))" \
+            --out "$work/mlp99-$round.safetensors" --report "$work/report-$round" >"$work/descent-$round.log" 2>&1 \
+            || { tail -n 5 "$work/descent-$round.log" >&2; exit 1; }
+        end=$(date +%s.%N)
+        echo "{\"wall_seconds\": $(awk -v a="$begin" -v b="$end" 'BEGIN { printf "%.3f", b - a }')}" >"$work/descent-$round.wall"
+        echo "  descent: $(grep 'Test accuracy' "$work/descent-$round.log")" >&2
+        "$py" "$here/recipes/torch_mlp99.py" "$data" --threads 2 --seed "$((round - 1))" >"$work/torch-$round.log" 2>&1 \
+            || { tail -n 5 "$work/torch-$round.log" >&2; exit 1; }
+        echo "  torch: $(tail -n 2 "$work/torch-$round.log" | head -n 1)" >&2
+    done
+    echo "## Time to 99%: the mlp99 recipe, Descent and PyTorch side by side, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $model, $cpus CPUs online${isa:+, $isa}, $mem. Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Wall time of the runs: $(( $(date +%s) - start )) s. Both on two threads; seeds 0 to $((rounds - 1)) (each peer's own generator)."
+    echo
+    "$py" - "$work" "$rounds" <<'PY'
+import json, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+
+
+def cell(value, form="{}"):
+    return "not reached" if value is None else form.format(value)
+
+
+print("| run | peer | epochs to 99% | training seconds to 99% | wall seconds to 99% | final test accuracy | wall seconds, whole run |")
+print("|---|---|---|---|---|---|---|")
+for r in range(1, rounds + 1):
+    report = json.load(open(f"{work}/report-{r}/report.json"))
+    wall = json.load(open(f"{work}/descent-{r}.wall"))["wall_seconds"]
+    epochs = report["epochs"]
+    total = sum(e["seconds"] for e in epochs)
+    elapsed, epoch, seconds = 0.0, None, None
+    for e in epochs:
+        elapsed += e["seconds"]
+        if epoch is None and e["test_accuracy"] >= 0.99:
+            epoch, seconds = e["epoch"], elapsed
+    # Descent's wall time to 99%: the whole run's wall time less the training seconds after it.
+    to_wall = None if seconds is None else wall - (total - seconds)
+    final = report["test"]["accuracy"] * 100
+    print(f"| {r} | Descent | {cell(epoch)} | {cell(seconds, '{:.1f}')} | {cell(to_wall, '{:.1f}')} | {final:.2f}% | {wall:.1f} |")
+    line = [text for text in open(f"{work}/torch-{r}.log") if text.startswith("{")][-1]
+    torch = json.loads(line)
+    got = torch["reached"] or {}
+    print(f"| {r} | PyTorch {torch['torch']} | {cell(got.get('epoch'))} | {cell(got.get('training_seconds'), '{:.1f}')} | "
+          f"{cell(got.get('wall_seconds'), '{:.1f}')} | {torch['final_test_accuracy'] * 100:.2f}% | {torch['wall_seconds']:.1f} |")
+PY
+    echo
+    echo "Logs and reports: $work"
+    exit 0
 fi
 
 calibrate() {
