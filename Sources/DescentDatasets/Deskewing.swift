@@ -16,9 +16,19 @@ public enum Deskewing {
     /// - Complexity: O(rows · columns).
     public static func deskewed(_ image: ArraySlice<UInt8>, rows: Int, columns: Int) -> [UInt8] {
         precondition(image.count == rows * columns, "deskewed: \(image.count) bytes for \(rows)x\(columns)")
-        guard let alpha = shear(of: image, rows: rows, columns: columns) else { return Array(image) }
-        var output = [UInt8](repeating: 0, count: rows * columns)
+        return [UInt8](unsafeUninitializedCapacity: rows * columns) { output, initialized in
+            deskew(image, rows: rows, columns: columns, into: output.baseAddress!)
+            initialized = rows * columns
+        }
+    }
+
+    /// `deskewed(image, rows:, columns:)` written to the rows x columns bytes at `output`.
+    static func deskew(_ image: ArraySlice<UInt8>, rows: Int, columns: Int, into output: UnsafeMutablePointer<UInt8>) {
         image.withUnsafeBufferPointer { source in
+            guard let alpha = shear(of: image, rows: rows, columns: columns) else {
+                output.update(from: source.baseAddress!, count: rows * columns)
+                return
+            }
             for y in 0..<rows {
                 let offset = alpha.slope * (Double(y) - alpha.centreRow)
                 for x in 0..<columns {
@@ -33,7 +43,6 @@ public enum Deskewing {
                 }
             }
         }
-        return output
     }
 
     /// The slope α = c01 / v0 and the centre row m0; nil for a blank image or zero row variance.

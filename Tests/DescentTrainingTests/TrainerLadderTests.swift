@@ -115,13 +115,19 @@ struct TrainerLadderTests {
     @Test("presets: video is unchanged; the new ones validate and use their ingredients")
     func presets() throws {
         #expect(TrainingConfiguration(preset: .video) == TrainingConfiguration())
-        for preset in [TrainingConfiguration.Preset.videoBest, .fast98, .mlp99] {
+        for preset in [TrainingConfiguration.Preset.videoBest, .fast98, .mlp99, .fast99, .videoDistilled] {
             let configuration = TrainingConfiguration(preset: preset)
             try configuration.validate()
             #expect(configuration.preprocessing == .deskew && configuration.optimizer == .adam && configuration.schedule.shape == .cosine)
             #expect(configuration.metadata["preprocessing"] == "deskew")
         }
         #expect(TrainingConfiguration(preset: .videoBest).sizes == [784, 16, 16, 10])
+        #expect(TrainingConfiguration(preset: .videoDistilled).sizes == [784, 16, 16, 10])
+        var fast99 = TrainingConfiguration(preset: .mlp99)
+        fast99.epochs = 10
+        #expect(TrainingConfiguration(preset: .fast99) == fast99)
+        #expect(TrainingConfiguration.Preset.videoDistilled.distillation?.teacher == .mlp99)
+        #expect(TrainingConfiguration.Preset.allCases.filter { $0.distillation != nil } == [.videoDistilled])
         // The video's recipe writes no key of the new ingredients.
         #expect(TrainingConfiguration().metadata.keys.sorted() == [
             "batch_size", "cost", "epochs", "hidden_activation", "init", "layers", "learning_rate", "momentum", "optimizer",
