@@ -17,6 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("model"), help: ArgumentHelp("A model file written by `descent train` (default: train one now).", valueName: "file"))
     var modelPath: String?
 
+    @Option(name: .customLong("compare"), help: ArgumentHelp(
+        "A model shown beside the served one: the Draw page says what each reads in the same drawing (repeat for more, up to 8).",
+        valueName: "file"))
+    var comparePaths: [String] = []
+
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
@@ -51,12 +56,20 @@ struct ServeCommand: AsyncParsableCommand {
         guard model.network.inputCount == 784, model.network.outputCount == 10 else {
             throw CommandError("\(modelPath ?? "model"): the network is \(model.network.sizes); the explorer needs 784 inputs and 10 outputs")
         }
+        let shelf: ModelShelf
+        do {
+            shelf = try ModelShelf(try comparePaths.map { path in
+                (name: path.split(separator: "/").last.map(String.init) ?? path, model: try Model.load(path))
+            })
+        } catch let error as ModelShelfError {
+            throw CommandError("--compare " + error.description)
+        }
         let state = ExplorerState(model: model, data: ExplorerData(mnist))
         let host = host
         var limits = ServerLimits.standard
         limits.idleTimeoutSeconds = idleTimeout
         limits.maximumConnections = maximumConnections
-        let app = try ExplorerRoutes.application(state: state, host: host, port: port, limits: limits) { port in
+        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits) { port in
             console.say("Serving the explorer at http://\(host):\(port)/ (Ctrl-C to stop)")
         }
         try await app.runService()

@@ -11,9 +11,9 @@ public enum ExplorerRoutes {
     /// The largest drawing accepted, in pixels on a side.
     public static let maximumDrawingSide = 4096
 
-    /// A router serving `state`'s model and data, and the bundled pages.
+    /// A router serving `state`'s model and data, the models of `shelf` beside it, and the bundled pages.
     /// - Throws: when the bundled pages cannot be read.
-    public static func router(state: ExplorerState) throws -> Router<BasicRequestContext> {
+    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf()) throws -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         addPages(to: router, site: try SiteFiles.bundled())
@@ -22,12 +22,13 @@ public enum ExplorerRoutes {
         addTrainingRoutes(to: router, state: state)
         addLearnRoutes(to: router, state: state)
         addLandscapeRoutes(to: router)
+        addComparisonRoutes(to: router, state: state, shelf: shelf)
         return router
     }
 
     /// The application: `router(state:)` served on `host`:`port` over HTTP/1.1, within `limits`.
     public static func application(
-        state: ExplorerState, host: String, port: Int, limits: ServerLimits = .standard,
+        state: ExplorerState, shelf: ModelShelf = ModelShelf(), host: String, port: Int, limits: ServerLimits = .standard,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -36,7 +37,7 @@ public enum ExplorerRoutes {
         let http1 = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), httpDecoderConfiguration: decoder)
         return Application(
-            router: try router(state: state),
+            router: try router(state: state, shelf: shelf),
             server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "descent",
