@@ -83,6 +83,8 @@ public struct TrainingRun: Sendable {
     }
     /// The checkpoint this run resumes; nil for a fresh run.
     let resumed: TrainingCheckpoint?
+    /// The network a fresh run starts from instead of drawing one (`init(fineTuning:configuration:data:)`).
+    var startingNetwork: Network<Float>?
 
     /// Where and how often a run is saved.
     public struct Checkpointing: Sendable, Equatable {
