@@ -12,21 +12,26 @@ public enum ExplorerRoutes {
     public static let maximumDrawingSide = 4096
 
     /// A router serving `state`'s model and data, and the bundled pages.
+    /// - Parameters:
+    ///   - state: The model, the data, the training job and the digits kept.
+    ///   - access: Who may change state: `.loopback` (anyone), or a shared server's token.
     /// - Throws: when the bundled pages cannot be read.
-    public static func router(state: ExplorerState) throws -> Router<BasicRequestContext> {
+    public static func router(state: ExplorerState, access: ExplorerAccess = .loopback) throws -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: AccessMiddleware(access: access))
         addPages(to: router, site: try SiteFiles.bundled())
         addModelRoutes(to: router, state: state)
         addImageRoutes(to: router, state: state)
         addTrainingRoutes(to: router, state: state)
+        addMyDigitsRoutes(to: router, state: state)
         addLandscapeRoutes(to: router)
         return router
     }
 
-    /// The application: `router(state:)` served on `host`:`port` over HTTP/1.1, within `limits`.
+    /// The application: `router(state:access:)` served on `host`:`port` over HTTP/1.1, within `limits`.
     public static func application(
-        state: ExplorerState, host: String, port: Int, limits: ServerLimits = .standard,
+        state: ExplorerState, host: String, port: Int, limits: ServerLimits = .standard, access: ExplorerAccess = .loopback,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -35,7 +40,7 @@ public enum ExplorerRoutes {
         let http1 = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), httpDecoderConfiguration: decoder)
         return Application(
-            router: try router(state: state),
+            router: try router(state: state, access: access),
             server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "descent",
