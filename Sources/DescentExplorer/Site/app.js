@@ -3,8 +3,23 @@
 
 const $ = (id) => document.getElementById(id);
 
+// A shared server (descent serve --host 0.0.0.0) prints a URL with ?token=...: the token is kept for
+// this tab, taken out of the address bar, and sent with every request that changes something.
+const token = (() => {
+  const query = new URLSearchParams(location.search);
+  if (query.has("token")) {
+    sessionStorage.setItem("descent-token", query.get("token"));
+    query.delete("token");
+    history.replaceState(null, "", location.pathname + (query.toString() ? "?" + query : "") + location.hash);
+  }
+  return sessionStorage.getItem("descent-token");
+})();
+
 async function api(path, options = {}) {
-  const response = await fetch(path, options);
+  const method = (options.method || "GET").toUpperCase();
+  const headers = { ...(options.headers || {}) };
+  if (token && method !== "GET" && method !== "HEAD") headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { ...options, headers });
   const body = await response.json().catch(() => ({ error: "the server's answer was not JSON" }));
   if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
   return body;
