@@ -43,8 +43,9 @@ public struct ExplorerAccess: Sendable {
     /// Whether the server is shared (a token is required for changes).
     public var isShared: Bool { token != nil }
 
-    /// Requests that change nothing though they are POSTs: a prediction, a path down a test surface,
-    /// a gradient. Every other request but GET and HEAD changes state.
+    /// Requests that change nothing though they are POSTs: a prediction, a gradient (for the pages
+    /// that show one), and a path down a test surface (`requiresToken`). Every other request but GET
+    /// and HEAD changes state.
     static let openPaths: Set<String> = ["/api/predict", "/api/gradient"]
 
     /// Whether `request` must carry the token: on a shared server, every method but GET and HEAD on

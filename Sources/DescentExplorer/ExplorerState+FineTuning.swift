@@ -75,7 +75,8 @@ extension ExplorerState {
     func fineTuneMessage(_ figures: FineTuneFigures?) -> String {
         guard let figures, let after = figures.after else { return "finished" }
         func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
-        return "fine-tuned: your \(after.myDigitsCount) digits \(percent(figures.before.myDigits)) → \(percent(after.myDigits)), "
+        let digits = after.myDigitsCount == 1 ? "digit" : "digits"
+        return "fine-tuned: your \(after.myDigitsCount) \(digits) \(percent(figures.before.myDigits)) → \(percent(after.myDigits)), "
             + "test set \(String(format: "%.2f%%", 100 * figures.before.test)) → \(String(format: "%.2f%%", 100 * after.test)); "
             + "the Draw page now uses this model (version \(version))"
     }
