@@ -20,6 +20,7 @@ extension Files {
     /// The entries of `folder`, without `.` and `..`, sorted by name (byte order, so the same on
     /// every machine), each with what it is.
     ///
+    /// - Parameter folder: The folder to list.
     /// - Throws: `FileError.notFound` when `folder` does not exist, `.unreadable` with the system's
     ///   reason when it cannot be listed (not a folder, no permission).
     /// - Complexity: O(entries · log entries).
@@ -56,6 +57,7 @@ extension Files {
 
     /// Removes the file at `path` (`unlink(2)`), and flushes its folder so that the removal survives a
     /// power cut.
+    /// - Parameter path: The file to remove.
     /// - Throws: `FileError.notFound` when there is no such file, `.unwritable` with the system's reason.
     public static func remove(_ path: String) throws(FileError) {
         guard unlink(path) == 0 else {

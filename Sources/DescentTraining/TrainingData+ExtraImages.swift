@@ -13,6 +13,10 @@ extension TrainingData {
     /// How many times each of `extraCount` pictures is repeated so that, beside `baseCount` other
     /// training examples, they make up `share` of the training split: the nearest whole number to
     /// `share / (1 - share) · baseCount / extraCount`, at least 1.
+    /// - Parameters:
+    ///   - extraCount: The pictures mixed in.
+    ///   - baseCount: The training examples beside them.
+    ///   - share: The share of the training split the pictures are to make up.
     /// - Precondition: `0 < share < 1`, `extraCount > 0`, `baseCount >= 0`.
     public static func repeats(extraCount: Int, baseCount: Int, share: Double) -> Int {
         precondition(share > 0 && share < 1 && extraCount > 0 && baseCount >= 0,
