@@ -66,7 +66,7 @@ struct OutputOptions: ParsableArguments {
 struct ReadAsOption: ParsableArguments {
     @Option(name: .customLong("read-as"), help: ArgumentHelp(
         "How pictures are read: drawing (a canvas, a scan, MNIST-like), photo (a photo of ink on paper: its lighting "
-            + "and paper texture removed first) or auto (photo when the paper's border is light and unevenly lit).",
+            + "and paper texture removed first) or auto (photo when the picture's border is unevenly lit).",
         valueName: "auto|drawing|photo"))
     var mode: DigitPreparation.Mode = .automatic
 }

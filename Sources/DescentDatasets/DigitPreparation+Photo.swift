@@ -12,8 +12,7 @@
 extension DigitPreparation {
     /// How a picture is read before MNIST's preparation.
     public enum Mode: String, CaseIterable, Sendable {
-        /// A photo when `looksLikePhoto` says so (dark ink on light paper that is not evenly lit),
-        /// otherwise a drawing.
+        /// A photo when `looksLikePhoto` says so (a ground that is not evenly lit), otherwise a drawing.
         case automatic = "auto"
         /// A clean picture: a canvas drawing, a scan, an MNIST-like image (`mnistInput(from:source:)`).
         case drawing
@@ -24,7 +23,7 @@ extension DigitPreparation {
     /// The longest side a photo is worked on at; larger photos are first shrunk by area averaging.
     /// The digit ends up 20 pixels tall, so this keeps strokes many pixels wide and the work small.
     public static let photoSide = 512
-    /// Border pixels' spread (90th minus 10th percentile, of 255) above which light paper counts as
+    /// Border pixels' spread (90th minus 10th percentile, of 255) above which the ground counts as
     /// unevenly lit: a canvas or a clean scan has almost none, a photo's lighting and noise give more.
     static let photoBorderSpread = 12
     /// Less than this difference (a share of the paper's light) between the mean ink and the mean
@@ -50,9 +49,9 @@ extension DigitPreparation {
         }
     }
 
-    /// Whether a picture looks like a photo of dark ink on light paper: its border is light on average
-    /// (above 127) and uneven, its 90th and 10th percentiles more than 12 levels apart. A canvas, a
-    /// clean scan and MNIST's light-on-dark digits are not; a phone's picture of a page almost always is.
+    /// Whether a picture looks like a photo: its border (the paper, or a board) is uneven, its 90th
+    /// and 10th percentiles more than 12 levels apart. A canvas, a clean scan and MNIST's digits are
+    /// not; a phone's picture of a page or a board almost always is.
     /// - Complexity: O(`image.width + image.height`).
     public static func looksLikePhoto(_ image: GrayImage) -> Bool {
         var border: [UInt8] = []
@@ -65,16 +64,16 @@ extension DigitPreparation {
             border.append(image[image.width - 1, y])
         }
         guard !border.isEmpty else { return false }
-        let mean = border.reduce(0) { $0 + Int($1) } / border.count
         border.sort()
         let spread = Int(border[border.count * 9 / 10]) - Int(border[border.count / 10])
-        return mean > 127 && spread > photoBorderSpread
+        return spread > photoBorderSpread
     }
 
     /// The ink of a photo of dark ink on light paper, with the lighting and the paper's texture removed:
     /// a black picture with the ink white (255), ready for `mnistInput(from:source:)`.
     ///
-    /// 1. A photo whose longer side is over `photoSide` pixels is shrunk to it (area averaging).
+    /// 1. A photo whose longer side is over `photoSide` pixels is shrunk to it (area averaging); one
+    ///    whose border is dark on average (chalk on a board) is inverted, so its ink is dark on light.
     /// 2. The paper's brightness is estimated at every pixel: a closing (the largest value over a
     ///    square window, then the smallest over the same window, about a fifth of the longer side, so
     ///    wider than any stroke) followed by a box blur half its size.
@@ -92,6 +91,8 @@ extension DigitPreparation {
         var plane = Plane(width: image.width, height: image.height, values: image.pixels.map { Float($0) })
         let longer = max(plane.width, plane.height)
         if longer > photoSide { plane = shrunk(plane, scale: Double(photoSide) / Double(longer)) }
+        // Light ink on a dark ground (chalk on a board): turned into dark ink on light, as on paper.
+        if plane.borderMean <= 127 { plane.values = plane.values.map { 255 - $0 } }
         let radius = max(4, max(plane.width, plane.height) / 10)
         let closed = Filter.extreme(Filter.extreme(plane, radius: radius, largest: true), radius: radius, largest: false)
         let paper = Filter.boxBlur(closed, radius: max(1, radius / 2))
@@ -150,6 +151,17 @@ extension DigitPreparation {
             }
         }
         return Plane(width: width, height: height, values: result)
+    }
+}
+
+extension DigitPreparation.Plane {
+    /// The mean of the pixels on the plane's edges (0 for an empty plane).
+    var borderMean: Float {
+        guard width > 0, height > 0 else { return 0 }
+        var sum: Float = 0
+        for x in 0..<width { sum += values[x] + values[(height - 1) * width + x] }
+        for y in 0..<height { sum += values[y * width] + values[y * width + width - 1] }
+        return sum / Float(2 * (width + height))
     }
 }
 

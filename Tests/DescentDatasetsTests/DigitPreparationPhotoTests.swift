@@ -47,6 +47,16 @@ struct DigitPreparationPhotoTests {
         #expect(Field.meanAbsoluteDifference(field, clean) < 4)  // Measured 1.50.
     }
 
+    @Test func chalkOnABoardReadsAsInkOnPaper() throws {
+        // The page photographed, then inverted: light strokes on an unevenly lit dark ground.
+        let photo = Self.photo(of: .seven)
+        let board = GrayImage(width: photo.width, height: photo.height, pixels: photo.pixels.map { 255 - $0 })
+        let field = try DigitPreparation.mnistInput(from: board, mode: .photo)
+        #expect(Field.meanAbsoluteDifference(field, try Self.clean(.seven)) < 4)
+        #expect(DigitPreparation.looksLikePhoto(board))
+        #expect(try DigitPreparation.mnistInput(from: board, mode: .automatic) == field)
+    }
+
     @Test func specksOfTextureAreDropped() throws {
         var photo = Self.photo(of: .one)
         // Dark specks of 2x2 pixels near the corners, far from the digit.
