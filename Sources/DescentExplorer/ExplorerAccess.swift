@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// Who may change what the server holds. On loopback (only this machine can connect) everyone may,
 /// as before. A server that listens beyond loopback (`descent serve --host 0.0.0.0`, a classroom)
