@@ -51,6 +51,8 @@ let package = Package(
         // Every module name carries the package's prefix: SwiftPM wants them unique across a dependency graph.
         .systemLibrary(name: "CDescentZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CDescentPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        // libjpeg-turbo's libjpeg API (Debian's libjpeg-dev); the calls that can fail are C, in its shim.h.
+        .systemLibrary(name: "CDescentJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
 
         // MARK: - Kernels
         // Float32 matrix multiply in C: AVX2/FMA chosen at run time, no build flags (see CDescentKernels.h).
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "DescentLinearAlgebra", dependencies: ["CDescentKernels"], swiftSettings: swiftSettings),
         .target(name: "DescentFileIO", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(name: "DescentSafetensors", dependencies: ["DescentFileIO"], swiftSettings: swiftSettings),
-        .target(name: "DescentDatasets", dependencies: ["DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG"], swiftSettings: swiftSettings),
+        .target(name: "DescentDatasets", dependencies: ["DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG", "CDescentJPEG"], swiftSettings: swiftSettings),
         .target(name: "DescentNetwork", dependencies: ["DescentLinearAlgebra", "DescentSafetensors"], swiftSettings: swiftSettings),
         .target(name: "DescentTraining", dependencies: ["DescentNetwork", "DescentDatasets", "DescentFileIO"], swiftSettings: swiftSettings),
         // The umbrella: `import Descent` re-exports the modules above.

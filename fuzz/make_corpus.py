@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpus into fuzz/corpus/<target>/: small valid files of each format, and
 a few near-misses, so that libFuzzer starts from the interesting paths rather than from nothing.
-Deterministic; run it again after changing it and commit the result."""
+Deterministic; run it again after changing it and commit the result. The JPEG seeds in corpus/png
+(gray.jpg, rgb.jpg, exif-orientation-6.jpg, truncated.jpg) are not written here: Python's standard
+library has no JPEG encoder, so they were written once by Descent's own (GrayImage.jpegEncoded) and
+are kept as they are."""
 import gzip, json, os, struct, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))

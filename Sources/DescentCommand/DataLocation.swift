@@ -12,10 +12,19 @@ enum DataLocation {
         let environment = ProcessInfo.processInfo.environment
         if let folder = environment["DESCENT_DATA"], !folder.isEmpty { return folder }
         if options.dataset == .fashion, MNIST.isPresent(in: debianFashion, kind: .fashion) { return debianFashion }
+        return "\(cacheFolder())/\(options.dataset.rawValue)"
+    }
+
+    /// The per-user cache folder of descent: `$XDG_CACHE_HOME/descent`, else `~/.cache/descent`.
+    static func cacheFolder() -> String {
+        let environment = ProcessInfo.processInfo.environment
         let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(environment["HOME"] ?? ".")/.cache"
-        return "\(cache)/descent/\(options.dataset.rawValue)"
+        return "\(cache)/descent"
     }
+
+    /// Where `descent serve` keeps "my digits" unless told otherwise: `my-digits` in the cache folder.
+    static func myDigitsFolder() -> String { "\(cacheFolder())/my-digits" }
 
     static let debianFashion = "/usr/share/datasets/fashion-mnist"
 

@@ -20,6 +20,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .customLong("label-column"), help: ArgumentHelp("With --csv: the column that holds the labels.", valueName: "name"))
     var labelColumn = "label"
 
+    @Option(help: ArgumentHelp(
+        "Measure on a folder of pictures: one subfolder per label (0 to 9, or the model's class names) of PNG or JPEG files, each prepared as `descent predict` prepares a picture.",
+        valueName: "dir"))
+    var images: String?
+
+    @OptionGroup var readAs: ReadAsOption
+
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case test, validation, training
     }
@@ -32,9 +39,24 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    mutating func validate() throws {
+        let sources = [("--images", images != nil), ("--idx", idx != nil), ("--csv", csv != nil)].filter(\.1).map(\.0)
+        if sources.count > 1 { throw ValidationError("\(sources.joined(separator: " and ")) name different data; give one") }
+    }
+
     mutating func run() async throws {
         let loaded = try Model.load(model.path)
         let console = Console(quiet: output.json)
+        if let images {
+            // Each picture prepared as `descent predict` prepares it, then as the model's training images were.
+            let folder = try ImageFolder(path: images, classNames: loaded.classNames, mode: readAs.mode)
+            guard loaded.network.inputCount == folder.images.pixelCount else {
+                throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs; a 28x28 picture gives 784")
+            }
+            let prepared = try Preprocessing(metadata: loaded.metadata, source: model.path).apply(to: folder.images)
+            return report(Evaluation(network: loaded.network, on: prepared), of: "\(folder.images.count) pictures of \(images)",
+                          names: loaded.classNames, console: console, json: ["images": images, "images_sha256": folder.sha256])
+        }
         if let csv {
             // Every row is measured; a label the model does not know is an error naming its line.
             let table = try CSVDataset.read(csv, labelColumn: labelColumn, classNames: loaded.classNames)
@@ -66,10 +88,10 @@ struct EvaluateCommand: AsyncParsableCommand {
     }
 
     /// Prints the evaluation: as JSON, or the accuracy, per class and as a confusion matrix.
-    func report(_ evaluation: Evaluation, of what: String, names: [String], console: Console) {
+    func report(_ evaluation: Evaluation, of what: String, names: [String], console: Console, json extra: [String: Any]? = nil) {
         if output.json {
             var object = Format.evaluationJSON(evaluation)
-            object["split"] = split.rawValue
+            if let extra { object.merge(extra) { _, new in new } } else { object["split"] = split.rawValue }
             object["model"] = model.path
             if includePredictions { object["predictions"] = evaluation.predictions }
             Format.printJSON(object)
@@ -80,7 +102,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         console.say("Per class:")
         for (label, share) in evaluation.perClassAccuracy.enumerated() {
             let row = evaluation.confusion[label]
-            console.say("  \(names[label].padding(toLength: 12, withPad: " ", startingAt: 0)) \(Format.percent(share ?? 0))  (\(row[label]) of \(row.reduce(0, +)))")
+            console.say("  \(names[label].padding(toLength: 12, withPad: " ", startingAt: 0)) \(share.map { Format.percent($0) } ?? "none")  (\(row[label]) of \(row.reduce(0, +)))")
         }
         console.say("")
         console.say("Confusion matrix (rows: true class, columns: predicted):")

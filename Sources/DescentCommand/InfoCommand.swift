@@ -23,8 +23,9 @@ struct InfoCommand: ParsableCommand {
         emit("  activations  \(network.layers.map(\.activation.rawValue).joined(separator: ", "))")
         emit("  cost         \(network.cost.rawValue)")
         let shown: Set = ["layers", "activations", "cost"]
+        let width = max(19, loaded.metadata.keys.map(\.count).max() ?? 0)  // a long key is never cut
         for key in loaded.metadata.keys.sorted() where !shown.contains(key) {
-            emit("  \(key.padding(toLength: 19, withPad: " ", startingAt: 0)) \(loaded.metadata[key] ?? "")")
+            emit("  \(key.padding(toLength: width, withPad: " ", startingAt: 0)) \(loaded.metadata[key] ?? "")")
         }
     }
 }

@@ -12,6 +12,7 @@ extension TrainingConfiguration.Preset: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension LearningRateSchedule.Shape: ExpressibleByArgument {}
 extension Preprocessing: ExpressibleByArgument {}
+extension DigitPreparation.Mode: ExpressibleByArgument {}
 extension ProbeKind: ExpressibleByArgument {}
 extension DreamStart: ExpressibleByArgument {}
 extension TestFunction: ExpressibleByArgument {}
@@ -59,4 +60,13 @@ struct ModelOption: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of prose.")
     var json = false
+}
+
+/// `--read-as`: how pictures from files are read before MNIST's preparation.
+struct ReadAsOption: ParsableArguments {
+    @Option(name: .customLong("read-as"), help: ArgumentHelp(
+        "How pictures are read: drawing (a canvas, a scan, MNIST-like), photo (a photo of ink on paper: its lighting "
+            + "and paper texture removed first) or auto (photo when the picture's border is unevenly lit).",
+        valueName: "auto|drawing|photo"))
+    var mode: DigitPreparation.Mode = .automatic
 }

@@ -7,16 +7,18 @@ import DescentTraining
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Read digits from PNG or PGM images, or from the test set.",
+        abstract: "Read digits from PNG, JPEG or PGM images, or from the test set.",
         discussion: """
             An image of any size is prepared as MNIST's digits were: a light background is inverted, \
             the ink is cropped to its bounding box, scaled to fit 20x20 keeping its aspect ratio, and \
-            centred by its centre of mass in 28x28.
+            centred by its centre of mass in 28x28. A photo of a digit on paper (--read-as photo, or \
+            found by --read-as auto) first has its uneven lighting and paper texture removed. The \
+            format is told by the file's first bytes, not its name.
             """)
 
     @OptionGroup var model: ModelOption
 
-    @Argument(help: ArgumentHelp("PNG or PGM images of digits.", valueName: "image"))
+    @Argument(help: ArgumentHelp("PNG, JPEG or PGM images of digits.", valueName: "image"))
     var files: [String] = []
 
     @Option(name: .customLong("test-index"), help: ArgumentHelp("Predict test image N (0..<10000) instead.", valueName: "n"))
@@ -25,6 +27,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(name: .customLong("show-input"), help: "Print the 28x28 input the network saw, as text.")
     var showInput = false
 
+    @OptionGroup var readAs: ReadAsOption
     @OptionGroup var data: DataOptions
     @OptionGroup var output: OutputOptions
 
@@ -51,7 +54,7 @@ struct PredictCommand: AsyncParsableCommand {
         }
         for file in files {
             let image = try GrayImage.read(file)
-            inputs.append((file, try DigitPreparation.mnistInput(from: image, source: file), nil))
+            inputs.append((file, try DigitPreparation.mnistInput(from: image, mode: readAs.mode, source: file), nil))
         }
         // A model trained on deskewed images must see deskewed images (its metadata says so).
         let preprocessing = try Preprocessing(metadata: loaded.metadata, source: model.path)

@@ -11,7 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Pages: Draw, Weights, Mistakes, Train and Descent, plain HTML, CSS and JavaScript from the \
             package, nothing from another host. The JSON API is under /api. Without --model it first \
-            trains the video's network (784-16-16-10) for a few epochs, which takes seconds.
+            trains the video's network (784-16-16-10) for a few epochs, which takes seconds. Drawings \
+            added to "my digits" are kept as PNG files in --my-digits, one subfolder per label. With a \
+            --host other than loopback (a classroom: --host 0.0.0.0) every change needs the token the \
+            server prints in the URL to open, and each browser has digits of its own.
             """)
 
     @Option(name: .customLong("model"), help: ArgumentHelp("A model file written by `descent train` (default: train one now).", valueName: "file"))
@@ -22,8 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "file"))
     var comparePaths: [String] = []
 
-    @Option(help: "The address to listen on.")
+    @Option(help: "The address to listen on: 127.0.0.1 for this machine only; 0.0.0.0 for every machine that can reach it (changes then need the printed token).")
     var host = "127.0.0.1"
+
+    @Option(name: .customLong("my-digits"), help: ArgumentHelp(
+        "Where drawings added to \"my digits\" are kept, one subfolder per label (default: my-digits in the cache folder, ~/.cache/descent/my-digits).",
+        valueName: "dir"))
+    var myDigitsFolder: String?
 
     @Option(help: "The port to listen on.")
     var port = 8080
@@ -64,13 +72,26 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ModelShelfError {
             throw CommandError("--compare " + error.description)
         }
-        let state = ExplorerState(model: model, data: ExplorerData(mnist))
+        // Beyond loopback, changes need a token from the system's secure generator (the kernel's CSPRNG).
+        let isShared = !ExplorerAccess.isLoopback(host: host)
+        var secure = SystemRandomNumberGenerator()
+        let access = isShared ? ExplorerAccess.shared(using: &secure) : .loopback
+        let myDigits = MyDigitsStore(folder: myDigitsFolder ?? DataLocation.myDigitsFolder(), perBrowser: isShared)
+        let state = ExplorerState(model: model, data: ExplorerData(mnist), myDigits: myDigits)
         let host = host
         var limits = ServerLimits.standard
         limits.idleTimeoutSeconds = idleTimeout
         limits.maximumConnections = maximumConnections
-        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits) { port in
-            console.say("Serving the explorer at http://\(host):\(port)/ (Ctrl-C to stop)")
+        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits, access: access) { port in
+            if let token = access.token {
+                let shown = ["0.0.0.0", "::", "[::]"].contains(host) ? ProcessInfo.processInfo.hostName : host
+                console.say("Serving the explorer on \(host):\(port), to every machine that can reach it (Ctrl-C to stop).")
+                console.say("Open this URL; it carries the token that training, fine-tuning and adding digits need:")
+                console.say("    http://\(shown):\(port)/?token=\(token)")
+            } else {
+                console.say("Serving the explorer at http://\(host):\(port)/ (Ctrl-C to stop)")
+            }
+            console.say("My digits are kept in \(myDigits.folder)" + (isShared ? ", a folder for each browser" : ""))
         }
         try await app.runService()
     }

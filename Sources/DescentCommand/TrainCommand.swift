@@ -238,6 +238,11 @@ struct TrainCommand: AsyncParsableCommand {
             data = TrainingData(try await DataLocation.load(dataOptions, trainOnAll: settings.trainOnAll) { console.note($0) })
         }
         if let limit = settings.trainLimit { data.training = data.training.prefix(limit) }
+        data = try source.mixingExtraImages(into: data, classCount: classCount)
+        if let count = data.metadata["extra_images_count"], let repeats = data.metadata["extra_images_repeats"] {
+            console.say("Mixing in the \(count) pictures of \(source.extraImages ?? ""), each \(repeats) times an epoch "
+                + "(\(Format.percent(Double((Int(count) ?? 0) * (Int(repeats) ?? 0)) / Double(max(1, data.training.count)))) of the training images)")
+        }
         if settings.report != nil, data.training.images == nil {
             throw ValidationError("--report draws the test images and the mistakes; \(data.name) holds features, not images")
         }

@@ -120,14 +120,14 @@ enum PNGCodec {
         let measured = pixels.withUnsafeBytes { buffer in
             png_image_write_to_memory(&image, nil, &size, 0, buffer.baseAddress, 0, nil)
         }
-        guard measured != 0, size > 0 else { throw .encodingFailed(source: source, reason: message(of: image)) }
+        guard measured != 0, size > 0 else { throw .encodingFailed(source: source, reason: "libpng: " + message(of: image)) }
         var output = [UInt8](repeating: 0, count: Int(size))
         let written = output.withUnsafeMutableBytes { memory in
             pixels.withUnsafeBytes { buffer in
                 png_image_write_to_memory(&image, memory.baseAddress, &size, 0, buffer.baseAddress, 0, nil)
             }
         }
-        guard written != 0 else { throw .encodingFailed(source: source, reason: message(of: image)) }
+        guard written != 0 else { throw .encodingFailed(source: source, reason: "libpng: " + message(of: image)) }
         return Array(output.prefix(Int(size)))
     }
 

@@ -49,8 +49,8 @@ public struct GrayImage: Equatable, Sendable {
         }
     }
 
-    /// Reads a PNG or PGM file, telling them apart by content (the PNG signature, or `P2` / `P5`),
-    /// never by the file's name.
+    /// Reads a PNG, JPEG or PGM file, telling them apart by content (the PNG signature, JPEG's
+    /// FF D8 FF, or `P2` / `P5`), never by the file's name.
     ///
     /// - Parameter path: The file to read.
     /// - Throws: `FileError` when the file cannot be read; `ImageError` naming `path` when it is
@@ -61,7 +61,7 @@ public struct GrayImage: Equatable, Sendable {
         return try GrayImage(bytes: bytes, source: path)
     }
 
-    /// Decodes PNG or PGM bytes, telling them apart by content.
+    /// Decodes PNG, JPEG or PGM bytes, telling them apart by content.
     ///
     /// - Parameters:
     ///   - bytes: The whole file.
@@ -70,6 +70,8 @@ public struct GrayImage: Equatable, Sendable {
     public init(bytes: [UInt8], source: String) throws(ImageError) {
         if GrayImage.isPNG(bytes) {
             try self.init(pngBytes: bytes, source: source)
+        } else if GrayImage.isJPEG(bytes) {
+            try self.init(jpegBytes: bytes, source: source)
         } else if bytes.count >= 2 && bytes[0] == UInt8(ascii: "P")
                     && (bytes[1] == UInt8(ascii: "2") || bytes[1] == UInt8(ascii: "5")) {
             try self.init(pgmBytes: bytes, source: source)

@@ -12,23 +12,29 @@ public enum ExplorerRoutes {
     public static let maximumDrawingSide = 4096
 
     /// A router serving `state`'s model and data, the models of `shelf` beside it, and the bundled pages.
+    /// - Parameters:
+    ///   - state: The model, the data, the training job and the digits kept.
+    ///   - shelf: Models shown beside the served one (`descent serve --compare`).
+    ///   - access: Who may change state: `.loopback` (anyone), or a shared server's token.
     /// - Throws: when the bundled pages cannot be read.
-    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf()) throws -> Router<BasicRequestContext> {
+    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf(), access: ExplorerAccess = .loopback) throws -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: AccessMiddleware(access: access))
         addPages(to: router, site: try SiteFiles.bundled())
         addModelRoutes(to: router, state: state)
         addImageRoutes(to: router, state: state)
         addTrainingRoutes(to: router, state: state)
         addLearnRoutes(to: router, state: state)
+        addMyDigitsRoutes(to: router, state: state)
         addLandscapeRoutes(to: router)
         addComparisonRoutes(to: router, state: state, shelf: shelf)
         return router
     }
 
-    /// The application: `router(state:)` served on `host`:`port` over HTTP/1.1, within `limits`.
+    /// The application: `router(state:access:)` served on `host`:`port` over HTTP/1.1, within `limits`.
     public static func application(
-        state: ExplorerState, shelf: ModelShelf = ModelShelf(), host: String, port: Int, limits: ServerLimits = .standard,
+        state: ExplorerState, shelf: ModelShelf = ModelShelf(), host: String, port: Int, limits: ServerLimits = .standard, access: ExplorerAccess = .loopback,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -37,7 +43,7 @@ public enum ExplorerRoutes {
         let http1 = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), httpDecoderConfiguration: decoder)
         return Application(
-            router: try router(state: state, shelf: shelf),
+            router: try router(state: state, shelf: shelf, access: access),
             server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "descent",

@@ -31,7 +31,7 @@ public actor ExplorerState {
     let learningCopies = LearningCopies(using: SystemRandomNumberGenerator())
     private var evaluation: Evaluation?
     private var layerActivations: [Int: [Float]] = [:]
-    private var job: TrainingStatus?
+    var job: TrainingStatus?
     private var jobStop: StopFlag?
     private var jobEvents: [TrainingUpdate] = []
     private var lastProgress: TrainingUpdate?
@@ -40,11 +40,21 @@ public actor ExplorerState {
 
     /// The test images as the current model sees them (deskewed if its metadata says so), once per model.
     private var preparedTest: LabeledImages?
+    /// While a fine-tuning runs: the person's digits it measures before and after, and the figures so far.
+    var fineTuning: (digits: LabeledImages, figures: FineTuneFigures)?
+    /// Where "my digits" are kept; nil when this server keeps none.
+    public nonisolated let myDigits: MyDigitsStore?
 
     /// The state of a server that starts with `model` and shows and trains on `data`.
-    public init(model: Model, data: ExplorerData) {
+    /// - Parameters:
+    ///   - model: The model the pages use first.
+    ///   - data: The images the pages show and train on.
+    ///   - myDigits: Where people's own labelled drawings are kept; nil: nowhere (the my-digits
+    ///     endpoints answer 404).
+    public init(model: Model, data: ExplorerData, myDigits: MyDigitsStore? = nil) {
         self.model = model
         self.data = data
+        self.myDigits = myDigits
     }
 
     /// The current model, its version and its preprocessing, together.
@@ -126,19 +136,26 @@ extension ExplorerState {
             throw APIError(.conflict, "training \(job.id) is still running; one training at a time (cancel it first)")
         }
         let training = trainingLimit.map { data.training.prefix($0) } ?? data.training
-        var run: TrainingRun
+        let run: TrainingRun
         do {
             run = try TrainingRun(configuration: configuration,
                                   data: TrainingData(name: data.name, training: training, validation: data.validation, test: data.test))
         } catch {
             throw APIError.badRequest(error.description.replacingOccurrences(of: "--", with: ""))
         }
-        run.threads = 1  // The other core keeps answering requests.
-        run.modelMetadata["trained_by"] = "descent serve"
         let status = TrainingStatus(
             id: (job?.id ?? 0) + 1, state: .running, sizes: configuration.sizes, learningRate: configuration.learningRate,
             batchSize: configuration.batchSize, epochs: configuration.epochs, trainingCount: training.count,
             initialValidationAccuracy: nil)
+        fineTuning = nil
+        return begin(run, status: status)
+    }
+
+    /// Starts `run` as the job `status` describes, on a thread of its own.
+    func begin(_ run: TrainingRun, status: TrainingStatus) -> TrainingStatus {
+        var run = run
+        run.threads = 1  // The other core keeps answering requests.
+        run.modelMetadata["trained_by"] = "descent serve"
         job = status
         jobEvents = []
         lastProgress = nil
@@ -207,12 +224,17 @@ extension ExplorerState {
             replaceModel(with: result.model)
             status.state = .finished
             status.message = "finished; the Draw page now uses this model (version \(version))"
+            if let fineTuning {
+                status.fineTune = fineTuneFigures(fineTuning.figures, after: result, digits: fineTuning.digits)
+                status.message = fineTuneMessage(status.fineTune)
+            }
         case .failure(let error):
             status.state = .failed
             status.message = error.description
         }
+        fineTuning = nil
         job = status
-        publish(.ended(state: status.state, message: status.message ?? ""))
+        publish(.ended(state: status.state, message: status.message ?? "", fineTune: status.fineTune))
     }
 
     // MARK: Subscribers

@@ -8,8 +8,8 @@ enum TrainingUpdate: Sendable {
     case initial(validationAccuracy: Double)
     case progress(epoch: Int, done: Int, total: Int)
     case epoch(EpochSummary)
-    /// The job ended: `state` is finished, cancelled or failed.
-    case ended(state: TrainingStatus.State, message: String)
+    /// The job ended: `state` is finished, cancelled or failed; a fine-tuning's figures before and after.
+    case ended(state: TrainingStatus.State, message: String, fineTune: FineTuneFigures?)
 
     /// The event's text on the wire: `event:` and one `data:` line of JSON, then a blank line.
     var serverSentEvent: String {
@@ -25,8 +25,8 @@ enum TrainingUpdate: Sendable {
         case .progress(let epoch, let done, let total):
             return "event: progress\ndata: \(data(["epoch": epoch, "done": done, "total": total]))\n\n"
         case .epoch(let summary): return "event: epoch\ndata: \(data(summary))\n\n"
-        case .ended(let state, let message):
-            return "event: \(state.rawValue)\ndata: \(data(["state": state.rawValue, "message": message]))\n\n"
+        case .ended(let state, let message, let fineTune):
+            return "event: \(state.rawValue)\ndata: \(data(EndEvent(state: state.rawValue, message: message, fineTune: fineTune)))\n\n"
         }
     }
 
@@ -34,6 +34,31 @@ enum TrainingUpdate: Sendable {
         if case .ended = self { return true }
         return false
     }
+}
+
+/// The data of the event that ends a job.
+struct EndEvent: Encodable {
+    let state: String
+    let message: String
+    let fineTune: FineTuneFigures?
+}
+
+/// A fine-tuning's accuracy on the person's digits and on the test set, before it and (once it has
+/// finished) after it.
+struct FineTuneFigures: Codable, Sendable, Equatable {
+    struct Accuracy: Codable, Sendable, Equatable {
+        /// The share of the person's digits read right.
+        let myDigits: Double
+        /// How many digits that share is of.
+        let myDigitsCount: Int
+        /// The share of the test set read right.
+        let test: Double
+    }
+
+    let before: Accuracy
+    var after: Accuracy?
+    /// How many times each digit was repeated in an epoch.
+    let repeats: Int
 }
 
 /// One epoch's report, as the API writes it.
@@ -72,6 +97,8 @@ struct TrainingStatus: Codable, Sendable {
     var reports: [EpochSummary] = []
     var done: Int = 0
     var message: String?
+    /// For a fine-tuning on the person's digits (`POST /api/fine-tune`): accuracy before and after.
+    var fineTune: FineTuneFigures?
 }
 
 /// A flag that the web side sets and the training thread reads between mini-batches.

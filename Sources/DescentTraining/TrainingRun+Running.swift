@@ -84,7 +84,7 @@ extension TrainingRun {
         return (prepared(data.training), prepared(data.validation), prepared(data.test))
     }
 
-    /// A fresh run's first state (its network drawn from the seed), or the resumed checkpoint's,
+    /// A fresh run's first state (its network drawn from the seed, or the one it fine-tunes), or the resumed checkpoint's,
     /// after checking that it was made on these very examples.
     func startingState(training: Examples, sha256: String) throws(TrainingRunError) -> TrainingState<SplitMix64> {
         if let resumed {
@@ -98,7 +98,7 @@ extension TrainingRun {
         var generator = SplitMix64(seed: configuration.seed)
         let network: Network<Float>
         do {
-            network = try configuration.makeNetwork(using: &generator)
+            if let startingNetwork { network = startingNetwork } else { network = try configuration.makeNetwork(using: &generator) }
         } catch {
             throw .configuration(.invalid(option: "layers", value: configuration.sizes.description, expected: error.description))
         }

@@ -16,6 +16,9 @@ public struct TrainingData: Sendable {
     public var test: Examples
     /// The name of each class, label by label (recorded in the model file); nil: the labels' numbers.
     public var classNames: [String]?
+    /// Keys a run trained on this data writes into its model's metadata, saying where the data came
+    /// from beyond `name` (the extra images mixed in, say: `mixing(_:share:)`).
+    public var metadata: [String: String] = [:]
 
     /// The three splits, of images or of features (all three of one kind and width).
     public init(name: String, training: Examples, validation: Examples, test: Examples, classNames: [String]? = nil) {
@@ -64,7 +67,8 @@ public struct TrainingRun: Sendable {
     public var checkpointing: Checkpointing?
     /// Whether to measure the test set after every epoch too (`TrainingRunResult.testAccuracies`).
     public var measuresTestEveryEpoch = false
-    /// Keys added to the model's metadata (kept in checkpoints, so a resumed run writes them too).
+    /// Keys added to the model's metadata (kept in checkpoints, so a resumed run writes them too);
+    /// a fresh run starts with the data's own (`TrainingData.metadata`).
     public var modelMetadata: [String: String] = [:]
     /// The caller's own keys, kept in checkpoints only (where its files go, say).
     public var checkpointMetadata: [String: String] = [:]
@@ -79,6 +83,8 @@ public struct TrainingRun: Sendable {
     }
     /// The checkpoint this run resumes; nil for a fresh run.
     let resumed: TrainingCheckpoint?
+    /// The network a fresh run starts from instead of drawing one (`init(fineTuning:configuration:data:)`).
+    var startingNetwork: Network<Float>?
     /// The model that teaches this run by its softened outputs (`distill(from:)`); nil: the labels alone.
     public private(set) var teacher: Teacher?
 
@@ -175,6 +181,7 @@ public struct TrainingRun: Sendable {
         self.configuration = configuration
         self.data = data
         self.resumed = resumed
+        modelMetadata = data.metadata
     }
 
     /// The checkpoint keys the run itself writes beside the caller's.

@@ -2,7 +2,10 @@
 """A real browser on the explorer: draws a 1 and a 0, checks the predictions and that the hidden-layer
 view changed, says the 0 is a 0 and lets the page's copy learn from it (the cost falls; undo and reset),
 checks that errors are shown on the page and that the keyboard reaches a weight tile, visits every
-page, trains one epoch on a small subset from the Train page, and saves screenshots.
+page, trains one epoch on a small subset from the Train page, and saves screenshots. Then, on a second
+server shared beyond loopback (--host 0.0.0.0, changes need the token it prints), opens the printed
+URL, draws ten digits and adds them to "my digits" with their labels, fine-tunes on them, and checks
+that the accuracy on those digits does not fall and the test set's falls by at most 0.5 points.
 
     python3 tests/browser/test_explorer.py BINARY --data MNIST_FOLDER [--model FILE] [--out DIR]
 
@@ -12,10 +15,12 @@ import argparse
 import json
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -23,7 +28,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def free_port():
@@ -48,6 +53,60 @@ def start_server(binary, data, model, port, log):
             time.sleep(0.5)
     server.terminate()
     raise SystemExit("descent serve did not answer within 120 s")
+
+
+def start_shared_server(binary, data, model, port, my_digits, log_path):
+    """descent serve on every interface; returns it and the URL with the token it printed."""
+    command = [binary, "serve", "--data", data, "--host", "0.0.0.0", "--port", str(port), "--train-epochs", "3",
+               "--my-digits", my_digits]
+    if model:
+        command += ["--model", model]
+    log = open(log_path, "w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"descent serve --host 0.0.0.0 exited with {server.returncode}; see {log_path}")
+        with open(log_path) as printed:
+            found = re.search(r"\?token=([0-9a-f]{64})", printed.read())
+        if found:
+            return server, found.group(1)
+        time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("descent serve --host 0.0.0.0 printed no URL with a token within 120 s")
+
+
+def post_status(url, body, content_type, token=None):
+    """The status of a POST, 4xx and 5xx included."""
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def circle(cx, cy, rx, ry, start=0.0, turns=1.0, steps=36):
+    return [(round(cx + rx * math.sin(start + 2 * math.pi * turns * i / steps)),
+             round(cy - ry * math.cos(start + 2 * math.pi * turns * i / steps))) for i in range(steps + 1)]
+
+
+# Ten digits as mouse strokes (offsets from the canvas's centre, y down), one list of strokes each.
+DIGITS = {
+    0: [circle(0, 0, 55, 85)],
+    1: [[(-25, -60), (5, -90)] + [(5, -90 + 12 * i) for i in range(1, 16)]],
+    2: [circle(0, -45, 45, 40, start=-math.pi / 2, turns=0.6, steps=14) + [(-50, 80), (55, 80)]],
+    3: [circle(0, -45, 42, 38, start=-math.pi / 2, turns=0.75, steps=14) + circle(0, 40, 45, 42, turns=0.75, steps=14)],
+    4: [[(15, -90), (-50, 25), (60, 25)], [(25, -45), (25, 90)]],
+    5: [[(45, -85), (-35, -85), (-40, -15), (20, -25), (48, 10), (45, 55), (15, 80), (-45, 75)]],
+    6: [[(35, -88), (0, -60), (-30, -15), (-45, 35), (-30, 75), (10, 85), (40, 60), (40, 25), (10, 5), (-25, 15), (-42, 40)]],
+    7: [[(-50, -80), (50, -80), (-5, 90)]],
+    8: [[(round(40 * math.sin(2 * math.pi * i / 36) * math.cos(2 * math.pi * i / 36) * 2),
+          round(-85 * math.sin(2 * math.pi * i / 36 + math.pi / 2))) for i in range(38)]],
+    9: [circle(0, -40, 40, 42, start=math.pi / 2, turns=1.0) + [(35, 0), (30, 90)]],
+}
 
 
 def make_browser():
@@ -114,6 +173,80 @@ def shrink(folder, width=760):
             image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
             image = image.quantize(colors=128)
             image.save(os.path.join(folder, "small", name), optimize=True)
+
+
+def my_digits_and_fine_tuning(arguments, check):
+    """A shared server: the token from the printed URL, ten digits added, a fine-tuning on them."""
+    port = free_port()
+    folder = os.path.join(os.path.abspath(arguments.out), "my-digits")
+    if os.path.isdir(folder):
+        import shutil
+        shutil.rmtree(folder)
+    server, token = start_shared_server(arguments.binary, arguments.data, arguments.model, port, folder,
+                                        os.path.join(arguments.out, "server-shared.log"))
+    browser = make_browser()
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        with urllib.request.urlopen(base + "api/model", timeout=10) as response:
+            check(response.status == 200, "a shared server answers reads without the token")
+        drawing = b"\x89PNG\r\n\x1a\n"
+        check(post_status(base + "api/my-digits?label=1", drawing, "image/png") == 403,
+              "a shared server refuses a change without the token (403)")
+        check(post_status(base + "api/train", b'{"epochs": 1}', "application/json", token="0" * 64) == 403,
+              "a shared server refuses a change with a wrong token (403)")
+
+        browser.get(f"{base}?token={token}#draw")
+        WebDriverWait(browser, 20).until(lambda b: "version" in b.find_element(By.ID, "model-info").text)
+        WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "my-digits-accuracy").get_attribute("data-count") == "0")
+        check("token" not in browser.current_url, f"the token is taken out of the address bar ({browser.current_url})")
+        check("descent_browser" not in browser.execute_script("return document.cookie"),
+              "the browser's id cookie is HttpOnly: no script reads it")
+        canvas = browser.find_element(By.ID, "draw")
+        for label, strokes in DIGITS.items():
+            browser.find_element(By.ID, "clear").click()
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+            for points in strokes:
+                stroke(browser, canvas, points)
+            time.sleep(0.3)
+            Select(browser.find_element(By.ID, "my-digit-label")).select_by_value(str(label))
+            browser.find_element(By.ID, "my-digit-add").click()
+            WebDriverWait(browser, 20).until(
+                lambda b: b.find_element(By.ID, "my-digits-accuracy").get_attribute("data-count") == str(label + 1))
+        gallery = browser.find_elements(By.CSS_SELECTOR, "#my-digits-gallery figure")
+        check(len(gallery) == 10, f"the gallery shows the ten digits added (shows {len(gallery)})")
+        stored = sorted(os.listdir(folder))
+        check(len(stored) == 1 and len(stored[0]) == 32, f"the digits are kept in one browser's folder ({stored})")
+        labels = sorted(os.listdir(os.path.join(folder, stored[0]))) if stored else []
+        check(labels == [str(d) for d in range(10)], f"one label folder per digit ({labels})")
+        accuracy = browser.find_element(By.ID, "my-digits-accuracy")
+        print("before fine-tuning: " + accuracy.text, flush=True)
+        browser.execute_script("document.getElementById('my-digits-panel').scrollIntoView()")
+        time.sleep(1)
+        browser.save_screenshot(os.path.join(arguments.out, "my-digits.png"))
+
+        browser.find_element(By.ID, "fine-tune").click()
+        WebDriverWait(browser, 300).until(lambda b: b.find_element(By.ID, "fine-tune-status").get_attribute("data-state"))
+        status = browser.find_element(By.ID, "fine-tune-status")
+        state = status.get_attribute("data-state")
+        check(state == "finished", f"the fine-tuning finished (state {state}: {status.text})")
+        if state == "finished":
+            before, after = float(status.get_attribute("data-before")), float(status.get_attribute("data-after"))
+            test_before, test_after = float(status.get_attribute("data-test-before")), float(status.get_attribute("data-test-after"))
+            print(f"fine-tuning: your digits {before:.2f} -> {after:.2f}, test {test_before:.4f} -> {test_after:.4f}", flush=True)
+            check(after >= before, f"accuracy on the ten digits does not fall ({before:.2f} -> {after:.2f})")
+            check(test_before - test_after <= 0.005,
+                  f"test accuracy falls by at most 0.5 points ({100 * test_before:.2f}% -> {100 * test_after:.2f}%)")
+            WebDriverWait(browser, 20).until(lambda b: "version 2" in b.find_element(By.ID, "model-info").text)
+            check(True, "the fine-tuned model is in use (version 2)")
+        WebDriverWait(browser, 20).until(lambda b: "right" in b.find_element(By.ID, "my-digits-accuracy").text)
+        print("after fine-tuning: " + browser.find_element(By.ID, "my-digits-accuracy").text, flush=True)
+        browser.execute_script("document.getElementById('my-digits-panel').scrollIntoView()")
+        time.sleep(1)
+        browser.save_screenshot(os.path.join(arguments.out, "fine-tune.png"))
+    finally:
+        browser.quit()
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main():
@@ -287,6 +420,7 @@ def main():
             browser.quit()
             server.terminate()
             server.wait(timeout=10)
+    my_digits_and_fine_tuning(arguments, check)
     shrink(arguments.out)
     print(f"screenshots in {arguments.out}")
     if failures:

@@ -16,10 +16,25 @@ function showError(message, source = "page") {
   region.hidden = false;
 }
 
+// A shared server (descent serve --host 0.0.0.0) prints a URL with ?token=...: the token is kept for
+// this tab, taken out of the address bar, and sent with every request that changes something.
+const token = (() => {
+  const query = new URLSearchParams(location.search);
+  if (query.has("token")) {
+    sessionStorage.setItem("descent-token", query.get("token"));
+    query.delete("token");
+    history.replaceState(null, "", location.pathname + (query.toString() ? "?" + query : "") + location.hash);
+  }
+  return sessionStorage.getItem("descent-token");
+})();
+
 async function api(path, options = {}) {
+  const method = (options.method || "GET").toUpperCase();
+  const headers = { ...(options.headers || {}) };
+  if (token && method !== "GET" && method !== "HEAD") headers.Authorization = `Bearer ${token}`;
   let response;
   try {
-    response = await fetch(path, options);
+    response = await fetch(path, { ...options, headers });
   } catch (error) {
     throw Object.assign(new Error(`Could not reach the server (${error.message}). Is descent serve still running?`), { status: 0 });
   }
