@@ -40,7 +40,7 @@ def free_port():
 def start_server(binary, data, model, port, log):
     command = [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port), "--train-epochs", "3"]
     if model:
-        command += ["--model", model]
+        command += ["--model", model, "--compare", model]  # the same model on the shelf: its answers must match
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -287,6 +287,12 @@ def main():
             check(zero == "0", f"a loop reads as 0 (got {zero})")
             check(zero_hidden != one_hidden, "the hidden-layer view changed between the 1 and the 0")
             browser.save_screenshot(os.path.join(arguments.out, "draw.png"))
+            if arguments.model:
+                # --compare: the shelf's copy of the served model answers beside it, and reads the same.
+                WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#compare-rows tr")) == 2)
+                check(browser.find_element(By.ID, "compare").is_displayed(), "the Other models panel is shown with --compare")
+                reads = [row.find_elements(By.TAG_NAME, "td")[2].text for row in browser.find_elements(By.CSS_SELECTOR, "#compare-rows tr")]
+                check(reads == ["0", "0"], f"the served model and its copy on the shelf both read the 0 (got {reads})")
 
             # Learn from a 7: its label, the nudges, then steps of the page's copy until the cost falls.
             browser.find_element(By.ID, "clear").click()
