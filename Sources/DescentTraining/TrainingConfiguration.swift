@@ -69,7 +69,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
         /// The video's 784-16-16-10 layers with the best recipe found on the validation split: ReLU,
         /// softmax and cross-entropy, He weights, deskewed images, Adam with a cosine schedule.
         case videoBest = "video-best"
-        /// 98% test accuracy within a minute on 2 cores: 784-256-128-10 ReLU, deskewed images, Adam, cosine.
+        /// 98% test accuracy in about 2 seconds on 2 cores: 784-256-128-10 ReLU, deskewed images, Adam,
+        /// a cosine schedule over 4 epochs.
         case fast98
         /// A plain MLP at 99%: wide ReLU layers, deskewed and distorted images, dropout, Adam, cosine.
         case mlp99
@@ -111,7 +112,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             setModernRecipe(sizes: [784, 16, 16, 10], learningRate: 2e-3, batchSize: 64, epochs: 200)
             weightDecay = 20
         case .fast98:
-            setModernRecipe(sizes: [784, 256, 128, 10], learningRate: 1e-3, batchSize: 128, epochs: 12)
+            setModernRecipe(sizes: [784, 256, 128, 10], learningRate: 1e-3, batchSize: 128, epochs: 4)
         case .mlp99:
             setModernRecipe(sizes: [784, 800, 800, 10], learningRate: 1e-3, batchSize: 128, epochs: 40)
             dropout = 0.1
