@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side speed of Descent and the Python peers (numpy, JAX, PyTorch CPU, scikit-learn, and a
-# Nielsen-style per-example loop) on the three configurations of issue 3, on the same MNIST files.
+# Nielsen-style per-example loop) on the three configurations S, N and T, on the same MNIST files.
 #
 #   benchmarks/compare.sh [--rounds R] [--epochs E] [--data DIR] [--configs "S N T"]
 #                         [--peers "descent numpy jax torch sklearn nielsen"] [--with-scan]

@@ -3,7 +3,7 @@
 Import this module and call `setup()` BEFORE importing numpy, jax or torch: the thread limits are
 environment variables that the libraries read once, when they load.
 
-Every peer trains the same three configurations (issue 3):
+Every peer trains the same three configurations:
 
   S  784-16-16-10, sigmoid everywhere, quadratic cost C = (1/2n) sum ||y - a||^2, plain SGD,
      batch 10, learning rate 3.0, weights N(0, 1/fan_in), biases N(0, 1)
