@@ -30,7 +30,9 @@ struct TrainingRoutesTests {
     @Test("one training at a time: a second is refused with 409; cancel stops the first and keeps the model")
     func oneAtATimeAndCancel() async throws {
         try await ExplorerFixture.test(trainingCount: 3000) { client in
-            let long = "{\"epochs\": 100, \"batchSize\": 1}"
+            // Wide layers at batch 1: minutes of work, so the cancel always lands while it runs (the
+            // video's network at batch 1 could finish its 100 epochs before the cancel arrived).
+            let long = "{\"epochs\": 100, \"batchSize\": 1, \"layers\": [784, 256, 256, 10]}"
             #expect(try await client.call(.post, "/api/train", json: long).status == .accepted)
             let (second, json, _) = try await client.call(.post, "/api/train", json: "{\"epochs\": 1}")
             #expect(second == .conflict)
