@@ -23,6 +23,9 @@ enum DataLocation {
         return "\(cache)/descent"
     }
 
+    /// Where the decompressed copies of the gzip files are kept: `unpacked` in the cache folder.
+    static func unpackedCache() -> UnpackedCache { UnpackedCache(folder: "\(cacheFolder())/unpacked") }
+
     /// Where `descent serve` keeps "my digits" unless told otherwise: `my-digits` in the cache folder.
     static func myDigitsFolder() -> String { "\(cacheFolder())/my-digits" }
 
@@ -36,7 +39,7 @@ enum DataLocation {
             say("The \(options.dataset.rawValue) files are not in \(folder); downloading them.")
             try await download(options, into: folder, say: say)
         }
-        return try MNIST(folder: folder, kind: options.dataset, trainOnAll: trainOnAll)
+        return try MNIST(folder: folder, kind: options.dataset, trainOnAll: trainOnAll, cache: unpackedCache())
     }
 
     static func download(_ options: DataOptions, into folder: String, say: @Sendable (String) -> Void) async throws {

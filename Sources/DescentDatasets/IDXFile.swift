@@ -27,7 +27,23 @@ public struct IDXFile: Equatable, Sendable {
     /// - Throws: `IDXError` or `GzipError`, naming `source`.
     /// - Complexity: O(size of the file).
     public init(contents: [UInt8], source: String, expectedRank: Int? = nil) throws {
-        var raw = Gzip.isCompressed(contents) ? try Gzip.decompress(contents, source: source) : contents
+        try self.init(contents: contents, source: source, expectedRank: expectedRank, cache: nil)
+    }
+
+    /// `init(contents:source:expectedRank:)`, taking a gzip file's content from `cache` when it holds it.
+    init(contents: [UInt8], source: String, expectedRank: Int?, cache: UnpackedCache?) throws {
+        if !Gzip.isCompressed(contents) {
+            try self.init(unpacked: contents, source: source, expectedRank: expectedRank)
+        } else if let cache {
+            try self.init(unpacked: cache.decompress(contents, source: source), source: source, expectedRank: expectedRank)
+        } else {
+            try self.init(unpacked: Gzip.decompress(contents, source: source), source: source, expectedRank: expectedRank)
+        }
+    }
+
+    /// Parses and checks an IDX file's uncompressed bytes.
+    init(unpacked bytes: consuming [UInt8], source: String, expectedRank: Int?) throws {
+        var raw = consume bytes  // the only owner: the header is removed in place
         guard raw.count >= 4 else { throw IDXError.truncated(source: source, expected: 4, found: raw.count) }
         guard raw[0] == 0, raw[1] == 0 else {
             throw IDXError.badMagic(source: source, found: Array(raw[0..<4]))
@@ -71,10 +87,14 @@ public struct IDXFile: Equatable, Sendable {
     }
 
     /// Reads and checks the IDX file at `path` (raw or gzip).
+    /// - Parameter cache: Where a gzip file's decompressed content is kept between runs, if anywhere.
     /// - Throws: `FileError`, `GzipError` or `IDXError`, each naming `path`.
-    public static func read(_ path: String, expectedRank: Int? = nil) throws -> IDXFile {
+    public static func read(_ path: String, expectedRank: Int? = nil, cache: UnpackedCache? = nil) throws -> IDXFile {
         // MNIST's largest file is 47 MB; a quarter of a gigabyte leaves room for larger MNIST-like sets.
-        try IDXFile(contents: Files.read(path, limit: 1 << 28), source: path, expectedRank: expectedRank)
+        if let cache, let unpacked = cache.content(ofGzipFile: path, limit: 1 << 30) {  // without reading the gzip file
+            return try IDXFile(unpacked: unpacked, source: path, expectedRank: expectedRank)
+        }
+        return try IDXFile(contents: Files.read(path, limit: 1 << 28), source: path, expectedRank: expectedRank, cache: cache)
     }
 }
 

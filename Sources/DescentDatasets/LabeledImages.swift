@@ -42,6 +42,17 @@ public struct LabeledImages: Equatable, Sendable {
                       labels: Array(labels[range]))
     }
 
+    /// The first `count` images, kept in this set's own pixel buffer: no copy when the buffer is
+    /// not shared.
+    consuming func keepingFirst(_ count: Int) -> LabeledImages {
+        var pixels = self.pixels
+        let labels = Array(self.labels.prefix(count))
+        let (rows, columns) = (self.rows, self.columns)
+        _ = consume self  // The buffer's last other owner: `pixels` is now unique.
+        pixels.removeLast(pixels.count - count * rows * columns)
+        return LabeledImages(rows: rows, columns: columns, pixels: pixels, labels: labels)
+    }
+
     /// The first `limit` images (all of them if there are fewer).
     public func prefix(_ limit: Int) -> LabeledImages { slice(0..<min(limit, count)) }
 

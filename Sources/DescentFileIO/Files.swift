@@ -19,32 +19,80 @@ public enum Files {
     /// - Throws: `FileError` naming `path`.
     /// - Complexity: O(size of the file).
     public static func read(_ path: String, limit: Int = 1 << 31) throws(FileError) -> [UInt8] {
+        try read(path, limit: limit, advise: { _ in })
+    }
+
+    /// `read(_:limit:)`, calling `advise` with the buffer before the first byte is written to it:
+    /// the moment to ask for huge pages (`madvise`), which a buffer already touched cannot get.
+    public static func read(
+        _ path: String, limit: Int = 1 << 31, advise: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws(FileError) -> [UInt8] {
+        let (descriptor, size) = try openRegularFile(path)
+        defer { close(descriptor) }
+        guard size <= limit else { throw .tooLarge(path: path, limit: limit, found: size) }
+        // Uninitialised: only the bytes read are kept, and zeroing 47 MB first cost time.
+        var failure: FileError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            advise(UnsafeMutableRawBufferPointer(buffer))
+            var done = 0
+            while done < size {
+                let count = readBytes(descriptor, buffer.baseAddress! + done, size - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = .unreadable(path: path, reason: reason(errno))
+                    break
+                }
+                if count == 0 { break }  // The file shrank while we read it.
+                done += count
+            }
+            initialized = done
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// The first `head` and the last `tail` bytes of the file at `path` (fewer when it is shorter),
+    /// and its size, without reading the rest: enough to tell a gzip file's header and trailer.
+    /// - Throws: `FileError` naming `path`.
+    public static func readEnds(_ path: String, head: Int, tail: Int) throws(FileError) -> (head: [UInt8], tail: [UInt8], size: Int) {
+        let (descriptor, size) = try openRegularFile(path)
+        defer { close(descriptor) }
+        func bytes(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
+            var result = [UInt8](repeating: 0, count: count)
+            var done = 0
+            while done < count {
+                let got = result.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+                if got < 0, errno == EINTR { continue }
+                guard got >= 0 else { throw .unreadable(path: path, reason: reason(errno)) }
+                if got == 0 { break }
+                done += got
+            }
+            return Array(result.prefix(done))
+        }
+        let start = try bytes(at: 0, count: min(head, size))
+        let end = try bytes(at: max(0, size - tail), count: min(tail, size))
+        return (start, end, size)
+    }
+
+    /// Opens the regular file at `path` for reading: its descriptor, which the caller closes, and its size.
+    private static func openRegularFile(_ path: String) throws(FileError) -> (descriptor: Int32, size: Int) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT { throw .notFound(path: path) }
             throw .unreadable(path: path, reason: reason(code))
         }
-        defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: reason(errno)) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
-        let size = Int(status.st_size)
-        guard size <= limit else { throw .tooLarge(path: path, limit: limit, found: size) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                readBytes(descriptor, buffer.baseAddress! + done, size - done)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(path: path, reason: reason(errno))
-            }
-            if count == 0 { break }  // The file shrank while we read it.
-            done += count
+        guard fstat(descriptor, &status) == 0 else {
+            let failure = reason(errno)
+            close(descriptor)
+            throw .unreadable(path: path, reason: failure)
         }
-        return done == size ? bytes : Array(bytes[0..<done])
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw .unreadable(path: path, reason: "not a regular file")
+        }
+        return (descriptor, Int(status.st_size))
     }
 
     /// Whether a regular file exists at `path`.

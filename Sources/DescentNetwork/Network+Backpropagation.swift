@@ -187,8 +187,20 @@ extension Network {
                         var best = 0
                         for j in 1..<width where a[j] > a[best] { best = j }
                         if best == label { correct += 1 }
-                        total += cost.value(output: a, label: label, activation: activation)
                         let delta = UnsafeMutableBufferPointer(rebasing: deltas[(row * width)..<((row + 1) * width)])
+                        if cost == .quadratic && activation == .sigmoid {
+                            // The video's case, spelled out: the same operations, in the same order, as
+                            // `value` and `outputDelta`, without their switches for each output.
+                            var sum: Scalar = 0
+                            for j in 0..<width {
+                                let difference = a[j] - (j == label ? 1 : 0)
+                                sum += difference * difference / 2
+                                delta[j] = difference * (a[j] * (1 - a[j]))
+                            }
+                            total += sum
+                            continue
+                        }
+                        total += cost.value(output: a, label: label, activation: activation)
                         cost.outputDelta(output: a, label: label, activation: activation, into: delta)
                     }
                 }

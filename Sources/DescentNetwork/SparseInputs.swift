@@ -24,31 +24,52 @@ package struct SparseInputs: Sendable {
     let storage: [UInt8]
 
     /// Encodes `count` examples, each `inputCount` bytes, given by `example`.
+    /// - Parameter threads: How many threads share the work (each takes a contiguous part of the
+    ///   examples); `example` must then be safe to call from several threads at once.
     /// - Precondition: at most 65,536 inputs (positions are 16-bit); every example has
     ///   `inputCount` bytes; the encoding fits in 2 GB.
     /// - Complexity: O(count · inputCount), two passes.
-    package init(count: Int, inputCount: Int, example: (Int) -> ArraySlice<UInt8>) {
+    package init(count: Int, inputCount: Int, threads: Int = 1, example: (Int) -> ArraySlice<UInt8>) {
         precondition(inputCount <= 1 << 16, "SparseInputs: \(inputCount) inputs; at most 65536")
+        // Below a few thousand examples a second thread costs more than it saves.
+        let parts = count >= 8192 ? max(1, min(threads, 8)) : 1
+        func part(_ index: Int) -> Range<Int> { (count * index / parts)..<(count * (index + 1) / parts) }
         var entries = [Entry](repeating: Entry(offset: 0, count: 0), count: count)
-        var size = 0
-        for index in 0..<count {
-            let source = example(index)
-            precondition(source.count == inputCount, "SparseInputs: example \(index) has \(source.count) bytes, not \(inputCount)")
-            let lit = source.withUnsafeBufferPointer { descent_count_nonzero($0.baseAddress, $0.count) }
-            precondition(size + 3 * lit < Int(Int32.max), "SparseInputs: more than 2 GB of lit inputs")
-            entries[index] = Entry(offset: Int32(size), count: Int32(lit))
-            size += (3 * lit + 1) & ~1
-        }
-        var storage = HugePages.zeros(size)  // read in a shuffled order: see HugePages
-        storage.withUnsafeMutableBytes { raw in
-            for index in 0..<count {
-                let block = raw.baseAddress! + Int(entries[index].offset)
-                let positions = block.assumingMemoryBound(to: UInt16.self)
-                let bytes = (block + 2 * Int(entries[index].count)).assumingMemoryBound(to: UInt8.self)
-                example(index).withUnsafeBufferPointer { source in
-                    _ = descent_sparse_encode(source.baseAddress, source.count, positions, bytes)
+        entries.withUnsafeMutableBufferPointer { entries in
+            Parallel.forEach(parts) { index in
+                for item in part(index) {
+                    let source = example(item)
+                    precondition(source.count == inputCount, "SparseInputs: example \(item) has \(source.count) bytes, not \(inputCount)")
+                    entries[item].count = Int32(source.withUnsafeBufferPointer { descent_count_nonzero($0.baseAddress, $0.count) })
                 }
             }
+        }
+        var size = 0
+        for index in 0..<count {
+            let lit = Int(entries[index].count)
+            precondition(size + 3 * lit < Int(Int32.max), "SparseInputs: more than 2 GB of lit inputs")
+            entries[index].offset = Int32(size)
+            size += (3 * lit + 1) & ~1
+        }
+        // Every byte is written below (positions, values, and the pad byte of an odd block), so the
+        // storage starts uninitialised; in huge pages, as it is read in a shuffled order (`HugePages`).
+        let storage = [UInt8](unsafeUninitializedCapacity: size) { raw, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(raw))
+            entries.withUnsafeBufferPointer { entries in
+                Parallel.forEach(parts) { index in
+                    for item in part(index) {
+                        let entry = entries[item]
+                        let block = UnsafeMutableRawPointer(raw.baseAddress!) + Int(entry.offset)
+                        let positions = block.assumingMemoryBound(to: UInt16.self)
+                        let bytes = (block + 2 * Int(entry.count)).assumingMemoryBound(to: UInt8.self)
+                        example(item).withUnsafeBufferPointer { source in
+                            _ = descent_sparse_encode(source.baseAddress, source.count, positions, bytes)
+                        }
+                        if entry.count % 2 == 1 { bytes[Int(entry.count)] = 0 }
+                    }
+                }
+            }
+            initialized = size
         }
         self.count = count
         self.inputCount = inputCount

@@ -43,7 +43,7 @@ struct BatchFeeder {
             sparse = nil
         }
         encoded = sparse != nil && distortions == nil
-            ? images.map { images in SparseInputs(count: images.count, inputCount: images.pixelCount) { images.image($0) } } : nil
+            ? images.map { images in SparseInputs(count: images.count, inputCount: images.pixelCount, threads: configuration.threads) { images.image($0) } } : nil
         if let teacher {
             var feed = TeacherFeed(teacher, capacity: capacity, threads: configuration.threads, images: images != nil)
             if distortions == nil { feed.precompute(training) }  // The examples never change: once for the run.
@@ -87,6 +87,10 @@ struct BatchFeeder {
             if let encoded {
                 sparse!.setInput(row: row, from: encoded, entry: shuffledEntries[position])
                 workspace.labels[row] = label
+                // The example a batch on, one for each loaded: prefetches spread over the loads, where
+                // a whole batch's at once, after them, left an epoch 5% slower.
+                let ahead = position + positions.count
+                if ahead < shuffledEntries.count { encoded.prefetch(shuffledEntries[ahead]) }
             } else {
                 place(images.image(index), label: label, row: row, into: &workspace)
             }
@@ -120,11 +124,10 @@ struct BatchFeeder {
         distortions?.cancel()
     }
 
-    /// Fetches the examples `order[positions]` into the cache while the current batch computes.
+    /// Fetches the images `order[positions]` into the cache while the current batch computes (the
+    /// encoded examples are prefetched by `load`, as it goes).
     func prefetch(_ positions: Range<Int>, order: [Int]) {
-        if let encoded {
-            for position in positions { encoded.prefetch(shuffledEntries[position]) }
-        } else if let images {
+        if encoded == nil, let images {
             for index in order[positions] { Prefetch.bytes(images.image(index)) }
         }
     }

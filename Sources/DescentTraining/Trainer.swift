@@ -72,6 +72,12 @@ package struct Trainer: Sendable {
     /// Whether the next batch's distortions are made on a worker thread while the current batch
     /// trains; the model is the same either way (`false` is for the test that shows it).
     package var distortsAhead = true
+    /// Whether each epoch's validation runs on a worker thread while the next epoch trains, its
+    /// report (and `.epochFinished`) coming as soon as it is done: for networks too small for a
+    /// second thread to help their own products. The model and the reports are the same either
+    /// way. Needs no early stopping (`patience`), which must know an epoch's accuracy before the
+    /// next begins; `epochEnded` then sees each state without its last report.
+    package var validatesAhead = false
 
     package init(configuration: TrainingConfiguration) {
         self.configuration = configuration
@@ -138,6 +144,18 @@ package struct Trainer: Sendable {
         defer { feeder.cancelAhead() }
         let batchCount = (training.count + batchSize - 1) / batchSize
         let reportEvery = max(1, batchCount / 100)
+        let validatesAhead = self.validatesAhead && configuration.patience == nil && validation.count > 0
+        var ahead: ValidationAhead?
+        // Reports the epoch validated ahead: when it is done, or (`wait`) at once.
+        func report(_ state: inout TrainingState<Generator>, wait: Bool) {
+            guard let pending = ahead, wait || pending.isDone else { return }
+            ahead = nil
+            let report = pending.report(validationAccuracy: pending.accuracy())
+            state.reports.append(report)
+            progress(.epochFinished(report))
+            progress(.networkAfterEpoch(epoch: report.epoch, network: pending.network))
+        }
+        defer { report(&state, wait: true) }  // A stop or a divergence keeps every epoch that ended.
         while state.epoch <= configuration.epochs, !hasStoppedEarly(state) {
             let start = DispatchTime.now().uptimeNanoseconds
             if state.batch == 0 {
@@ -155,15 +173,34 @@ package struct Trainer: Sendable {
                 }
                 isFirstBatch = false
                 let batch = state.batch
-                try trainBatch(&state, feeder: &feeder, workspace: &workspace, gradients: &gradients, batchSize: batchSize, batchCount: batchCount)
+                if batch % reportEvery == 0 { report(&state, wait: false) }
+                do {
+                    try trainBatch(&state, feeder: &feeder, workspace: &workspace, gradients: &gradients, batchSize: batchSize, batchCount: batchCount)
+                } catch .diverged(let epoch, let batch, let learningRate, let lastGood, _) {
+                    report(&state, wait: true)  // The error lists every epoch that ended.
+                    throw .diverged(epoch: epoch, batch: batch, learningRate: learningRate, lastGood: lastGood, epochs: state.reports)
+                }
                 if batch % reportEvery == 0 || batch == batchCount - 1 {
                     progress(.progress(epoch: state.epoch, done: min(training.count, (batch + 1) * batchSize), total: training.count))
                 }
             }
             state.optimizer.writeBack(feeder.sparse, into: &state.network)
-            let report = try finishEpoch(&state, validation: validation, seconds: state.epochSeconds + Self.seconds(since: start))
-            progress(.epochFinished(report))
-            progress(.networkAfterEpoch(epoch: report.epoch, network: state.network))
+            let seconds = state.epochSeconds + Self.seconds(since: start)
+            if validatesAhead {
+                report(&state, wait: true)
+                let closed = try closeEpoch(&state, seconds: seconds)
+                ahead = ValidationAhead(closed, network: state.lastGood ?? state.network, validation: validation)
+            } else {
+                let closed = try closeEpoch(&state, seconds: seconds)
+                let report = closed.report(validationAccuracy: validation.count == 0 ? 0 : Evaluation(network: state.network, on: validation).accuracy)
+                state.reports.append(report)
+                if configuration.patience != nil, state.bestEpoch.map({ report.validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
+                    state.best = state.network
+                    state.bestEpoch = report.epoch
+                }
+                progress(.epochFinished(report))
+                progress(.networkAfterEpoch(epoch: report.epoch, network: state.network))
+            }
             epochEnded(state)
         }
     }
@@ -198,13 +235,12 @@ package struct Trainer: Sendable {
         state.batch += 1
     }
 
-    /// Closes the epoch: its report (cost with the L2 term, training and validation accuracy), the
-    /// network kept as the last good one and, with early stopping, as the best; the state moved to
-    /// the next epoch.
+    /// Closes the epoch: its training cost (with the L2 term) and accuracy, the network kept as the
+    /// last good one, the state moved to the next epoch. The validation is the caller's.
     /// - Throws: `TrainingError.diverged` when the cost or the weights are not finite numbers.
-    private func finishEpoch<Generator: RandomNumberGenerator>(
-        _ state: inout TrainingState<Generator>, validation: Examples, seconds: Double
-    ) throws(TrainingError) -> EpochReport {
+    private func closeEpoch<Generator: RandomNumberGenerator>(
+        _ state: inout TrainingState<Generator>, seconds: Double
+    ) throws(TrainingError) -> ClosedEpoch {
         let network = state.network
         let trainingCount = state.order.count
         let regularisation = configuration.weightDecay / (2 * Double(trainingCount)) * Double(network.sumOfSquaredWeights)
@@ -213,22 +249,15 @@ package struct Trainer: Sendable {
             throw .diverged(epoch: state.epoch, batch: state.batch, learningRate: configuration.learningRate,
                             lastGood: state.lastGood, epochs: state.reports)
         }
-        let validationAccuracy = validation.count == 0 ? 0 : Evaluation(network: network, on: validation).accuracy
-        let report = EpochReport(epoch: state.epoch, trainingCost: trainingCost,
-                                 trainingAccuracy: Double(state.correct) / Double(max(1, trainingCount)),
-                                 validationAccuracy: validationAccuracy, seconds: seconds)
-        state.reports.append(report)
+        let closed = ClosedEpoch(epoch: state.epoch, trainingCost: trainingCost,
+                                 trainingAccuracy: Double(state.correct) / Double(max(1, trainingCount)), seconds: seconds)
         state.lastGood = network  // Shares storage until the next update copies it: one copy an epoch.
-        if configuration.patience != nil, state.bestEpoch.map({ validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
-            state.best = network
-            state.bestEpoch = state.epoch
-        }
         state.epoch += 1
         state.batch = 0
         state.costSum = 0
         state.correct = 0
         state.epochSeconds = 0
-        return report
+        return closed
     }
 
     private static func seconds(since start: UInt64) -> Double {
@@ -246,4 +275,55 @@ package struct Trainer: Sendable {
         guard let patience = configuration.patience, let best = state.bestEpoch else { return false }
         return state.batch == 0 && state.epoch - 1 - best >= patience
     }
+}
+
+/// An epoch's figures but its validation accuracy.
+private struct ClosedEpoch {
+    let epoch: Int
+    let trainingCost: Double
+    let trainingAccuracy: Double
+    let seconds: Double
+
+    func report(validationAccuracy: Double) -> EpochReport {
+        EpochReport(epoch: epoch, trainingCost: trainingCost, trainingAccuracy: trainingAccuracy,
+                    validationAccuracy: validationAccuracy, seconds: seconds)
+    }
+}
+
+/// An epoch whose validation runs on a worker thread while the next epoch trains.
+private final class ValidationAhead: @unchecked Sendable {
+    // Not Sendable by construction: the worker writes `measured` before `done.signal()`, and the
+    // trainer reads it only after a successful wait on `done`.
+    let closed: ClosedEpoch
+    /// The network the epoch ended with (sharing storage with the trainer's `lastGood`).
+    let network: Network<Float>
+    private var measured = 0.0
+    private let done = DispatchSemaphore(value: 0)
+    private var finished = false
+
+    init(_ closed: ClosedEpoch, network: Network<Float>, validation: Examples) {
+        self.closed = closed
+        self.network = network
+        DispatchQueue.global().async { [self] in
+            measured = Evaluation(network: network, on: validation).accuracy
+            done.signal()
+        }
+    }
+
+    /// Whether the worker is done (never waits).
+    var isDone: Bool {
+        if !finished, done.wait(timeout: .now()) == .success { finished = true }
+        return finished
+    }
+
+    /// The validation accuracy, waiting for the worker if it is not done.
+    func accuracy() -> Double {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return measured
+    }
+
+    func report(validationAccuracy: Double) -> EpochReport { closed.report(validationAccuracy: validationAccuracy) }
 }

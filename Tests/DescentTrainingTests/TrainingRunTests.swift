@@ -145,6 +145,44 @@ struct TrainingRunTests {
         #expect(second.model.encoded() == whole.model.encoded())
     }
 
+    @Test("on two threads each epoch is validated while the next trains: the same reports, events and model")
+    func validationAhead() throws {
+        let configuration = Self.configuration(.video, epochs: 4)
+        let alone = try TrainingRun(configuration: configuration, data: Self.data()).run()
+        var run = try TrainingRun(configuration: configuration, data: Self.data())
+        run.threads = 2
+        var finished: [Int] = []
+        var networks: [Int] = []
+        let ahead = try run.run(progress: { event in
+            switch event {
+            case .epochFinished(let report): finished.append(report.epoch)
+            case .networkAfterEpoch(let epoch, _): networks.append(epoch)
+            default: break
+            }
+        })
+        #expect(finished == [1, 2, 3, 4] && networks == [1, 2, 3, 4])
+        #expect(ahead.model.encoded() == alone.model.encoded())
+        #expect(ahead.epochs.map(\.validationAccuracy) == alone.epochs.map(\.validationAccuracy))
+        #expect(ahead.epochs.map(\.trainingCost) == alone.epochs.map(\.trainingCost))
+
+        // Stopped in its third epoch, the run has reported the two it ended, and resumes to the same model.
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        run.checkpointing = .init(path: folder.file("ahead.checkpoint.safetensors"))
+        var asked = 0
+        let stopped = try run.run(shouldStop: {
+            asked += 1
+            return asked > 2 * 20 + 5  // 20 batches an epoch: five batches into the third
+        })
+        #expect(stopped.stopped?.epoch == 3)
+        #expect(stopped.epochs.map(\.validationAccuracy) == Array(alone.epochs.prefix(2).map(\.validationAccuracy)))
+        let checkpoint = try TrainingCheckpoint.load(folder.file("ahead.checkpoint.safetensors"))
+        #expect(checkpoint.state.reports.count == 2)
+        var resumed = try TrainingRun(resuming: checkpoint, data: Self.data())
+        resumed.threads = 2
+        #expect(try resumed.run().model.encoded() == alone.model.encoded())
+    }
+
     @Test("a checkpoint is refused on other data")
     func resumeOnOtherData() throws {
         let folder = try TemporaryDirectory()
