@@ -87,7 +87,10 @@ public struct IDXFile: Equatable, Sendable {
     }
 
     /// Reads and checks the IDX file at `path` (raw or gzip).
-    /// - Parameter cache: Where a gzip file's decompressed content is kept between runs, if anywhere.
+    /// - Parameters:
+    ///   - path: The file, raw or gzip.
+    ///   - expectedRank: The rank the caller needs, if any.
+    ///   - cache: Where a gzip file's decompressed content is kept between runs, if anywhere.
     /// - Throws: `FileError`, `GzipError` or `IDXError`, each naming `path`.
     public static func read(_ path: String, expectedRank: Int? = nil, cache: UnpackedCache? = nil) throws -> IDXFile {
         // MNIST's largest file is 47 MB; a quarter of a gigabyte leaves room for larger MNIST-like sets.

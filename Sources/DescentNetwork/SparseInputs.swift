@@ -24,8 +24,12 @@ package struct SparseInputs: Sendable {
     let storage: [UInt8]
 
     /// Encodes `count` examples, each `inputCount` bytes, given by `example`.
-    /// - Parameter threads: How many threads share the work (each takes a contiguous part of the
-    ///   examples); `example` must then be safe to call from several threads at once.
+    /// - Parameters:
+    ///   - count: How many examples.
+    ///   - inputCount: The bytes of each.
+    ///   - threads: How many threads share the work (each takes a contiguous part of the examples);
+    ///     `example` must then be safe to call from several threads at once.
+    ///   - example: Example `index`'s bytes.
     /// - Precondition: at most 65,536 inputs (positions are 16-bit); every example has
     ///   `inputCount` bytes; the encoding fits in 2 GB.
     /// - Complexity: O(count · inputCount), two passes.
