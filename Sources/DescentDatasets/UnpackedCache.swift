@@ -2,7 +2,7 @@ import DescentFileIO
 import DescentLinearAlgebra
 
 /// A folder of decompressed copies of gzip files, so that loading MNIST again skips the inflate:
-/// about 0.15 s, a tenth of training the video's network.
+/// about 0.15 s, a seventh of training the video's network.
 ///
 /// A copy is named by what the gzip trailer says the content is, its CRC-32 and length, and is
 /// used only when its own length and CRC-32 match them; anything else (a missing, truncated or
