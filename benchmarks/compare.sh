@@ -3,7 +3,7 @@
 # Nielsen-style per-example loop) on the three configurations S, N and T, on the same MNIST files.
 #
 #   benchmarks/compare.sh [--rounds R] [--epochs E] [--data DIR] [--configs "S N T"]
-#                         [--peers "descent numpy jax torch sklearn nielsen"] [--with-scan]
+#                         [--peers "descent numpy jax jax-scan torch sklearn nielsen"]
 #                         [--with-jax-unpinned]
 #                         [--no-install] [--raw FILE] [--idle-wait SECONDS] [--nice N]
 #   benchmarks/compare.sh --recipe mlp99 [--rounds R] [--data DIR] [--no-install]
@@ -14,6 +14,11 @@
 # cosine schedule, 40 epochs), both on two threads, side by side. It prints each run's training
 # seconds until the test accuracy first reaches 99% (measured after every epoch, not timed), its
 # wall time to that point (data loading and deskewing included) and its final test accuracy.
+#
+# JAX runs two ways: a jit-compiled step per mini-batch (jax) and a whole epoch compiled as one
+# lax.scan (jax-scan). The tables give both, and a "JAX, the faster" column with the faster of the
+# two in each row, saying which it was; the last column names the strongest peer of each row.
+# Every table is headed by the CPU model, its vector extensions and Descent's kernel family.
 #
 # Rounds are interleaved: round 1 runs every peer on every configuration, then round 2 does it
 # again, so a slow spell of the machine hits every peer instead of one. Each run prints one JSON
@@ -48,8 +53,7 @@ epochs=3
 recipe=""
 data="${DESCENT_DATA:-}"
 configs="S N T"
-peers="descent numpy jax torch sklearn nielsen"
-with_scan=0
+peers="descent numpy jax jax-scan torch sklearn nielsen"
 install=1
 raw=""
 idle_wait=""
@@ -64,13 +68,13 @@ while [[ $# -gt 0 ]]; do
         --data) data="$2"; shift 2 ;;
         --configs) configs="$2"; shift 2 ;;
         --peers) peers="$2"; shift 2 ;;
-        --with-scan) with_scan=1; shift ;;
+        --with-scan) shift ;;  # jax-scan is in the default peers now; kept so old command lines run
         --with-jax-unpinned) with_unpinned=1; shift ;;
         --no-install) install=0; shift ;;
         --raw) raw="$2"; shift 2 ;;
         --idle-wait) idle_wait="$2"; shift 2 ;;
         --nice) niceness="$2"; shift 2 ;;
-        -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,49p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -80,9 +84,6 @@ if [[ "$epochs" -lt 2 ]]; then
 fi
 if [[ $with_unpinned -eq 1 ]]; then
     peers="${peers/jax/jax jax-unpinned}"
-fi
-if [[ $with_scan -eq 1 ]]; then
-    peers="${peers/jax/jax jax-scan}"
 fi
 # Waiting for a quiet machine is pointless once our runs take the CPU first.
 if [[ -z "$idle_wait" ]]; then
@@ -147,7 +148,10 @@ sockets="$(lscpu | sed -n 's/^Socket(s):[[:space:]]*//p' | head -n1)"
 cpus="$(nproc)"
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
 isa=""
-for f in avx2 fma avx512f; do [[ " $flags " == *" $f "* ]] && isa+="${isa:+, }${f^^}"; done
+for f in avx2 fma avx512f avx512bw avx512vl avx512_vnni avx512_bf16 avx512_fp16 amx_tile asimd sve; do
+    [[ " $flags " == *" $f "* ]] && isa+="${isa:+, }${f^^}"
+done
+export DESCENT_MACHINE="CPU: $model; vector extensions: ${isa:-none found}"
 mem="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 first_cpu="$("$py" -c 'import os; print(min(os.sched_getaffinity(0)))')"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,6 +7,7 @@ empty when the run failed). Standard library only.
 """
 
 import json
+import os
 import statistics
 import sys
 
@@ -58,18 +59,51 @@ def fmt_seconds(s):
     return f"{s:.3f}" if s < 10 else f"{s:.1f}"
 
 
+def jax_best(by_peer):
+    """The faster of JAX's two forms in a row, as (seconds, title), or None."""
+    forms = [(med(r["seconds_per_epoch"] for r in by_peer.get(p, [])), t)
+             for p, t in (("jax", "jit per step"), ("jax-scan", "lax.scan"))]
+    forms = [f for f in forms if f[0] is not None]
+    return min(forms) if forms else None
+
+
+def strongest(by_peer):
+    """The fastest peer of a row other than Descent (JAX in its faster form), as (seconds, title), or None."""
+    found = []
+    for p in PEER_ORDER:
+        if p in ("descent", "jax", "jax-scan", "jax-unpinned"):
+            continue
+        s = med(r["seconds_per_epoch"] for r in by_peer.get(p, []))
+        if s is not None:
+            found.append((s, PEER_TITLES.get(p, p)))
+    best_jax = jax_best(by_peer)
+    if best_jax:
+        found.append((best_jax[0], f"JAX ({best_jax[1]})"))
+    return min(found) if found else None
+
+
+def machine_line(runs):
+    """The CPU and its vector extensions (from compare.sh) and the kernel family Descent's runs reported."""
+    kernels = sorted({r.get("kernel") or "not reported" for by_peer in runs.values() for r in by_peer.get("descent", [])})
+    line = os.environ.get("DESCENT_MACHINE", "CPU: not given")
+    print(f"{line}; Descent's kernel: {', '.join(kernels) or 'no Descent run'}.")
+    print()
+
+
 def main():
     path = sys.argv[1]
     runs, failures, busy_runs = load(path)
     peers = [p for p in PEER_ORDER if any(p in by_peer for by_peer in runs.values())]
-    keys = sorted(runs, key=lambda k: ("SNT".index(k[0]) if k[0] in "SNT" else 9, k[1]))
+    keys = sorted(runs, key=lambda k: ("SNTWM".index(k[0]) if k[0] in "SNTWM" else 9, k[1]))
     header = "| config | threads | " + " | ".join(PEER_TITLES.get(p, p) for p in peers) + " |"
     rule = "|---|---|" + "---|" * len(peers)
+    has_jax = any(p in peers for p in ("jax", "jax-scan"))
 
     print("### Seconds per epoch (median over rounds) and peer / Descent")
     print()
-    print(header)
-    print(rule)
+    machine_line(runs)
+    print(header[:-1] + (" JAX, the faster |" if has_jax else "") + " strongest peer |")
+    print(rule + ("---|" if has_jax else "") + "---|")
     for key in keys:
         by_peer = runs[key]
         base = med(r["seconds_per_epoch"] for r in by_peer.get("descent", []))
@@ -85,6 +119,12 @@ def main():
                 cells.append(fmt_seconds(s) + mark)
             else:
                 cells.append(f"{fmt_seconds(s)}{mark} ({s / base:.1f}x)")
+        if has_jax:
+            best = jax_best(by_peer)
+            cells.append("—" if best is None else
+                         f"{fmt_seconds(best[0])} {best[1]}" + (f" ({best[0] / base:.1f}x)" if base else ""))
+        top = strongest(by_peer)
+        cells.append("—" if top is None else f"{top[1]} ({top[0] / base:.1f}x)" if base else top[1])
         print(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + " |")
     print()
     print("The ratio is the peer's seconds per epoch over Descent's: above 1 means Descent is faster. "
@@ -94,6 +134,7 @@ def main():
 
     print("### Peak RSS (MB) · test accuracy · first epoch (s) · CPU utilisation")
     print()
+    machine_line(runs)
     print(header)
     print(rule)
     for key in keys:

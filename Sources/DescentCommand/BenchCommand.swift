@@ -20,8 +20,10 @@ struct BenchCommand: AsyncParsableCommand {
             the epochs after the first (the first is reported apart). GFLOP/s counts the dense forward and \
             backward products (no gradient for the input pixels) against this machine's peak, measured with \
             independent fused multiply-adds on registers. The first layer skips the pixels that are 0 \
-            (about 81% of an MNIST digit), so these are effective figures and may pass the peak. \
-            benchmarks/compare.sh runs the same configurations in numpy, JAX, PyTorch and scikit-learn.
+            (about 81% of an MNIST digit), so these are effective figures and may pass the peak; W also \
+            times its dense products alone (batch 128 x 800 x 800, the three of a training step). The peak \
+            and every product use the kernel family chosen for this CPU (avx512, avx2-fma, neon or \
+            portable), or the one named with --kernel. benchmarks/compare.sh runs the same configurations in numpy, JAX, PyTorch and scikit-learn.
             """)
 
     enum Config: String, ExpressibleByArgument, CaseIterable {
@@ -62,25 +64,36 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Threads (default: all cores).", valueName: "n"))
     var threads: Int?
 
+    @Option(help: ArgumentHelp("The kernel family: avx512, avx2, neon or portable (default: the best this CPU runs).", valueName: "family"))
+    var kernel: String?
+
     @OptionGroup var data: DataOptions
     @OptionGroup var output: OutputOptions
 
     mutating func validate() throws {
         guard (1...100).contains(epochs) else { throw ValidationError("--epochs \(epochs): expected 1 to 100") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads \(threads): expected 1 to 256") }
+        if let kernel {
+            let supported = KernelFamily.allCases.filter(\.isSupported).map(\.description).joined(separator: ", ")
+            guard let family = KernelFamily(name: kernel) else {
+                throw ValidationError("--kernel \(kernel): expected avx512, avx2, neon or portable (this CPU runs \(supported))")
+            }
+            guard family.isSupported else { throw ValidationError("--kernel \(kernel): this CPU or build cannot run it; it runs \(supported)") }
+        }
     }
 
     mutating func run() async throws {
         let console = Console(quiet: output.json)
-        let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = threads ?? Parallel.availableProcessors
+        if let kernel, let family = KernelFamily(name: kernel) { KernelFamily.use(family) }
         let folder = DataLocation.folder(for: data)
         if !MNIST.isPresent(in: folder, kind: data.dataset) { _ = try await DataLocation.load(data) { console.note($0) } }
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let mnist = try MNIST(folder: folder, kind: data.dataset)
         let loadSeconds = Self.seconds(since: loadStart)
         let peak = Self.measurePeak(threads: threads)
-        console.say(String(format: "Machine peak (fused multiply-adds on registers): %.1f GFLOP/s on %d thread(s); kernel %@",
-                           peak, threads, Float.gemmKernelName))
+        console.say(String(format: "Machine peak (fused multiply-adds on registers, %@): %.1f GFLOP/s on %d thread(s); kernel %@ (best here: %@)",
+                           Float.gemmKernelName, peak, threads, Float.gemmKernelName, KernelFamily.best.description))
         console.say(String(format: "Loading MNIST (gunzip, parse, checks): %.3f s", loadSeconds))
         var results: [[String: Any]] = []
         for config in configs {
@@ -99,20 +112,29 @@ struct BenchCommand: AsyncParsableCommand {
             let evaluateSeconds = Self.time(repeats: 5) { _ = Evaluation(network: trained.network, on: mnist.test) }
             let image = Array(mnist.test.image(0))
             let predictSeconds = Self.time(repeats: 2000) { _ = trained.network.prediction(forBytes: image) }
-            let result: [String: Any] = [
-                "config": config.rawValue, "threads": threads, "epochs": epochs, "seconds_per_epoch": perEpoch,
+            let dense = config == .W ? Self.denseProductRate(threads: threads) : nil
+            var result: [String: Any] = [
+                "config": config.rawValue, "threads": threads, "kernel": Float.gemmKernelName, "epochs": epochs, "seconds_per_epoch": perEpoch,
                 "first_epoch_seconds": trained.epochs[0].seconds,
                 "examples_per_second": Double(mnist.training.count) / perEpoch, "gflops": gflops,
                 "percent_of_peak": 100 * gflops / peak, "peak_rss_mb": Self.peakResidentMegabytes(),
                 "test_accuracy": test.accuracy, "evaluate_test_ms": evaluateSeconds * 1000,
                 "predict_one_us": predictSeconds * 1e6, "load_seconds": loadSeconds, "peak_gflops": peak,
             ]
+            if let dense {
+                result["dense_products_gflops"] = dense
+                result["dense_products_percent_of_peak"] = 100 * dense / peak
+            }
             results.append(result)
             console.say(String(format: "%@ %@: %.4f s/epoch, %.0f examples/s, %.1f effective GFLOP/s (%.0f%% of peak), peak RSS %.0f MB, "
                                + "test accuracy %.2f%% after %d epochs; evaluate 10,000: %.1f ms; predict one: %.1f µs",
                                config.rawValue, network.sizes.map(String.init).joined(separator: "-"), perEpoch,
                                Double(mnist.training.count) / perEpoch, gflops, 100 * gflops / peak, Self.peakResidentMegabytes(),
                                test.accuracy * 100, epochs, evaluateSeconds * 1000, predictSeconds * 1e6))
+            if let dense {
+                console.say(String(format: "%@ dense products alone (128x800 by 800x800: forward, weight gradient, deltas): %.1f GFLOP/s (%.0f%% of peak)",
+                                   config.rawValue, dense, 100 * dense / peak))
+            }
         }
         if output.json {
             if results.count == 1, let only = results.first { Format.printJSON(only) } else { Format.printJSON(["results": results]) }
@@ -135,6 +157,28 @@ struct BenchCommand: AsyncParsableCommand {
             total.add(descent_fma_peak(iterations, &sink))
         }
         return Double(total.value) / seconds(since: start) / 1e9
+    }
+
+    /// GFLOP/s of the three products of a 800x800 layer's training step at batch 128, in the
+    /// shapes training calls them: z = x·Wᵀ, W += δᵀ·x, δ·W; the median of 20 rounds after 3 unmeasured.
+    static func denseProductRate(threads: Int) -> Double {
+        var generator = SplitMix64(seed: 1)
+        func random(_ rows: Int, _ columns: Int) -> Matrix<Float> {
+            var matrix = Matrix<Float>(rows: rows, columns: columns)
+            for index in matrix.elements.indices { matrix.elements[index] = Float(generator.uniformDouble() - 0.5) }
+            return matrix
+        }
+        let x = random(128, 800), delta = random(128, 800)
+        var weights = random(800, 800), z = Matrix<Float>(rows: 128, columns: 800), back = z
+        var samples: [Double] = []
+        for round in 0..<23 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            Matrix.multiply(x, .none, weights, .transposed, into: &z, threads: threads)
+            Matrix.multiply(delta, .transposed, x, .none, into: &weights, alpha: -1e-6, beta: 1, threads: threads)
+            Matrix.multiply(delta, .none, weights, .none, into: &back, threads: threads)
+            if round >= 3 { samples.append(seconds(since: start)) }
+        }
+        return 3 * 2 * 128 * 800 * 800 / median(samples) / 1e9
     }
 
     static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

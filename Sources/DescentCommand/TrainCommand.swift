@@ -249,7 +249,7 @@ struct TrainCommand: AsyncParsableCommand {
         var run = try resumed.map { try TrainingRun(resuming: $0, data: data) }
             ?? TrainingRun(configuration: makeConfiguration(inputCount: data.training.width, classCount: classCount,
                                                        images: data.training.images != nil), data: data)
-        run.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        run.threads = threads ?? Parallel.availableProcessors
         run.checkpointing = TrainingRun.Checkpointing(path: settings.checkpointPath, everyEpochs: checkpointEvery)
         run.checkpointMetadata = settings.checkpointMetadata.merging(source.checkpointMetadata) { own, _ in own }
         run.measuresTestEveryEpoch = settings.report != nil

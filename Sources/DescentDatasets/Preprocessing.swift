@@ -45,7 +45,7 @@ public enum Preprocessing: String, CaseIterable, Sendable {
             let pixels = [UInt8](unsafeUninitializedCapacity: count * size) { buffer, initialized in
                 HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
                 let address = Int(bitPattern: buffer.baseAddress)  // disjoint images a chunk: an address is Sendable
-                let chunks = count >= 2_000 ? min(64, ProcessInfo.processInfo.activeProcessorCount * 4) : 1
+                let chunks = count >= 2_000 ? min(64, Parallel.availableProcessors * 4) : 1
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     guard let base = UnsafeMutablePointer<UInt8>(bitPattern: address) else { return }
                     for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {

@@ -99,7 +99,7 @@ extension Float: MatrixScalar {
     /// The hyperbolic tangent, by the C library's `tanhf`.
     public static func tanh(_ x: Float) -> Float { tanhf(x) }
 
-    /// The C kernels of CKernels: AVX2/FMA where the CPU has them, else a portable loop.
+    /// The C kernels of CDescentKernels: AVX-512, AVX2/FMA or NEON where the CPU has them, else a portable loop.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -108,23 +108,23 @@ extension Float: MatrixScalar {
         descent_sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
 
-    /// Vectorised in C where AVX2 is available.
+    /// Vectorised in C (AVX-512, AVX2 or NEON where available).
     public static func sigmoid(_ values: UnsafeMutableBufferPointer<Float>) {
         if let base = values.baseAddress { descent_sigmoid(base, values.count) }
     }
 
-    /// In C, whose compiler vectorises it.
+    /// In C: AVX-512 or NEON where available, else a loop the compiler vectorises.
     public static func relu(_ values: UnsafeMutableBufferPointer<Float>) {
         if let base = values.baseAddress { descent_relu(base, values.count) }
     }
 
-    /// In C, whose compiler vectorises it.
+    /// In C: AVX-512 or NEON where available, else a loop the compiler vectorises.
     public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Float>, outputs: UnsafeBufferPointer<Float>) {
         precondition(outputs.count >= delta.count, "reluBackward: \(outputs.count) outputs for \(delta.count) deltas")
         if let d = delta.baseAddress, let a = outputs.baseAddress { descent_relu_backward(d, a, delta.count) }
     }
 
-    /// Vectorised in C where AVX2 is available.
+    /// Vectorised in C (AVX-512, AVX2 or NEON where available).
     public static func adamStep(
         weights: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
         first: UnsafeMutableBufferPointer<Float>, second: UnsafeMutableBufferPointer<Float>,
@@ -134,7 +134,7 @@ extension Float: MatrixScalar {
         descent_adam(weights.count, w, g, m, v, beta1, beta2, epsilon, rate, root2, decay)
     }
 
-    /// Which kernel `gemm` runs on this CPU: "avx2-fma" or "portable".
+    /// Which kernel family `gemm` runs on this CPU: "avx512", "avx2-fma", "neon" or "portable".
     public static var gemmKernelName: String { String(cString: descent_sgemm_kernel_name()) }
 }
 

@@ -9,8 +9,11 @@ import CDescentKernels
 /// batch's products come microseconds apart and take only 50-500 µs each.
 public enum Parallel {
     /// Calls `body(i)` for each i in `0..<count`, `body(0)` on this thread and the others on the
-    /// pool, and returns when all have finished. Runs one at a time: a second caller waits.
-    /// - Precondition: `body` does not itself call `forEach` (it would wait for itself).
+    /// pool, and returns when all have finished. Runs one at a time: a second caller waits. Each
+    /// worker runs in this thread's floating-point mode (see `SubnormalFlushing`). Where the run has
+    /// more threads than the process may use (`availableProcessors`), no thread spins while it waits.
+    /// - Precondition: `body` does not itself call `forEach` (it would wait for itself): such a call
+    ///   stops the program with a message, rather than hanging it.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else {
             if count == 1 { body(0) }
@@ -18,11 +21,16 @@ public enum Parallel {
         }
         withoutActuallyEscaping(body) { body in
             var task = body
-            withUnsafeMutablePointer(to: &task) { pointer in
-                _ = descent_parallel_run(count, { context, index in
+            let started = withUnsafeMutablePointer(to: &task) { pointer in
+                descent_parallel_run(count, { context, index in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
                 }, pointer)
             }
+            precondition(started >= 0, "Parallel.forEach(\(count)) called from inside a Parallel.forEach body: it would wait for itself")
         }
     }
+
+    /// The CPUs this process may use: its affinity mask (`taskset`), capped by its cgroup's CPU
+    /// quota (a container's `--cpus`), rounded up; at least 1. The default thread count of a run.
+    public static var availableProcessors: Int { descent_available_cpus() }
 }

@@ -270,7 +270,7 @@ private final class DistortionStage: @unchecked Sendable {
         cancel()
         let lent: any Distorting = Lent(generator)
         pending = (indices, lent)
-        queue.async(group: group) { lent.distort(indices, on: self) }
+        SubnormalFlushing.async(on: queue, group: group) { lent.distort(indices, on: self) }
     }
 
     /// The generator the worker drew from, once it is done, when it distorted exactly `indices`;

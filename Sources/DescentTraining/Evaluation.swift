@@ -38,6 +38,8 @@ public struct Evaluation: Sendable, Equatable {
     public init(network: Network<Float>, on data: Examples, batchSize: Int = 500) {
         precondition(data.count == 0 || data.width == network.inputCount,
                      "Evaluation: \(data.width)-wide examples for a network of \(network.inputCount) inputs")
+        let callerMode = SubnormalFlushing.enter()  // as in training, so both classify alike
+        defer { SubnormalFlushing.restore(callerMode) }
         let classes = network.outputCount
         var confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes)
         var predictions: [Int] = []

@@ -70,8 +70,9 @@ package struct Trainer: Sendable {
     /// The teacher of a distilled run: each batch's cost is the distillation cost (`DistillationTargets`).
     package var teacher: DistillingTeacher?
     /// Whether the next batch's distortions are made on a worker thread while the current batch
-    /// trains; the model is the same either way (`false` is for the test that shows it).
-    package var distortsAhead = true
+    /// trains; the model is the same either way (`false` is for the test that shows it). On by
+    /// default only where the run may use two threads: a run told to use one starts no helper.
+    package var distortsAhead: Bool
     /// Whether each epoch's validation runs on a worker thread while the next epoch trains, its
     /// report (and `.epochFinished`) coming as soon as it is done: for networks too small for a
     /// second thread to help their own products. The model and the reports are the same either
@@ -81,6 +82,7 @@ package struct Trainer: Sendable {
 
     package init(configuration: TrainingConfiguration) {
         self.configuration = configuration
+        distortsAhead = configuration.threads > 1
     }
 
     /// Trains `network` for `configuration.epochs` epochs, shuffling the training set at the start of
@@ -131,6 +133,10 @@ package struct Trainer: Sendable {
         epochEnded: (TrainingState<Generator>) -> Void = { _ in }
     ) throws(TrainingError) {
         precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
+        // Subnormals flushed on this thread for the run, the caller's mode restored after it; the
+        // pool's workers follow this thread's mode (SubnormalFlushing).
+        let callerMode = SubnormalFlushing.enter()
+        defer { SubnormalFlushing.restore(callerMode) }
         precondition(training.width == state.network.inputCount,
                      "Trainer: \(training.width)-wide examples for a network of \(state.network.inputCount) inputs")
         let batchSize = min(configuration.batchSize, max(1, training.count))
@@ -304,7 +310,7 @@ private final class ValidationAhead: @unchecked Sendable {
     init(_ closed: ClosedEpoch, network: Network<Float>, validation: Examples) {
         self.closed = closed
         self.network = network
-        DispatchQueue.global().async { [self] in
+        SubnormalFlushing.async(on: .global()) { [self] in
             measured = Evaluation(network: network, on: validation).accuracy
             done.signal()
         }

@@ -27,10 +27,12 @@ extension TrainingRun {
         if let resumed, teacher == nil, let name = resumed.metadata["teacher"] {
             throw .data("the checkpoint's run was taught by \(name); give the same teacher (distill(from:), --teacher) to resume it")
         }
+        let callerMode = SubnormalFlushing.enter()  // see SubnormalFlushing; restored on return
+        defer { SubnormalFlushing.restore(callerMode) }
         let prepared = preparedData()
         // Identifies the data in the model file and the checkpoint. A fresh run hashes on a worker
         // thread while it starts to train (0.02 s of MNIST); a resumed one must check it first.
-        let hashing = Hashing(prepared.training)
+        let hashing = Hashing(prepared.training, onWorker: configuration.threads > 1)
         var state = try startingState(training: prepared.training, sha256: resumed == nil ? "" : hashing.sha256)
         if resumed == nil {
             let accuracy = prepared.validation.count == 0 ? 0 : Evaluation(network: state.network, on: prepared.validation).accuracy
@@ -157,7 +159,8 @@ extension TrainingRun {
     }
 }
 
-/// The SHA-256 of a run's training examples, computed on a worker thread from the start.
+/// The SHA-256 of a run's training examples, computed on a worker thread from the start, or at
+/// once where the run may use one thread only.
 private final class Hashing: @unchecked Sendable {
     // The worker writes `value` before `done.signal()`; readers wait on `done` first.
     private var value = ""
@@ -165,7 +168,12 @@ private final class Hashing: @unchecked Sendable {
     private var finished = false
     private let lock = NSLock()
 
-    init(_ examples: Examples) {
+    init(_ examples: Examples, onWorker: Bool) {
+        guard onWorker else {
+            value = examples.sha256
+            finished = true
+            return
+        }
         DispatchQueue.global().async { [self] in
             value = examples.sha256
             done.signal()

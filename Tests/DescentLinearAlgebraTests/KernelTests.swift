@@ -13,9 +13,11 @@ struct KernelTests {
         (32, 16, 32), (37, 45, 300), (64, 100, 513), (128, 10, 128), (45, 784, 64),
     ]
 
-    func check(portable: Bool) {
-        descent_sgemm_force_portable(portable)
-        defer { descent_sgemm_force_portable(false) }
+    func check(_ family: KernelFamily) {
+        KernelFamily.on(family) { checkProducts() }
+    }
+
+    func checkProducts() {
         var generator = SplitMix64(seed: 99)
         func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniformDouble() * 2 - 1) } }
         for (m, n, k) in Self.shapes {
@@ -51,8 +53,21 @@ struct KernelTests {
         }
     }
 
-    @Test("the kernel this CPU uses equals the reference within 1e-5") func fastPath() { check(portable: false) }
-    @Test("the portable kernel equals the reference within 1e-5") func portablePath() { check(portable: true) }
+    @Test("the family this CPU uses by default equals the reference within 1e-5") func fastPath() { checkProducts() }
+    @Test("the portable products equal the reference within 1e-5") func portablePath() { check(.portable) }
+    @Test("the AVX2 products equal the reference within 1e-5", .enabled(if: KernelFamily.avx2.isSupported, "not run: this CPU has no AVX2 and FMA"))
+    func avx2Path() { check(.avx2) }
+    @Test("the AVX-512 products equal the reference within 1e-5", .enabled(if: KernelFamily.avx512.isSupported, "not run: this CPU has no AVX-512"))
+    func avx512Path() { check(.avx512) }
+    @Test("the NEON products equal the reference within 1e-5", .enabled(if: KernelFamily.neon.isSupported, "not run: not an arm64 build (tests/kernels runs NEON under qemu)"))
+    func neonPath() { check(.neon) }
+
+    @Test("a family chosen for one thread is used there, and not elsewhere")
+    func familyOnOneThread() {
+        let before = KernelFamily.current
+        KernelFamily.on(.portable) { #expect(Float.gemmKernelName == "portable") }
+        #expect(KernelFamily.current == before)
+    }
 
     @Test("the reference kernel is the definition")
     func reference() {
@@ -63,7 +78,8 @@ struct KernelTests {
 
     @Test("Float's gemm seam goes to the fast kernel")
     func seam() {
-        #expect(["avx2-fma", "portable"].contains(Float.gemmKernelName))
+        #expect(["avx512", "avx2-fma", "neon", "portable"].contains(Float.gemmKernelName))
+        #expect(Float.gemmKernelName == KernelFamily.best.description)
         let a = Matrix<Float>(rows: 2, columns: 2, elements: [1, 2, 3, 4])
         var c = Matrix<Float>(rows: 2, columns: 2)
         Matrix.multiply(a, .none, a, .transposed, into: &c)
@@ -73,8 +89,13 @@ struct KernelTests {
 
 @Suite("Vectorised sigmoid")
 struct SigmoidTests {
-    @Test("equals 1/(1+e^-x) within 1e-6 relative, including the clamped extremes")
-    func matchesDefinition() {
+    @Test("equals 1/(1+e^-x) within 1e-6 relative, including the clamped extremes, in every family this CPU runs",
+          arguments: KernelFamily.allCases.filter(\.isSupported))
+    func matchesDefinition(family: KernelFamily) {
+        KernelFamily.on(family) { checkSigmoid() }
+    }
+
+    func checkSigmoid() {
         var values: [Float] = (0..<2001).map { Float($0 - 1000) / 10 } + [-1e30, 1e30, 0, 88.5, -88.5]
         let expected = values.map { x -> Double in 1 / (1 + Double.exp(-Double(x))) }
         values.withUnsafeMutableBufferPointer { Float.sigmoid($0) }

@@ -1,4 +1,6 @@
 import DescentLinearAlgebra
+import Dispatch
+import Foundation
 import Testing
 
 @Suite("The worker pool behind threaded products")
@@ -29,4 +31,60 @@ struct ParallelTests {
         #expect(one == two)
         #expect(one == three)
     }
+
+    @Test("every worker runs in the caller's floating-point mode: flushed inside SubnormalFlushing.flushed, not after",
+          .enabled(if: SubnormalFlushing.isAvailable, "not run: this architecture has no flush-to-zero mode"))
+    func workersFollowTheCallersMode() {
+        let count = 4
+        let seen = UnsafeMutablePointer<Bool>.allocate(capacity: count)
+        seen.initialize(repeating: false, count: count)
+        defer { seen.deallocate() }
+        #expect(!SubnormalFlushing.isOn)
+        SubnormalFlushing.flushed {
+            Parallel.forEach(count) { index in seen[index] = SubnormalFlushing.isOn && Self.flushesToZero(1e-39) }
+        }
+        #expect((0..<count).allSatisfy { seen[$0] })
+        #expect(!SubnormalFlushing.isOn)
+        Parallel.forEach(count) { index in seen[index] = SubnormalFlushing.isOn || Self.flushesToZero(1e-39) }
+        #expect((0..<count).allSatisfy { !seen[$0] })
+    }
+
+    @Test("the library's worker threads flush, and leave their thread's mode as they found it",
+          .enabled(if: SubnormalFlushing.isAvailable, "not run: this architecture has no flush-to-zero mode"))
+    func asyncWorkersFlush() {
+        let queue = DispatchQueue(label: "flushing test")
+        let group = DispatchGroup()
+        let seen = Seen()
+        SubnormalFlushing.async(on: queue, group: group) { seen.set(0, SubnormalFlushing.isOn && Self.flushesToZero(1e-39)) }
+        group.wait()
+        queue.sync { seen.set(1, SubnormalFlushing.isOn) }
+        #expect(seen.values == [true, false])
+    }
+
+    @Test("a forEach called from inside a forEach body stops with a message rather than hanging")
+    func nestedCallIsRefused() async {
+        await #expect(processExitsWith: .failure) {
+            Parallel.forEach(2) { _ in Parallel.forEach(2) { _ in } }
+        }
+    }
+
+    @Test("the default thread count is the CPUs this process may use, at least one, at most the machine's")
+    func availableProcessors() {
+        let available = Parallel.availableProcessors
+        #expect(available >= 1)
+        #expect(available <= ProcessInfo.processInfo.processorCount)
+    }
+
+    /// Whether `x` times one comes out as zero: a subnormal does where subnormals are flushed.
+    @inline(never)
+    static func flushesToZero(_ x: Float) -> Bool { x * one == 0 }
+    nonisolated(unsafe) static var one: Float = 1
+}
+
+/// Values set from another thread and read after it is done.
+private final class Seen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Bool] = [false, true]
+    func set(_ index: Int, _ value: Bool) { lock.lock(); stored[index] = value; lock.unlock() }
+    var values: [Bool] { lock.lock(); defer { lock.unlock() }; return stored }
 }

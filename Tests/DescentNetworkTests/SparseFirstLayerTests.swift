@@ -4,7 +4,15 @@ import Testing
 
 @Suite("First layer over sparse inputs")
 struct SparseFirstLayerTests {
-    @Test("a sparse SGD step equals the dense fused step", arguments: [[20, 16, 16, 10], [20, 30, 10], [20, 5, 3]])
+    /// The kernel families this CPU runs: each one's sparse and dense kernels are checked against each other.
+    static let families = KernelFamily.allCases.filter(\.isSupported)
+
+    @Test("a sparse SGD step equals the dense fused step, in every kernel family this CPU runs",
+          arguments: families, [[20, 16, 16, 10], [20, 30, 10], [20, 5, 3], [40, 150, 10]])
+    func sparseEqualsDense(family: KernelFamily, sizes: [Int]) throws {
+        try KernelFamily.on(family) { try sparseEqualsDense(sizes: sizes) }
+    }
+
     func sparseEqualsDense(sizes: [Int]) throws {
         var generator = SplitMix64(seed: 8)
         var dense = try Network<Float>(sizes: sizes, using: &generator)
@@ -122,9 +130,12 @@ struct SparseFirstLayerTests {
 
     /// Sizes whose first layer exercises each path of the sparse kernels: 150 neurons take the
     /// 64-wide blocks and a masked tail; with two threads, 80 neurons split into blocks of 32 and 48.
-    @Test("a sparse Adam step equals the dense Adam step, moments included", arguments: [
-        ([40, 150, 10], 1), ([40, 150, 10], 2), ([40, 80, 10], 2), ([40, 16, 16, 10], 1),
-    ])
+    @Test("a sparse Adam step equals the dense Adam step, moments included, in every kernel family this CPU runs",
+          arguments: families, [([40, 150, 10], 1), ([40, 150, 10], 2), ([40, 80, 10], 2), ([40, 16, 16, 10], 1)])
+    func sparseAdamEqualsDense(family: KernelFamily, shape: ([Int], Int)) throws {
+        try KernelFamily.on(family) { try sparseAdamEqualsDense(sizes: shape.0, threads: shape.1) }
+    }
+
     func sparseAdamEqualsDense(sizes: [Int], threads: Int) throws {
         var generator = SplitMix64(seed: 31)
         var dense = try Network<Float>(sizes: sizes, hidden: .relu, output: .softmax, cost: .crossEntropy, using: &generator)

@@ -1,10 +1,14 @@
-// CKernels: the float32 matrix-multiply kernels behind LinearAlgebra's gemm seam.
+// CDescentKernels: the float32 kernels behind LinearAlgebra's gemm seam and the sparse first layer.
 //
 // Why C: Swift's default x86-64 target has no AVX, and the flags that would enable it are unsafe
 // flags, which a package used as a versioned dependency may not carry. A C function marked
-// __attribute__((target("avx2,fma"))) is compiled for AVX2 and FMA with no build flags, and is
-// chosen at run time only where the CPU has them. Elsewhere (older x86-64, arm64) a portable C
-// loop runs, which the compiler vectorises for the baseline instruction set.
+// __attribute__((target("avx512f,..."))) or target("avx2,fma") is compiled for that instruction set
+// with no build flags, and is chosen at run time only where the CPU has it (dispatch.c). One file per
+// family: avx512.c, avx2.c, neon.c (arm64) and portable.c, whose loops the compiler vectorises for
+// the baseline instruction set. Each family is tested against the reference loops.
+//
+// Same inputs, same family, same result, bit for bit. Two families sum in different orders, so
+// their results may differ in the last bits.
 #ifndef DESCENT_CKERNELS_H
 #define DESCENT_CKERNELS_H
 
@@ -21,14 +25,58 @@ void descent_sgemm(bool transpose_a, bool transpose_b, long m, long n, long k, f
 void descent_sgemm_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
                              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
-/// Which kernel descent_sgemm uses on this CPU: "avx2-fma" or "portable".
+/// A family of kernels, one per instruction set.
+typedef enum descent_kernel_family {
+    DESCENT_KERNELS_PORTABLE = 0,
+    DESCENT_KERNELS_NEON = 1,
+    DESCENT_KERNELS_AVX2 = 2,
+    DESCENT_KERNELS_AVX512 = 3,
+} descent_kernel_family;
+
+/// Whether this build and this CPU can run `family`.
+bool descent_kernels_supported(descent_kernel_family family);
+
+/// The fastest family this CPU runs: the one used unless `descent_kernels_use` says otherwise.
+descent_kernel_family descent_kernels_best(void);
+
+/// Uses `family` for every kernel from now on, in every thread; false (and no change) where
+/// `family` is not supported. Call it between runs, not while a product is being computed.
+bool descent_kernels_use(descent_kernel_family family);
+
+/// The family in use on this thread.
+descent_kernel_family descent_kernels_current(void);
+
+/// Uses `family` on this thread only, and in the pool's workers while they run this thread's tasks
+/// (a test that compares families while others compute); a negative `family` goes back to the
+/// process's choice. False, and no change, where `family` is not supported.
+bool descent_kernels_use_on_thread(int family);
+
+/// The family this thread chose for itself with descent_kernels_use_on_thread, or -1.
+int descent_kernels_thread_choice(void);
+
+/// A family's name: "portable", "neon", "avx2-fma" or "avx512".
+const char *descent_kernels_name(descent_kernel_family family);
+
+/// The name of the family in use (descent_kernels_name of descent_kernels_current).
 const char *descent_sgemm_kernel_name(void);
 
-/// Forces the portable kernel (for tests that compare both paths on an AVX2 machine).
-void descent_sgemm_force_portable(bool portable);
+/// This thread's floating-point control register: MXCSR on x86-64, FPCR on arm64, 0 elsewhere.
+unsigned long descent_fp_mode(void);
 
-/// Replaces each of `count` values x with 1 / (1 + e^-x), vectorised where AVX2 is available
-/// (relative error about 2e-7 against the C library's expf).
+/// Sets this thread's floating-point control register to `mode` (from descent_fp_mode).
+void descent_fp_set_mode(unsigned long mode);
+
+/// `mode` with subnormals flushed to zero: FTZ and DAZ on x86-64, FZ on arm64.
+unsigned long descent_fp_mode_flushing(unsigned long mode);
+
+/// Whether `mode` flushes subnormals (both FTZ and DAZ on x86-64; FZ on arm64).
+bool descent_fp_mode_flushes(unsigned long mode);
+
+/// Whether this architecture has a flush-to-zero mode that descent_fp_mode_flushing sets.
+bool descent_fp_can_flush(void);
+
+/// Replaces each of `count` values x with 1 / (1 + e^-x), vectorised in every family but the
+/// portable one (relative error about 2e-7 against the C library's expf).
 void descent_sigmoid(float *values, long count);
 
 /// Replaces each of `count` values x with max(x, 0).
@@ -94,10 +142,19 @@ void descent_sparse_gradient(long out, long width, long inputs, const long *star
 typedef void (*descent_task)(void *context, long index);
 
 /// Calls task(context, i) for i in 0..<count, i = 0 on the calling thread and the others on a
-/// pool of worker threads that spin briefly between runs, and returns when all have finished.
-/// Returns how many threads took part: count, or fewer where the pool could not start enough
-/// threads, the calling thread then running the indices left over. One run at a time: a second
-/// caller waits for the first.
+/// pool of worker threads, and returns when all have finished. Each worker runs its task in the
+/// caller's floating-point mode (descent_fp_mode). Where the run has no more threads than the
+/// process has CPUs (descent_available_cpus), workers spin briefly between runs and the caller
+/// spins while it waits for them; otherwise every wait sleeps, so that no thread spins on a core
+/// the thread it waits for needs. Returns how many threads took part: count, or fewer where the
+/// pool could not start enough threads, the calling thread then running the indices left over.
+/// One run at a time: a second caller waits for the first; a call of two or more from inside a task
+/// (which would wait for itself) returns -1 and runs nothing.
 long descent_parallel_run(long count, descent_task task, void *context);
+
+/// The CPUs this process may use: those in its affinity mask, and no more than its cgroup's CPU
+/// quota allows (cgroup v2 cpu.max, or v1 cpu.cfs_quota_us / cpu.cfs_period_us), rounded up;
+/// at least 1.
+long descent_available_cpus(void);
 
 #endif

@@ -1,0 +1,414 @@
+// The AVX-512 family (F, BW, VL, DQ: Intel since Skylake-SP, AMD since Zen 4): 16-wide vectors, 32
+// registers, and masks, so every tail is a masked load or store rather than a scalar loop. Compiled
+// with __attribute__((target)) and no build flags, chosen at run time only where the CPU and the
+// operating system have it (dispatch.c).
+//
+// A 16-neuron row is one register, so the video's 16-wide layers take one load, one fused
+// multiply-add and one store a pixel. Products, as in avx2.c, in three forms:
+//   packed (batches of 32 and more): op(B) packed into 32-wide panels and an 8x32 micro-kernel:
+//     16 accumulators, two panel loads and broadcasts from op(A), with registers to spare;
+//   "axpy" C[i][:] += sum_p op(A)[i][p] * B[p][:]: tiles of 8 rows x 16 columns, masked;
+//   "dot" C[i][j] = sum_p A[i][p] * B[j][p]: tiles of 5 rows x 2 columns, k 16 at a time.
+// Fused multiply-add is used deliberately: results differ from the reference in rounding only.
+#include "kernels.h"
+
+#ifdef DESCENT_X86
+#include <immintrin.h>
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
+enum { KC = 256, MR = 8, NR = 32 };
+
+// Lanes 0..count-1 of a 16-lane vector (none for count <= 0, all for count >= 16).
+AVX512 static inline __mmask16 lanes(long count) {
+    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
+}
+
+// MARK: - Products
+
+// C[0..rows) x [0..cols) = alpha * op(A) rows x panel + beta * C; rows <= 8, cols <= 32. Element
+// (r, p) of op(A) is a[r * row_step + p * p_step].
+AVX512 static void kernel_8x32(long rows, long cols, long kc, const float *a, long row_step, long p_step,
+                               const float *panel, float alpha, float beta, float *c, long ldc) {
+    const float *r[MR];
+    for (long i = 0; i < MR; i++) r[i] = a + (i < rows ? i : rows - 1) * row_step;
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    for (long p = 0; p < kc; p++) {
+        __m512 x0 = _mm512_load_ps(panel + p * NR), x1 = _mm512_load_ps(panel + p * NR + 16);
+        long offset = p * p_step;
+        __m512 s = _mm512_set1_ps(r[0][offset]);
+        c00 = _mm512_fmadd_ps(s, x0, c00); c01 = _mm512_fmadd_ps(s, x1, c01);
+        s = _mm512_set1_ps(r[1][offset]);
+        c10 = _mm512_fmadd_ps(s, x0, c10); c11 = _mm512_fmadd_ps(s, x1, c11);
+        s = _mm512_set1_ps(r[2][offset]);
+        c20 = _mm512_fmadd_ps(s, x0, c20); c21 = _mm512_fmadd_ps(s, x1, c21);
+        s = _mm512_set1_ps(r[3][offset]);
+        c30 = _mm512_fmadd_ps(s, x0, c30); c31 = _mm512_fmadd_ps(s, x1, c31);
+        s = _mm512_set1_ps(r[4][offset]);
+        c40 = _mm512_fmadd_ps(s, x0, c40); c41 = _mm512_fmadd_ps(s, x1, c41);
+        s = _mm512_set1_ps(r[5][offset]);
+        c50 = _mm512_fmadd_ps(s, x0, c50); c51 = _mm512_fmadd_ps(s, x1, c51);
+        s = _mm512_set1_ps(r[6][offset]);
+        c60 = _mm512_fmadd_ps(s, x0, c60); c61 = _mm512_fmadd_ps(s, x1, c61);
+        s = _mm512_set1_ps(r[7][offset]);
+        c70 = _mm512_fmadd_ps(s, x0, c70); c71 = _mm512_fmadd_ps(s, x1, c71);
+    }
+    __m512 sums[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __mmask16 mask0 = lanes(cols), mask1 = lanes(cols - 16);
+    for (long i = 0; i < rows; i++) {
+        float *out = c + i * ldc;
+        __m512 lo = _mm512_mul_ps(va, sums[i][0]), hi = _mm512_mul_ps(va, sums[i][1]);
+        if (beta != 0) {
+            lo = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask0, out), lo);
+            hi = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask1, out + 16), hi);
+        }
+        _mm512_mask_storeu_ps(out, mask0, lo);
+        _mm512_mask_storeu_ps(out + 16, mask1, hi);
+    }
+}
+
+// Dot form on one tile: up to 5 rows of A (row-major) against up to 2 rows of B: 10 accumulators.
+AVX512 static void dot_tile(long rows, long cols, long k, float alpha, const float *a, long lda,
+                            const float *b, long ldb, float beta, float *c, long ldc) {
+    const float *a0 = a, *a1 = a + (rows > 1 ? 1 : 0) * lda, *a2 = a + (rows > 2 ? 2 : 0) * lda;
+    const float *a3 = a + (rows > 3 ? 3 : 0) * lda, *a4 = a + (rows > 4 ? 4 : 0) * lda;
+    const float *b0 = b, *b1 = b + (cols > 1 ? 1 : 0) * ldb;
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+    for (long p = 0; p < k; p += 16) {
+        __mmask16 mask = lanes(k - p);
+        __m512 x0 = _mm512_maskz_loadu_ps(mask, b0 + p), x1 = _mm512_maskz_loadu_ps(mask, b1 + p);
+        __m512 r = _mm512_maskz_loadu_ps(mask, a0 + p);
+        c00 = _mm512_fmadd_ps(r, x0, c00); c01 = _mm512_fmadd_ps(r, x1, c01);
+        r = _mm512_maskz_loadu_ps(mask, a1 + p);
+        c10 = _mm512_fmadd_ps(r, x0, c10); c11 = _mm512_fmadd_ps(r, x1, c11);
+        r = _mm512_maskz_loadu_ps(mask, a2 + p);
+        c20 = _mm512_fmadd_ps(r, x0, c20); c21 = _mm512_fmadd_ps(r, x1, c21);
+        r = _mm512_maskz_loadu_ps(mask, a3 + p);
+        c30 = _mm512_fmadd_ps(r, x0, c30); c31 = _mm512_fmadd_ps(r, x1, c31);
+        r = _mm512_maskz_loadu_ps(mask, a4 + p);
+        c40 = _mm512_fmadd_ps(r, x0, c40); c41 = _mm512_fmadd_ps(r, x1, c41);
+    }
+    __m512 sums[5][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}};
+    for (long i = 0; i < rows; i++) {
+        for (long j = 0; j < cols; j++) {
+            float *out = &c[i * ldc + j];
+            *out = alpha * _mm512_reduce_add_ps(sums[i][j]) + (beta == 0 ? 0 : beta * *out);
+        }
+    }
+}
+
+// Axpy form on one tile: C rows (up to 8) x columns (up to 16), summing over all k.
+AVX512 static void axpy_tile(long rows, long cols, long k, float alpha, const float *a, long lda, bool transpose_a,
+                             const float *b, long ldb, float beta, float *c, long ldc) {
+    long row_step = transpose_a ? 1 : lda, p_step = transpose_a ? lda : 1;
+    const float *r[8];
+    for (long i = 0; i < 8; i++) r[i] = a + (i < rows ? i : rows - 1) * row_step;
+    __mmask16 mask = lanes(cols);
+    __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    for (long p = 0; p < k; p++) {
+        __m512 x = _mm512_maskz_loadu_ps(mask, b + p * ldb);
+        long offset = p * p_step;
+        c0 = _mm512_fmadd_ps(_mm512_set1_ps(r[0][offset]), x, c0);
+        c1 = _mm512_fmadd_ps(_mm512_set1_ps(r[1][offset]), x, c1);
+        c2 = _mm512_fmadd_ps(_mm512_set1_ps(r[2][offset]), x, c2);
+        c3 = _mm512_fmadd_ps(_mm512_set1_ps(r[3][offset]), x, c3);
+        c4 = _mm512_fmadd_ps(_mm512_set1_ps(r[4][offset]), x, c4);
+        c5 = _mm512_fmadd_ps(_mm512_set1_ps(r[5][offset]), x, c5);
+        c6 = _mm512_fmadd_ps(_mm512_set1_ps(r[6][offset]), x, c6);
+        c7 = _mm512_fmadd_ps(_mm512_set1_ps(r[7][offset]), x, c7);
+    }
+    __m512 sums[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (long i = 0; i < rows; i++) {
+        float *out = c + i * ldc;
+        __m512 value = _mm512_mul_ps(va, sums[i]);
+        if (beta != 0) value = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask, out), value);
+        _mm512_mask_storeu_ps(out, mask, value);
+    }
+}
+
+static const descent_gemm_tiles tiles = {
+    .packed = kernel_8x32, .mr = MR, .nr = NR, .kc = KC,
+    .dot = dot_tile, .dot_rows = 5, .dot_cols = 2,
+    .axpy = axpy_tile, .axpy_rows = 8, .axpy_cols = 16,
+};
+
+AVX512 static void sgemm_avx512(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                                const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    descent_sgemm_tiled(&tiles, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// Independent chains of fused multiply-adds on registers only: the core's arithmetic peak. Twelve
+// chains cover two FMA units with a latency of 4 to 6 cycles.
+AVX512 static long fma_peak_avx512(long iterations, double *sink) {
+    __m512 a0 = _mm512_set1_ps(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
+    __m512 a10 = a0, a11 = a0;
+    const __m512 x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-7f);
+    for (long i = 0; i < iterations; i++) {
+        a0 = _mm512_fmadd_ps(a0, x, y); a1 = _mm512_fmadd_ps(a1, x, y); a2 = _mm512_fmadd_ps(a2, x, y);
+        a3 = _mm512_fmadd_ps(a3, x, y); a4 = _mm512_fmadd_ps(a4, x, y); a5 = _mm512_fmadd_ps(a5, x, y);
+        a6 = _mm512_fmadd_ps(a6, x, y); a7 = _mm512_fmadd_ps(a7, x, y); a8 = _mm512_fmadd_ps(a8, x, y);
+        a9 = _mm512_fmadd_ps(a9, x, y); a10 = _mm512_fmadd_ps(a10, x, y); a11 = _mm512_fmadd_ps(a11, x, y);
+    }
+    __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
+                               _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
+    sum = _mm512_add_ps(sum, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));
+    *sink = _mm512_reduce_add_ps(sum);
+    return iterations * 12 * 16 * 2;
+}
+
+// MARK: - Element-wise
+
+// The logistic function: e^-x = 2^n * e^r with |r| <= ln2/2 and a degree-6 polynomial for e^r,
+// clamped to [-88, 88] so 1 + e^-x stays finite: the same operations as avx2.c, lane for lane.
+AVX512 static void sigmoid_avx512(float *values, long count) {
+    const __m512 one = _mm512_set1_ps(1.0f), log2e = _mm512_set1_ps(DESCENT_LOG2E);
+    const __m512 ln2_hi = _mm512_set1_ps(DESCENT_LN2_HI), ln2_lo = _mm512_set1_ps(DESCENT_LN2_LO);
+    const __m512 high = _mm512_set1_ps(88.0f), low = _mm512_set1_ps(-88.0f);
+    const __m512 p0 = _mm512_set1_ps(DESCENT_EXP_P0), p1 = _mm512_set1_ps(DESCENT_EXP_P1);
+    const __m512 p2 = _mm512_set1_ps(DESCENT_EXP_P2), p3 = _mm512_set1_ps(DESCENT_EXP_P3);
+    const __m512 p4 = _mm512_set1_ps(DESCENT_EXP_P4), p5 = _mm512_set1_ps(DESCENT_EXP_P5);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lanes(count - i);
+        __m512 x = _mm512_sub_ps(_mm512_setzero_ps(), _mm512_maskz_loadu_ps(mask, values + i));  // e^-x
+        x = _mm512_max_ps(_mm512_min_ps(x, high), low);
+        __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m512 r = _mm512_fnmadd_ps(n, ln2_hi, x);
+        r = _mm512_fnmadd_ps(n, ln2_lo, r);
+        __m512 y = _mm512_fmadd_ps(p0, r, p1);
+        y = _mm512_fmadd_ps(y, r, p2);
+        y = _mm512_fmadd_ps(y, r, p3);
+        y = _mm512_fmadd_ps(y, r, p4);
+        y = _mm512_fmadd_ps(y, r, p5);
+        y = _mm512_fmadd_ps(y, _mm512_mul_ps(r, r), _mm512_add_ps(r, one));
+        __m512i exponent = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+        __m512 e = _mm512_mul_ps(y, _mm512_castsi512_ps(exponent));
+        _mm512_mask_storeu_ps(values + i, mask, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+    }
+}
+
+// max(x, 0) returns its second operand when x is NaN or -0, so NaN and -0 give +0, as x > 0 ? x : 0 does.
+AVX512 static void relu_avx512(float *values, long count) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lanes(count - i);
+        _mm512_mask_storeu_ps(values + i, mask, _mm512_max_ps(_mm512_maskz_loadu_ps(mask, values + i), zero));
+    }
+}
+
+AVX512 static void relu_backward_avx512(float *delta, const float *outputs, long count) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lanes(count - i);
+        __mmask16 positive = _mm512_mask_cmp_ps_mask(mask, _mm512_maskz_loadu_ps(mask, outputs + i), zero, _CMP_GT_OQ);
+        _mm512_mask_storeu_ps(delta + i, mask, _mm512_maskz_loadu_ps(positive, delta + i));
+    }
+}
+
+// One Adam step (see CDescentKernels.h), the same operations as avx2.c lane for lane, tail included.
+AVX512 static void adam_avx512(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2,
+                               float epsilon, float rate, float root2, float decay) {
+    const __m512 b1 = _mm512_set1_ps(beta1), c1 = _mm512_set1_ps(1 - beta1), b2 = _mm512_set1_ps(beta2);
+    const __m512 c2 = _mm512_set1_ps(1 - beta2), eps = _mm512_set1_ps(epsilon), r = _mm512_set1_ps(rate);
+    const __m512 inverse_root2 = _mm512_set1_ps(1 / root2), d = _mm512_set1_ps(decay);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lanes(count - i);
+        __m512 weight = _mm512_maskz_loadu_ps(mask, w + i);
+        __m512 gradient = _mm512_fmadd_ps(d, weight, _mm512_maskz_loadu_ps(mask, g + i));
+        __m512 first = _mm512_fmadd_ps(b1, _mm512_maskz_loadu_ps(mask, m + i), _mm512_mul_ps(c1, gradient));
+        __m512 second = _mm512_fmadd_ps(b2, _mm512_maskz_loadu_ps(mask, v + i),
+                                        _mm512_mul_ps(c2, _mm512_mul_ps(gradient, gradient)));
+        __m512 denominator = _mm512_fmadd_ps(_mm512_sqrt_ps(second), inverse_root2, eps);
+        _mm512_mask_storeu_ps(m + i, mask, first);
+        _mm512_mask_storeu_ps(v + i, mask, second);
+        _mm512_mask_storeu_ps(w + i, mask, _mm512_sub_ps(weight, _mm512_div_ps(_mm512_mul_ps(r, first), denominator)));
+    }
+}
+
+// MARK: - The sparse first layer
+// `weights` rows are `wstride` floats apart, wstride a multiple of 16 at least `out`, the padding
+// zero: every weight access is a whole 16-wide register; only the bias, z and delta rows are masked.
+// Columns outside, examples inside, as in avx2.c: a 64-column block of the weights stays in L2
+// while every example of the batch reads it.
+
+AVX512 static void sparse_forward_avx512(long rows, long out, const long *counts, const unsigned short *indices,
+                                         const float *values, long stride, const float *weights, long wstride,
+                                         const float *bias, float *z, long ldz) {
+    long j = 0;
+    for (; j + 64 <= out; j += 64) {
+        for (long i = 0; i < rows; i++) {
+            const unsigned short *index = indices + i * stride;
+            const float *value = values + i * stride;
+            // Two pixels a step into two sets of sums: one chain would wait out each FMA's latency.
+            __m512 a0 = _mm512_loadu_ps(bias + j), a1 = _mm512_loadu_ps(bias + j + 16);
+            __m512 a2 = _mm512_loadu_ps(bias + j + 32), a3 = _mm512_loadu_ps(bias + j + 48);
+            __m512 b0 = _mm512_setzero_ps(), b1 = b0, b2 = b0, b3 = b0;
+            long p = 0;
+            for (; p + 2 <= counts[i]; p += 2) {
+                const float *w = weights + (long)index[p] * wstride + j, *u = weights + (long)index[p + 1] * wstride + j;
+                __m512 v = _mm512_set1_ps(value[p]), t = _mm512_set1_ps(value[p + 1]);
+                a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w), a0); a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w + 16), a1);
+                a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w + 32), a2); a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w + 48), a3);
+                b0 = _mm512_fmadd_ps(t, _mm512_loadu_ps(u), b0); b1 = _mm512_fmadd_ps(t, _mm512_loadu_ps(u + 16), b1);
+                b2 = _mm512_fmadd_ps(t, _mm512_loadu_ps(u + 32), b2); b3 = _mm512_fmadd_ps(t, _mm512_loadu_ps(u + 48), b3);
+            }
+            if (p < counts[i]) {
+                const float *w = weights + (long)index[p] * wstride + j;
+                __m512 v = _mm512_set1_ps(value[p]);
+                a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w), a0); a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w + 16), a1);
+                a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w + 32), a2); a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(w + 48), a3);
+            }
+            float *row = z + i * ldz + j;
+            _mm512_storeu_ps(row, _mm512_add_ps(a0, b0));
+            _mm512_storeu_ps(row + 16, _mm512_add_ps(a1, b1));
+            _mm512_storeu_ps(row + 32, _mm512_add_ps(a2, b2));
+            _mm512_storeu_ps(row + 48, _mm512_add_ps(a3, b3));
+        }
+    }
+    for (; j < out; j += 16) {
+        __mmask16 mask = lanes(out - j);
+        for (long i = 0; i < rows; i++) {
+            const unsigned short *index = indices + i * stride;
+            const float *value = values + i * stride;
+            // Four pixels a step into four sums.
+            __m512 a0 = _mm512_maskz_loadu_ps(mask, bias + j), a1 = _mm512_setzero_ps(), a2 = a1, a3 = a1;
+            long p = 0, n = counts[i];
+            for (; p + 4 <= n; p += 4) {
+                a0 = _mm512_fmadd_ps(_mm512_set1_ps(value[p]), _mm512_loadu_ps(weights + (long)index[p] * wstride + j), a0);
+                a1 = _mm512_fmadd_ps(_mm512_set1_ps(value[p + 1]), _mm512_loadu_ps(weights + (long)index[p + 1] * wstride + j), a1);
+                a2 = _mm512_fmadd_ps(_mm512_set1_ps(value[p + 2]), _mm512_loadu_ps(weights + (long)index[p + 2] * wstride + j), a2);
+                a3 = _mm512_fmadd_ps(_mm512_set1_ps(value[p + 3]), _mm512_loadu_ps(weights + (long)index[p + 3] * wstride + j), a3);
+            }
+            for (; p < n; p++)
+                a0 = _mm512_fmadd_ps(_mm512_set1_ps(value[p]), _mm512_loadu_ps(weights + (long)index[p] * wstride + j), a0);
+            _mm512_mask_storeu_ps(z + i * ldz + j, mask, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+        }
+    }
+}
+
+// W[p][:] += scale · v · delta[i][:], example by example, pixel by pixel: every weight sees its
+// updates in the same order, and each is one fused multiply-add, as in avx2.c.
+AVX512 static void sparse_update_avx512(long rows, long out, const long *counts, const unsigned short *indices,
+                                        const float *values, long stride, const float *delta, long ldd, float scale,
+                                        float *weights, long wstride) {
+    for (long i = 0; i < rows; i++) {
+        const unsigned short *index = indices + i * stride;
+        const float *value = values + i * stride;
+        const float *d = delta + i * ldd;
+        long j = 0;
+        for (; j + 64 <= out; j += 64) {
+            __m512 d0 = _mm512_loadu_ps(d + j), d1 = _mm512_loadu_ps(d + j + 16);
+            __m512 d2 = _mm512_loadu_ps(d + j + 32), d3 = _mm512_loadu_ps(d + j + 48);
+            for (long p = 0; p < counts[i]; p++) {
+                float *w = weights + (long)index[p] * wstride + j;
+                __m512 v = _mm512_set1_ps(scale * value[p]);
+                _mm512_storeu_ps(w, _mm512_fmadd_ps(v, d0, _mm512_loadu_ps(w)));
+                _mm512_storeu_ps(w + 16, _mm512_fmadd_ps(v, d1, _mm512_loadu_ps(w + 16)));
+                _mm512_storeu_ps(w + 32, _mm512_fmadd_ps(v, d2, _mm512_loadu_ps(w + 32)));
+                _mm512_storeu_ps(w + 48, _mm512_fmadd_ps(v, d3, _mm512_loadu_ps(w + 48)));
+            }
+        }
+        for (; j < out; j += 16) {
+            // Lanes past `out` load as 0, so the padding is updated by 0 and stays 0.
+            __m512 d0 = _mm512_maskz_loadu_ps(lanes(out - j), d + j);
+            for (long p = 0; p < counts[i]; p++) {
+                float *w = weights + (long)index[p] * wstride + j;
+                _mm512_storeu_ps(w, _mm512_fmadd_ps(_mm512_set1_ps(scale * value[p]), d0, _mm512_loadu_ps(w)));
+            }
+        }
+    }
+}
+
+// For each input p: gradient[p][0..width) = scale · Σ over p's entries e of value_e · delta[row_e][..],
+// delta's columns past `out` read as zero.
+AVX512 static void sparse_gradient_avx512(long out, long width, long inputs, const long *starts, const int *entry_rows,
+                                          const float *entry_values, const float *delta, long ldd, float scale,
+                                          float *gradient, long gstride) {
+    long j = 0;
+    for (; j + 64 <= out; j += 64) {
+        for (long p = 0; p < inputs; p++) {
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (long e = starts[p]; e < starts[p + 1]; e++) {
+                const float *d = delta + (long)entry_rows[e] * ldd + j;
+                __m512 v = _mm512_set1_ps(scale * entry_values[e]);
+                a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(d), a0); a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(d + 16), a1);
+                a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(d + 32), a2); a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(d + 48), a3);
+            }
+            float *g = gradient + p * gstride + j;
+            _mm512_storeu_ps(g, a0); _mm512_storeu_ps(g + 16, a1); _mm512_storeu_ps(g + 32, a2); _mm512_storeu_ps(g + 48, a3);
+        }
+    }
+    for (; j < width; j += 16) {
+        __mmask16 mask = lanes(out - j);
+        for (long p = 0; p < inputs; p++) {
+            __m512 a0 = _mm512_setzero_ps();
+            for (long e = starts[p]; e < starts[p + 1]; e++) {
+                __m512 v = _mm512_set1_ps(scale * entry_values[e]);
+                a0 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(mask, delta + (long)entry_rows[e] * ldd + j), a0);
+            }
+            _mm512_storeu_ps(gradient + p * gstride + j, a0);
+        }
+    }
+}
+
+AVX512 static void load_avx512(const unsigned short *source_indices, const unsigned char *source_bytes, long count,
+                               float scale, unsigned short *indices, float *values) {
+    for (long q = 0; q < count; q += 32) {
+        __mmask32 mask = count - q >= 32 ? 0xFFFFFFFFu : (__mmask32)((1u << (count - q)) - 1);
+        _mm512_mask_storeu_epi16(indices + q, mask, _mm512_maskz_loadu_epi16(mask, source_indices + q));
+    }
+    const __m512 factor = _mm512_set1_ps(scale);
+    for (long p = 0; p < count; p += 16) {
+        __mmask16 mask = lanes(count - p);
+        __m512i bytes = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(mask, source_bytes + p));
+        _mm512_mask_storeu_ps(values + p, mask, _mm512_mul_ps(_mm512_cvtepi32_ps(bytes), factor));
+    }
+}
+
+AVX512 static long count_nonzero_avx512(const unsigned char *bytes, long count) {
+    long found = 0;
+    for (long position = 0; position < count; position += 64) {
+        long left = count - position;
+        __mmask64 mask = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        __m512i chunk = _mm512_maskz_loadu_epi8(mask, bytes + position);
+        found += __builtin_popcountll(_mm512_test_epi8_mask(chunk, chunk));
+    }
+    return found;
+}
+
+AVX512 static long encode_avx512(const unsigned char *bytes, long count, unsigned short *positions, unsigned char *values) {
+    long found = 0;
+    for (long position = 0; position < count; position += 64) {
+        long left = count - position;
+        __mmask64 mask = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+        __m512i chunk = _mm512_maskz_loadu_epi8(mask, bytes + position);
+        unsigned long long nonzero = _mm512_test_epi8_mask(chunk, chunk);
+        while (nonzero) {
+            long bit = __builtin_ctzll(nonzero);
+            positions[found] = (unsigned short)(position + bit);
+            values[found++] = bytes[position + bit];
+            nonzero &= nonzero - 1;
+        }
+    }
+    return found;
+}
+
+const descent_kernel_table descent_kernels_avx512 = {
+    .name = "avx512",
+    .sgemm = sgemm_avx512,
+    .sigmoid = sigmoid_avx512,
+    .relu = relu_avx512,
+    .relu_backward = relu_backward_avx512,
+    .adam = adam_avx512,
+    .sparse_forward = sparse_forward_avx512,
+    .sparse_update = sparse_update_avx512,
+    .sparse_gradient = sparse_gradient_avx512,
+    .sparse_load = load_avx512,
+    .count_nonzero = count_nonzero_avx512,
+    .sparse_encode = encode_avx512,
+    .fma_peak = fma_peak_avx512,
+};
+#else
+const descent_kernel_table descent_kernels_avx512 = {.name = 0};
+#endif

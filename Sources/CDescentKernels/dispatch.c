@@ -1,0 +1,240 @@
+// The run-time choice of kernel family, made in one place, and the public entry points, which call
+// through the chosen family's table (kernels.h). By default the best family this CPU runs:
+// AVX-512 (F, BW, VL, DQ) where the CPU and the operating system have it, else AVX2 with FMA, else
+// NEON on arm64, else the portable loops. `descent_kernels_use` picks a lower one (the benchmark's
+// `--kernel`, and the tests that compare each family with the reference).
+#include "kernels.h"
+#include <stdatomic.h>
+
+#ifdef DESCENT_X86
+#include <immintrin.h>
+#endif
+
+static bool cpu_runs(descent_kernel_family family) {
+    switch (family) {
+    case DESCENT_KERNELS_PORTABLE: return true;
+#ifdef DESCENT_X86
+    // __builtin_cpu_supports also checks that the operating system saves the wide registers (XCR0).
+    case DESCENT_KERNELS_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case DESCENT_KERNELS_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+#endif
+#ifdef DESCENT_ARM64
+    case DESCENT_KERNELS_NEON: return true;  // Advanced SIMD is part of every AArch64 core.
+#endif
+    default: return false;
+    }
+}
+
+static const descent_kernel_table *table_of(descent_kernel_family family) {
+    switch (family) {
+    case DESCENT_KERNELS_AVX512: return &descent_kernels_avx512;
+    case DESCENT_KERNELS_AVX2: return &descent_kernels_avx2;
+    case DESCENT_KERNELS_NEON: return &descent_kernels_neon;
+    default: return &descent_kernels_portable;
+    }
+}
+
+bool descent_kernels_supported(descent_kernel_family family) {
+    return family >= DESCENT_KERNELS_PORTABLE && family <= DESCENT_KERNELS_AVX512 && table_of(family)->name != 0 &&
+           cpu_runs(family);
+}
+
+descent_kernel_family descent_kernels_best(void) {
+    static const descent_kernel_family order[] = {DESCENT_KERNELS_AVX512, DESCENT_KERNELS_AVX2, DESCENT_KERNELS_NEON};
+    for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (descent_kernels_supported(order[i])) return order[i];
+    return DESCENT_KERNELS_PORTABLE;
+}
+
+static _Atomic(const descent_kernel_table *) active = 0;
+static _Atomic int active_family = -1;
+// A family chosen for one thread only (and the pool's workers while they run its tasks).
+static _Thread_local const descent_kernel_table *local = 0;
+static _Thread_local int local_family = -1;
+
+static inline const descent_kernel_table *kernels(void) {
+    if (local) return local;
+    const descent_kernel_table *table = atomic_load_explicit(&active, memory_order_acquire);
+    if (table) return table;
+    descent_kernels_use(descent_kernels_best());
+    return atomic_load_explicit(&active, memory_order_acquire);
+}
+
+bool descent_kernels_use(descent_kernel_family family) {
+    if (!descent_kernels_supported(family)) return false;
+    atomic_store(&active_family, (int)family);
+    atomic_store_explicit(&active, table_of(family), memory_order_release);
+    return true;
+}
+
+descent_kernel_family descent_kernels_current(void) {
+    (void)kernels();
+    return local ? (descent_kernel_family)local_family : (descent_kernel_family)atomic_load(&active_family);
+}
+
+bool descent_kernels_use_on_thread(int family) {
+    if (family < 0) {
+        local = 0;
+        local_family = -1;
+        return true;
+    }
+    if (!descent_kernels_supported((descent_kernel_family)family)) return false;
+    local = table_of((descent_kernel_family)family);
+    local_family = family;
+    return true;
+}
+
+int descent_kernels_thread_choice(void) { return local_family; }
+
+const char *descent_kernels_name(descent_kernel_family family) {
+    switch (family) {
+    case DESCENT_KERNELS_PORTABLE: return "portable";
+    case DESCENT_KERNELS_NEON: return "neon";
+    case DESCENT_KERNELS_AVX2: return "avx2-fma";
+    case DESCENT_KERNELS_AVX512: return "avx512";
+    default: return "unknown";
+    }
+}
+
+const char *descent_sgemm_kernel_name(void) { return kernels()->name; }
+
+void descent_sgemm(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    kernels()->sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void descent_sigmoid(float *values, long count) { kernels()->sigmoid(values, count); }
+void descent_relu(float *values, long count) { kernels()->relu(values, count); }
+void descent_relu_backward(float *delta, const float *outputs, long count) {
+    kernels()->relu_backward(delta, outputs, count);
+}
+
+void descent_adam(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2, float epsilon,
+                  float rate, float root2, float decay) {
+    kernels()->adam(count, w, g, m, v, beta1, beta2, epsilon, rate, root2, decay);
+}
+
+long descent_fma_peak(long iterations, double *sink) { return kernels()->fma_peak(iterations, sink); }
+
+void descent_sparse_forward(long rows, long out, const long *counts, const unsigned short *indices, const float *values,
+                            long stride, const float *weights, long wstride, const float *bias, float *z, long ldz) {
+    kernels()->sparse_forward(rows, out, counts, indices, values, stride, weights, wstride, bias, z, ldz);
+}
+
+void descent_sparse_update(long rows, long out, const long *counts, const unsigned short *indices, const float *values,
+                           long stride, const float *delta, long ldd, float scale, float *weights, long wstride) {
+    kernels()->sparse_update(rows, out, counts, indices, values, stride, delta, ldd, scale, weights, wstride);
+}
+
+void descent_sparse_gradient(long out, long width, long inputs, const long *starts, const int *entry_rows,
+                             const float *entry_values, const float *delta, long ldd, float scale, float *gradient,
+                             long gstride) {
+    kernels()->sparse_gradient(out, width, inputs, starts, entry_rows, entry_values, delta, ldd, scale, gradient, gstride);
+}
+
+void descent_sparse_load(const unsigned short *source_indices, const unsigned char *source_bytes, long count, float scale,
+                         unsigned short *indices, float *values) {
+    kernels()->sparse_load(source_indices, source_bytes, count, scale, indices, values);
+}
+
+long descent_count_nonzero(const unsigned char *bytes, long count) { return kernels()->count_nonzero(bytes, count); }
+
+long descent_sparse_encode(const unsigned char *bytes, long count, unsigned short *positions, unsigned char *values) {
+    return kernels()->sparse_encode(bytes, count, positions, values);
+}
+
+long descent_sparse_gather(const unsigned char *bytes, long count, float scale, unsigned short *indices, float *values) {
+    // The bytes land in the first `found` bytes of `values`, then widen in place from the last:
+    // float i covers bytes 4i..4i+3, and every byte j < i it could overwrite is read before it.
+    unsigned char *narrow = (unsigned char *)values;
+    long found = descent_sparse_encode(bytes, count, indices, narrow);
+    for (long i = found - 1; i >= 0; i--) values[i] = (float)narrow[i] * scale;
+    return found;
+}
+
+void descent_sparse_by_input(long rows, const long *counts, const unsigned short *indices, const float *values, long stride,
+                             long inputs, long *starts, long *cursor, int *entry_rows, float *entry_values) {
+    for (long p = 0; p <= inputs; p++) starts[p] = 0;
+    for (long i = 0; i < rows; i++)
+        for (long q = 0; q < counts[i]; q++) starts[indices[i * stride + q] + 1]++;
+    for (long p = 0; p < inputs; p++) {
+        starts[p + 1] += starts[p];
+        cursor[p] = starts[p];
+    }
+    for (long i = 0; i < rows; i++) {
+        for (long q = 0; q < counts[i]; q++) {
+            long e = cursor[indices[i * stride + q]]++;
+            entry_rows[e] = (int)i;
+            entry_values[e] = values[i * stride + q];
+        }
+    }
+}
+
+void descent_prefetch(const void *address, long bytes) {
+    const char *start = (const char *)address;
+    for (long offset = 0; offset < bytes; offset += 64) __builtin_prefetch(start + offset, 0, 3);
+}
+
+// MARK: - The floating-point mode
+// x86-64: MXCSR's FTZ (bit 15: results below the normal range become zero) and DAZ (bit 6:
+// subnormal inputs read as zero). AArch64: FPCR's FZ (bit 24), which does both for single and
+// double precision. Elsewhere there is nothing to set and the mode reads as 0.
+#define X86_FTZ_DAZ 0x8040UL
+#define ARM64_FZ (1UL << 24)
+
+unsigned long descent_fp_mode(void) {
+#if defined(DESCENT_X86)
+    return _mm_getcsr();
+#elif defined(DESCENT_ARM64)
+    unsigned long fpcr;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(fpcr));
+    return fpcr;
+#else
+    return 0;
+#endif
+}
+
+void descent_fp_set_mode(unsigned long mode) {
+#if defined(DESCENT_X86)
+    _mm_setcsr((unsigned int)mode);
+#elif defined(DESCENT_ARM64)
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(mode));
+#else
+    (void)mode;
+#endif
+}
+
+unsigned long descent_fp_mode_flushing(unsigned long mode) {
+#if defined(DESCENT_X86)
+    return mode | X86_FTZ_DAZ;
+#elif defined(DESCENT_ARM64)
+    return mode | ARM64_FZ;
+#else
+    return mode;
+#endif
+}
+
+bool descent_fp_mode_flushes(unsigned long mode) {
+#if defined(DESCENT_X86)
+    return (mode & X86_FTZ_DAZ) == X86_FTZ_DAZ;
+#elif defined(DESCENT_ARM64)
+    return (mode & ARM64_FZ) != 0;
+#else
+    (void)mode;
+    return false;
+#endif
+}
+
+bool descent_fp_can_flush(void) {
+#if defined(DESCENT_X86) || defined(DESCENT_ARM64)
+    return true;
+#else
+    return false;
+#endif
+}

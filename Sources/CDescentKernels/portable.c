@@ -1,0 +1,180 @@
+// The portable family: plain loops in the order that keeps the innermost loop contiguous, for the
+// compiler to vectorise for the baseline instruction set. It runs where no faster family does, and
+// `descent_sgemm_reference` beside it is the judge every fast product is tested against.
+#include "kernels.h"
+#include <math.h>
+#include <string.h>
+
+static inline float op_a(const float *a, long lda, bool transpose, long i, long p) {
+    return transpose ? a[p * lda + i] : a[i * lda + p];
+}
+
+void descent_sgemm_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        for (long j = 0; j < n; j++) {
+            float sum = 0;
+            for (long p = 0; p < k; p++) {
+                float bv = transpose_b ? b[j * ldb + p] : b[p * ldb + j];
+                sum += op_a(a, lda, transpose_a, i, p) * bv;
+            }
+            float *out = &c[i * ldc + j];
+            *out = alpha * sum + (beta == 0 ? 0 : beta * *out);
+        }
+    }
+}
+
+void descent_sgemm_portable(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                            const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (transpose_b) {
+            for (long j = 0; j < n; j++) {
+                const float *brow = b + j * ldb;
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                long p = 0;
+                if (!transpose_a) {
+                    const float *arow = a + i * lda;
+                    for (; p + 4 <= k; p += 4) {
+                        s0 += arow[p] * brow[p];
+                        s1 += arow[p + 1] * brow[p + 1];
+                        s2 += arow[p + 2] * brow[p + 2];
+                        s3 += arow[p + 3] * brow[p + 3];
+                    }
+                }
+                for (; p < k; p++) s0 += op_a(a, lda, transpose_a, i, p) * brow[p];
+                float sum = (s0 + s1) + (s2 + s3);
+                row[j] = alpha * sum + (beta == 0 ? 0 : beta * row[j]);
+            }
+        } else {
+            if (beta == 0) memset(row, 0, (size_t)n * sizeof(float));
+            else if (beta != 1) for (long j = 0; j < n; j++) row[j] *= beta;
+            for (long p = 0; p < k; p++) {
+                float scale = alpha * op_a(a, lda, transpose_a, i, p);
+                const float *brow = b + p * ldb;
+                for (long j = 0; j < n; j++) row[j] += scale * brow[j];
+            }
+        }
+    }
+}
+
+static void sigmoid_portable(float *values, long count) {
+    for (long i = 0; i < count; i++) values[i] = 1.0f / (1.0f + expf(-values[i]));
+}
+
+// ReLU and its backward step as a select, not a branch (half the signs are random and a branch
+// mispredicts on them); every element is written and the buffers are restrict, or it stays scalar.
+static void relu_portable(float *restrict values, long count) {
+    for (long i = 0; i < count; i++) {
+        float x = values[i];
+        values[i] = x > 0 ? x : 0.0f;
+    }
+}
+
+static void relu_backward_portable(float *restrict delta, const float *restrict outputs, long count) {
+    for (long i = 0; i < count; i++) {
+        float d = delta[i];
+        delta[i] = outputs[i] > 0 ? d : 0.0f;
+    }
+}
+
+static void adam_portable(long count, float *w, const float *g, float *m, float *v, float beta1, float beta2,
+                          float epsilon, float rate, float root2, float decay) {
+    for (long i = 0; i < count; i++) {
+        float gradient = g[i] + decay * w[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * gradient;
+        v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient;
+        w[i] -= rate * m[i] / (sqrtf(v[i]) / root2 + epsilon);
+    }
+}
+
+static void sparse_forward_portable(long rows, long out, const long *counts, const unsigned short *indices,
+                                    const float *values, long stride, const float *weights, long wstride,
+                                    const float *bias, float *z, long ldz) {
+    for (long i = 0; i < rows; i++) {
+        float *row = z + i * ldz;
+        for (long j = 0; j < out; j++) row[j] = bias[j];
+        for (long p = 0; p < counts[i]; p++) {
+            const float *w = weights + (long)indices[i * stride + p] * wstride;
+            float v = values[i * stride + p];
+            for (long j = 0; j < out; j++) row[j] += v * w[j];
+        }
+    }
+}
+
+static void sparse_update_portable(long rows, long out, const long *counts, const unsigned short *indices,
+                                   const float *values, long stride, const float *delta, long ldd, float scale,
+                                   float *weights, long wstride) {
+    for (long i = 0; i < rows; i++) {
+        const float *d = delta + i * ldd;
+        for (long p = 0; p < counts[i]; p++) {
+            float *w = weights + (long)indices[i * stride + p] * wstride;
+            float v = scale * values[i * stride + p];
+            for (long j = 0; j < out; j++) w[j] += v * d[j];
+        }
+    }
+}
+
+static void sparse_gradient_portable(long out, long width, long inputs, const long *starts, const int *entry_rows,
+                                     const float *entry_values, const float *delta, long ldd, float scale,
+                                     float *gradient, long gstride) {
+    for (long p = 0; p < inputs; p++) {
+        float *g = gradient + p * gstride;
+        for (long j = 0; j < width; j++) g[j] = 0;
+        for (long e = starts[p]; e < starts[p + 1]; e++) {
+            const float *d = delta + (long)entry_rows[e] * ldd;
+            float v = scale * entry_values[e];
+            for (long j = 0; j < out; j++) g[j] += v * d[j];
+        }
+    }
+}
+
+static void sparse_load_portable(const unsigned short *source_indices, const unsigned char *source_bytes, long count,
+                                 float scale, unsigned short *indices, float *values) {
+    for (long p = 0; p < count; p++) {
+        indices[p] = source_indices[p];
+        values[p] = (float)source_bytes[p] * scale;
+    }
+}
+
+static long count_nonzero_portable(const unsigned char *bytes, long count) {
+    long found = 0;
+    for (long position = 0; position < count; position++) found += bytes[position] != 0;
+    return found;
+}
+
+static long sparse_encode_portable(const unsigned char *bytes, long count, unsigned short *positions,
+                                   unsigned char *values) {
+    long found = 0;
+    for (long position = 0; position < count; position++) {
+        if (bytes[position]) {
+            positions[found] = (unsigned short)position;
+            values[found++] = bytes[position];
+        }
+    }
+    return found;
+}
+
+static long fma_peak_portable(long iterations, double *sink) {
+    float a[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    for (long i = 0; i < iterations; i++)
+        for (int j = 0; j < 8; j++) a[j] = a[j] * 0.999999f + 1e-7f;
+    *sink = a[0] + a[7];
+    return iterations * 8 * 2;
+}
+
+const descent_kernel_table descent_kernels_portable = {
+    .name = "portable",
+    .sgemm = descent_sgemm_portable,
+    .sigmoid = sigmoid_portable,
+    .relu = relu_portable,
+    .relu_backward = relu_backward_portable,
+    .adam = adam_portable,
+    .sparse_forward = sparse_forward_portable,
+    .sparse_update = sparse_update_portable,
+    .sparse_gradient = sparse_gradient_portable,
+    .sparse_load = sparse_load_portable,
+    .count_nonzero = count_nonzero_portable,
+    .sparse_encode = sparse_encode_portable,
+    .fma_peak = fma_peak_portable,
+};

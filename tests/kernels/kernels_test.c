@@ -1,0 +1,280 @@
+// Every kernel family this build and CPU can run, against the reference loops, in C alone: the
+// Swift tests do the same on the host, and this file also runs where Swift does not, as an aarch64
+// binary under qemu-aarch64 (run.sh). Prints which families it tested and "N passed, N failed".
+#include "../../Sources/CDescentKernels/include/CDescentKernels.h"
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+static void check(int ok, const char *family, const char *what) {
+    if (ok) passed++;
+    else {
+        failed++;
+        printf("FAIL %s: %s\n", family, what);
+    }
+}
+
+static uint64_t state = 99;
+static float uniform(void) {  // SplitMix64, in [-1, 1)
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (float)((double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0 * 2 - 1);
+}
+static float *randoms(long count) {
+    float *values = malloc((size_t)(count > 0 ? count : 1) * sizeof(float));
+    for (long i = 0; i < count; i++) values[i] = uniform();
+    return values;
+}
+
+// The worst error relative to the scale rounding errors live on, |alpha|·Σ|op(A)·op(B)| + |beta·C|.
+static double gemm_error(const char *family) {
+    static const long shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {10, 16, 784}, {10, 10, 16},
+                                     {10, 16, 16}, {16, 784, 10}, {7, 33, 15}, {128, 256, 31}, {13, 3, 100},
+                                     {32, 16, 32}, {37, 45, 300}, {64, 100, 513}, {128, 10, 128}, {45, 784, 64},
+                                     {9, 47, 33}, {33, 31, 257}};
+    double worst = 0;
+    for (unsigned s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        long m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        for (int t = 0; t < 4; t++) {
+            bool ta = t & 1, tb = t & 2;
+            static const float alphas[] = {1, -0.3f, 2}, betas[] = {0, 1, 0.5f};
+            for (int ab = 0; ab < 3; ab++) {
+                float alpha = alphas[ab], beta = betas[ab];
+                float *a = randoms(m * k), *b = randoms(k * n), *start = randoms(m * n);
+                long lda = ta ? m : k, ldb = tb ? k : n;
+                if (beta == 0) for (long i = 0; i < m * n; i++) start[i] = NAN;  // must not leak through
+                float *fast = malloc((size_t)(m * n) * sizeof(float)), *reference = malloc((size_t)(m * n) * sizeof(float));
+                memcpy(fast, start, (size_t)(m * n) * sizeof(float));
+                memcpy(reference, start, (size_t)(m * n) * sizeof(float));
+                descent_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, fast, n);
+                descent_sgemm_reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, reference, n);
+                for (long i = 0; i < m; i++)
+                    for (long j = 0; j < n; j++) {
+                        double magnitude = 0;
+                        for (long p = 0; p < k; p++)
+                            magnitude += fabs((double)(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]));
+                        double scale = fabs(alpha) * magnitude + (beta == 0 ? 0 : fabs(beta * start[i * n + j]));
+                        double error = fabs((double)fast[i * n + j] - reference[i * n + j]) / (scale > 1e-30 ? scale : 1e-30);
+                        if (!(error <= worst)) worst = error;  // NaN counts as the worst
+                    }
+                free(a); free(b); free(start); free(fast); free(reference);
+            }
+        }
+    }
+    (void)family;
+    return worst;
+}
+
+static void test_elementwise(const char *family) {
+    long count = 2011;
+    float *x = malloc((size_t)count * sizeof(float));
+    for (long i = 0; i < count; i++) x[i] = (float)(i - 1000) / 10;
+    x[0] = -1e30f; x[1] = 1e30f; x[2] = 0; x[3] = 88.5f; x[4] = -88.5f;
+    float *y = malloc((size_t)count * sizeof(float));
+    memcpy(y, x, (size_t)count * sizeof(float));
+    descent_sigmoid(y, count);
+    double worst = 0;
+    for (long i = 0; i < count; i++) {
+        double exact = 1 / (1 + exp(-(double)x[i]));
+        double error = fabs(y[i] - exact);
+        if (error > 1e-38 && error > 1e-6 * (exact > 1e-30 ? exact : 1e-30) && error > worst) worst = error;
+        if (!isfinite(y[i])) worst = INFINITY;
+    }
+    check(worst == 0, family, "sigmoid within 1e-6 relative of 1/(1+e^-x)");
+
+    float r[37], d[37], o[37];
+    for (int i = 0; i < 37; i++) { r[i] = uniform(); d[i] = uniform(); o[i] = uniform(); }
+    r[3] = -0.0f; r[5] = NAN; o[7] = 0; o[8] = NAN;
+    float rr[37], dd[37];
+    memcpy(rr, r, sizeof r); memcpy(dd, d, sizeof d);
+    descent_relu(rr, 37);
+    descent_relu_backward(dd, o, 37);
+    int ok = 1;
+    for (int i = 0; i < 37; i++) {
+        float want = r[i] > 0 ? r[i] : 0.0f, wantd = o[i] > 0 ? d[i] : 0.0f;
+        if (memcmp(&rr[i], &want, 4) != 0 || memcmp(&dd[i], &wantd, 4) != 0) ok = 0;
+    }
+    check(ok, family, "relu and its backward step equal x > 0 ? x : 0 bit for bit, NaN and -0 included");
+
+    long n = 1037;
+    float *w = randoms(n), *g = randoms(n), *m = randoms(n), *v = randoms(n);
+    for (long i = 0; i < n; i++) v[i] = fabsf(v[i]);
+    float *w2 = malloc((size_t)n * 4), *m2 = malloc((size_t)n * 4), *v2 = malloc((size_t)n * 4);
+    memcpy(w2, w, (size_t)n * 4); memcpy(m2, m, (size_t)n * 4); memcpy(v2, v, (size_t)n * 4);
+    descent_adam(n, w, g, m, v, 0.9f, 0.999f, 1e-8f, 1e-3f, 0.7f, 1e-4f);
+    worst = 0;
+    for (long i = 0; i < n; i++) {  // the definition in double
+        double gradient = (double)g[i] + 1e-4 * w2[i];
+        double first = 0.9 * m2[i] + 0.1 * gradient, second = 0.999 * v2[i] + 0.001 * gradient * gradient;
+        double weight = w2[i] - 1e-3 * first / (sqrt(second) / 0.7 + 1e-8);
+        double e = fabs(w[i] - weight) + fabs(m[i] - first) + fabs(v[i] - second);
+        if (e > worst) worst = e;
+    }
+    check(worst < 1e-6, family, "Adam's step within 1e-6 of its definition");
+    free(x); free(y); free(w); free(g); free(m); free(v); free(w2); free(m2); free(v2);
+}
+
+static void test_sparse(const char *family) {
+    static const long outs[] = {10, 16, 30, 64, 100, 256};
+    long rows = 13, inputs = 784, stride = 800;
+    unsigned char *pixels = calloc((size_t)(rows * inputs), 1);
+    for (long i = 0; i < rows * inputs; i++) if (uniform() > 0.6f) pixels[i] = (unsigned char)(1 + (i * 37) % 255);
+    for (long i = 0; i < inputs; i++) pixels[5 * inputs + i] = 0;  // a blank example
+    long counts[13];
+    unsigned short *indices = malloc((size_t)(rows * stride) * 2);
+    float *values = malloc((size_t)(rows * stride) * 4);
+    int ok = 1;
+    for (long i = 0; i < rows; i++) {
+        counts[i] = descent_sparse_gather(pixels + i * inputs, inputs, 1.0f / 255, indices + i * stride, values + i * stride);
+        long expect = 0;
+        for (long p = 0; p < inputs; p++) expect += pixels[i * inputs + p] != 0;
+        if (counts[i] != expect || descent_count_nonzero(pixels + i * inputs, inputs) != expect) ok = 0;
+        for (long q = 0; q < counts[i]; q++) {
+            unsigned short at = indices[i * stride + q];
+            if (pixels[i * inputs + at] == 0 || values[i * stride + q] != (float)pixels[i * inputs + at] * (1.0f / 255)) ok = 0;
+            if (q > 0 && at <= indices[i * stride + q - 1]) ok = 0;
+        }
+        unsigned short copied[800]; float scaled[800];
+        unsigned short positions[800]; unsigned char bytes[800];
+        long found = descent_sparse_encode(pixels + i * inputs, inputs, positions, bytes);
+        descent_sparse_load(positions, bytes, found, 0.5f, copied, scaled);
+        for (long q = 0; q < found; q++)
+            if (copied[q] != positions[q] || scaled[q] != bytes[q] * 0.5f) ok = 0;
+    }
+    check(ok, family, "gather, count, encode and load find every lit pixel, in order");
+
+    for (unsigned o = 0; o < sizeof outs / sizeof outs[0]; o++) {
+        long out = outs[o], wstride = (out + 15) / 16 * 16;
+        float *weights = calloc((size_t)(inputs * wstride), 4), *bias = randoms(out);
+        for (long p = 0; p < inputs; p++) for (long j = 0; j < out; j++) weights[p * wstride + j] = uniform();
+        float *z = malloc((size_t)(rows * out) * 4), *delta = randoms(rows * out);
+        descent_sparse_forward(rows, out, counts, indices, values, stride, weights, wstride, bias, z, out);
+        double worst = 0;
+        for (long i = 0; i < rows; i++)
+            for (long j = 0; j < out; j++) {
+                double sum = bias[j], magnitude = fabs(bias[j]);
+                for (long q = 0; q < counts[i]; q++) {
+                    double term = (double)values[i * stride + q] * weights[indices[i * stride + q] * wstride + j];
+                    sum += term; magnitude += fabs(term);
+                }
+                double e = fabs(z[i * out + j] - sum) / magnitude;
+                if (!(e <= worst)) worst = e;
+            }
+        char what[128];
+        snprintf(what, sizeof what, "sparse forward, %ld neurons, within 1e-5", out);
+        check(worst <= 1e-5, family, what);
+
+        // The gradient, transposed, against sums in double; then the update against the same sums.
+        long *starts = malloc((size_t)(inputs + 1) * sizeof(long)), *cursor = malloc((size_t)inputs * sizeof(long));
+        int *entry_rows = malloc((size_t)(rows * stride) * sizeof(int));
+        float *entry_values = malloc((size_t)(rows * stride) * 4);
+        descent_sparse_by_input(rows, counts, indices, values, stride, inputs, starts, cursor, entry_rows, entry_values);
+        float *gradient = malloc((size_t)(inputs * wstride) * 4);
+        for (long i = 0; i < inputs * wstride; i++) gradient[i] = NAN;
+        descent_sparse_gradient(out, wstride, inputs, starts, entry_rows, entry_values, delta, out, -0.25f, gradient, wstride);
+        float *updated = malloc((size_t)(inputs * wstride) * 4);
+        memcpy(updated, weights, (size_t)(inputs * wstride) * 4);
+        descent_sparse_update(rows, out, counts, indices, values, stride, delta, out, -0.25f, updated, wstride);
+        double worst_gradient = 0, worst_update = 0;
+        for (long p = 0; p < inputs; p++)
+            for (long j = 0; j < wstride; j++) {
+                double sum = 0, magnitude = 1e-30;
+                if (j < out)
+                    for (long i = 0; i < rows; i++)
+                        for (long q = 0; q < counts[i]; q++)
+                            if (indices[i * stride + q] == p) {
+                                double term = -0.25 * values[i * stride + q] * delta[i * out + j];
+                                sum += term; magnitude += fabs(term);
+                            }
+                double eg = fabs(gradient[p * wstride + j] - sum) / magnitude;
+                double eu = fabs((double)updated[p * wstride + j] - weights[p * wstride + j] - sum) / (magnitude + fabs(weights[p * wstride + j]));
+                if (!(eg <= worst_gradient)) worst_gradient = eg;
+                if (!(eu <= worst_update)) worst_update = eu;
+            }
+        snprintf(what, sizeof what, "sparse gradient, %ld neurons, within 1e-5, padding zero", out);
+        check(worst_gradient <= 1e-5, family, what);
+        snprintf(what, sizeof what, "sparse update, %ld neurons, within 1e-5, padding zero", out);
+        check(worst_update <= 1e-5, family, what);
+        free(weights); free(bias); free(z); free(delta); free(starts); free(cursor); free(entry_rows);
+        free(entry_values); free(gradient); free(updated);
+    }
+    free(pixels); free(indices); free(values);
+}
+
+// MARK: - The floating-point mode in the pool's workers
+static void record_mode(void *context, long index) {
+    int *flushes = context;
+    volatile float tiny = 1e-39f, one = 1.0f;
+    flushes[index] = descent_fp_mode_flushes(descent_fp_mode()) * 2 + (tiny * one == 0.0f);
+}
+
+static void test_modes(void) {
+    if (!descent_fp_can_flush()) {
+        printf("skipped: this architecture has no flush-to-zero mode to test\n");
+        return;
+    }
+    unsigned long saved = descent_fp_mode();
+    int flushes[4] = {0};
+    descent_fp_set_mode(descent_fp_mode_flushing(saved));
+    long threads = descent_parallel_run(4, record_mode, flushes);
+    int ok = threads >= 1;
+    for (long i = 0; i < 4; i++) ok &= flushes[i] == 3;
+    check(ok, "pool", "every worker runs with the caller's flush-to-zero mode, and a subnormal product is 0");
+    descent_fp_set_mode(saved);
+    descent_parallel_run(4, record_mode, flushes);
+    ok = descent_fp_mode() == saved;
+    for (long i = 0; i < 4; i++) ok &= flushes[i] == 0;
+    check(ok, "pool", "after the caller restores its mode, workers keep subnormals again");
+}
+
+static void record_family(void *context, long index) { ((int *)context)[index] = (int)descent_kernels_current(); }
+
+static void nested(void *context, long index) {
+    int modes[2];
+    ((long *)context)[index] = descent_parallel_run(2, record_mode, modes);
+}
+
+int main(void) {
+    static const descent_kernel_family families[] = {DESCENT_KERNELS_PORTABLE, DESCENT_KERNELS_NEON,
+                                                     DESCENT_KERNELS_AVX2, DESCENT_KERNELS_AVX512};
+    char tested[128] = "", skipped[128] = "";
+    for (unsigned f = 0; f < sizeof families / sizeof families[0]; f++) {
+        const char *name = descent_kernels_name(families[f]);
+        if (!descent_kernels_use(families[f])) {
+            strcat(skipped, " "); strcat(skipped, name);
+            continue;
+        }
+        strcat(tested, " "); strcat(tested, name);
+        check(strcmp(descent_sgemm_kernel_name(), name) == 0, name, "the family in use is the one chosen");
+        double error = gemm_error(name);
+        check(error <= 1e-5, name, "every product shape within 1e-5 of the reference");
+        test_elementwise(name);
+        test_sparse(name);
+    }
+    descent_kernels_use(descent_kernels_best());
+    // A family chosen for one thread only reaches the pool's workers with its tasks, and no one else.
+    if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE) {
+        descent_kernels_use_on_thread(DESCENT_KERNELS_PORTABLE);
+        int seen[3] = {-2, -2, -2};
+        descent_parallel_run(3, record_family, seen);
+        check(seen[0] == 0 && seen[1] == 0 && seen[2] == 0, "pool", "workers use the caller's own family while they run its tasks");
+        descent_kernels_use_on_thread(-1);
+        descent_parallel_run(3, record_family, seen);
+        check(seen[1] == (int)descent_kernels_best() && seen[2] == (int)descent_kernels_best(), "pool",
+              "and go back to the process's family after");
+    }
+    test_modes();
+    long inner[2] = {0, 0};
+    descent_parallel_run(2, nested, inner);
+    check(inner[0] == -1 && inner[1] == -1, "pool", "a run started from inside a task is refused, not a deadlock");
+    check(descent_available_cpus() >= 1, "pool", "at least one CPU is available");
+    printf("kernels tested:%s; not on this CPU or architecture:%s; best: %s; CPUs available: %ld\n", tested,
+           skipped[0] ? skipped : " none", descent_kernels_name(descent_kernels_best()), descent_available_cpus());
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
