@@ -27,7 +27,7 @@ public struct TemporaryDirectory: Sendable {
 public enum TestData {
     /// The package's root folder, found from this source file's path.
     public static var packageRoot: String {
-        let file = #filePath  // <root>/Tests/TestSupport/TemporaryDirectory.swift
+        let file = #filePath  // <root>/Tests/DescentTestSupport/TemporaryDirectory.swift
         var parts = file.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)
         return parts.joined(separator: "/")
