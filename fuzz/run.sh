@@ -38,7 +38,6 @@ nice swift build --package-path fuzz --scratch-path "$scratch" -c release --prod
 binary="$scratch/release/$product"
 [ "${1:-}" = "--build-only" ] && { echo "$binary"; exit 0; }
 options=(-malloc_limit_mb=512 -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1)
-[ -f "fuzz/dictionaries/$target.dict" ] && options+=(-dict="fuzz/dictionaries/$target.dict")
 if [ -f "${1:-}" ]; then
     exec "$binary" "${options[@]}" "$@"
 fi
