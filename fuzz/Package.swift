@@ -25,5 +25,16 @@ let package = Package(
         .executableTarget(name: "FuzzPNG", dependencies: ["CFuzzDriver", .product(name: "Descent", package: root)]),
         // Bodies of POST /api/predict, JSON or PNG (Explorer).
         .executableTarget(name: "FuzzPredict", dependencies: ["CFuzzDriver", .product(name: "DescentExplorer", package: root)]),
+        // JPEG files through libjpeg and the Exif orientation, then the photo preparation (Datasets).
+        .executableTarget(name: "FuzzJPEG", dependencies: ["CFuzzDriver", .product(name: "Descent", package: root)]),
+        // CSV tables (Datasets: CSVDataset.parse).
+        .executableTarget(name: "FuzzCSV", dependencies: ["CFuzzDriver", .product(name: "Descent", package: root)]),
+        // Training checkpoints: safetensors, then TrainingCheckpoint(file:source:) (Training).
+        .executableTarget(name: "FuzzCheckpoint", dependencies: ["CFuzzDriver", .product(name: "Descent", package: root)]),
+        // JSON bodies of POST /api/train, /api/step and /api/fine-tune (Explorer's internal request
+        // types, hence @testable and run.sh's -enable-testing).
+        .executableTarget(name: "FuzzBodies", dependencies: [
+            "CFuzzDriver", .product(name: "Descent", package: root), .product(name: "DescentExplorer", package: root),
+        ]),
     ]
 )

@@ -5,7 +5,7 @@ Deterministic; run it again after changing it and commit the result. The JPEG se
 (gray.jpg, rgb.jpg, exif-orientation-6.jpg, truncated.jpg) are not written here: Python's standard
 library has no JPEG encoder, so they were written once by Descent's own (GrayImage.jpegEncoded) and
 are kept as they are."""
-import gzip, json, os, struct, zlib
+import base64, gzip, json, os, struct, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -105,3 +105,80 @@ put("predict", "pixels-escaped-key.json", b"\x01" + ('{"pi\\u0078els": [' + ",".
 put("predict", "nested.json", b"\x01" + b'{"pixels": [[[[[[[[1]]]]]]]]}')
 put("predict", "drawing.png", b"\x02" + png(28, 28, 0, 8, digit_rows(28, 28, 1)))
 put("predict", "text.txt", b"\x04hello")
+
+# JPEG: the JPEG seeds of the png target (written by Descent's encoder, see the header).
+for name in sorted(os.listdir(os.path.join(HERE, "corpus", "png"))):
+    if name.endswith(".jpg"):
+        with open(os.path.join(HERE, "corpus", "png", name), "rb") as f:
+            put("jpeg", name, f.read())
+
+# CSV: the first byte picks whether the classes come from the file (even) or are given (odd).
+put("csv", "rings.csv", b"\x00x,y,label\n0.25,-1.5,inner\n1.75,0.5,outer\n-0.5,2e-3,inner\n")
+put("csv", "numbers-crlf.csv", b"\x00a,label,b\r\n1,0,2\r\n3,1,4\r\n\r\n")
+put("csv", "quoted.csv", b'\x00"x, first",label\n"1.5","inner"\n" 2 ",outer\n')
+put("csv", "known-classes.csv", b"\x01x,label\n1,outer\n2,inner\n")
+put("csv", "unknown-label.csv", b"\x01x,label\n1,middle\n")
+put("csv", "ragged.csv", b"\x00x,y,label\n1,2\n")
+put("csv", "not-finite.csv", b"\x00x,label\ninf,0\nnan,1\n")
+put("csv", "open-quote.csv", b'\x00x,label\n"1,0\n')
+
+# Checkpoints: a 4-3-2 run in the middle of its second epoch, with SGD's velocity and with Adam's
+# moments, as TrainingCheckpoint writes them (Sources/DescentTraining/TrainingCheckpoint.swift).
+def checkpoint(optimizer):
+    def tensor(dtype, shape, data):
+        return (dtype, shape, data)
+    network = {
+        "layers.0.weight": tensor("F32", [3, 4], floats(12)), "layers.0.bias": tensor("F32", [3], floats(3)),
+        "layers.1.weight": tensor("F32", [2, 3], floats(6)), "layers.1.bias": tensor("F32", [2], floats(2)),
+    }
+    tensors = {"order": tensor("I32", [6], struct.pack("<6i", 3, 1, 4, 0, 5, 2)),
+               "reports": tensor("F64", [1, 5], struct.pack("<5d", 1, 0.5, 0.5, 0.5, 0.01))}
+    for prefix in ["network.", "last_good."]:
+        tensors.update({prefix + name: value for name, value in network.items()})
+    meta = {"format": "descent-checkpoint/1", "layers": "4,3,2", "hidden_activation": "sigmoid",
+            "output_activation": "sigmoid", "cost": "quadratic", "seed": "7", "init": "normal",
+            "learning_rate": "0.5", "momentum": "0.0", "weight_decay": "0.0", "batch_size": "2", "epochs": "3",
+            "preprocessing": "none", "epoch": "2", "batch": "1", "correct": "1", "cost_sum": "0.25",
+            "epoch_seconds": "0.01", "generator": "12345"}
+    if optimizer == "adam":
+        meta.update({"optimizer": "adam", "adam_steps": "4", "schedule": "cosine", "warmup_epochs": "1"})
+        for moment in ["first_moment", "second_moment"]:
+            for index, (rows, columns) in enumerate([(3, 4), (2, 3)]):
+                tensors["optimizer.%s.%d.weight" % (moment, index)] = tensor("F32", [rows, columns], floats(rows * columns, 0.01))
+                tensors["optimizer.%s.%d.bias" % (moment, index)] = tensor("F32", [rows], floats(rows, 0.01))
+    else:
+        meta.update({"optimizer": "sgd", "momentum": "0.9", "patience": "2"})
+        for index, (rows, columns) in enumerate([(3, 4), (2, 3)]):
+            tensors["optimizer.velocity.%d.weight" % index] = tensor("F32", [rows, columns], floats(rows * columns, 0.01))
+            tensors["optimizer.velocity.%d.bias" % index] = tensor("F32", [rows], floats(rows, 0.01))
+    header, blobs, offset = {}, [], 0
+    for name in sorted(tensors):
+        dtype, shape, data = tensors[name]
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    header["__metadata__"] = meta
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + b"".join(blobs)
+
+put("checkpoint", "sgd.safetensors", checkpoint("sgd"))
+put("checkpoint", "adam.safetensors", checkpoint("adam"))
+put("checkpoint", "model-not-checkpoint.safetensors", safetensors(model, meta))
+
+# Bodies of POST /api/train (first byte 0), /api/step (1) and /api/fine-tune (2), see FuzzBodies/main.swift.
+put("bodies", "train-preset.json", b"\x00" + b'{"preset": "fast98", "epochs": 1}')
+put("bodies", "train-full.json", b"\x00" + json.dumps({
+    "layers": [784, 30, 10], "activation": "relu", "output": "softmax", "cost": "cross-entropy", "init": "he",
+    "optimizer": "sgd", "learningRate": 0.1, "momentum": 0.9, "weightDecay": 1e-4, "batchSize": 32, "epochs": 2,
+    "seed": 3, "schedule": "step", "warmupEpochs": 1, "stepEvery": 1, "stepFactor": 0.5, "patience": 2,
+    "dropout": 0.1, "shift": 2, "rotation": 10, "scaling": 0.1, "elasticAlpha": 30, "elasticSigma": 4,
+    "preprocessing": "deskew", "trainingLimit": 1000}).encode())
+put("bodies", "train-too-wide.json", b"\x00" + b'{"layers": [784, 100000, 100000, 10], "epochs": 101}')
+put("bodies", "step-pixels.json", b"\x01" + ('{"pixels": [' + ",".join(pixels) + '], "label": 1, "learningRate": 0.5, "session": "abc"}').encode())
+drawing = base64.b64encode(png(28, 28, 0, 8, digit_rows(28, 28, 1))).decode()
+put("bodies", "step-drawing.json", b"\x01" + ('{"drawing": "data:image/png;base64,' + drawing + '", "label": 7, "learningRate": 100}').encode())
+put("bodies", "step-both.json", b"\x01" + b'{"pixels": [0], "drawing": "", "label": 11, "learningRate": 1e-300}')
+put("bodies", "fine-tune.json", b"\x02" + b'{"epochs": 2, "share": 0.25, "learningRate": 0.001}')
+put("bodies", "fine-tune-empty", b"\x02")
+put("bodies", "fine-tune-bad.json", b"\x02" + b'{"epochs": 11, "share": 1, "learningRate": -1}')

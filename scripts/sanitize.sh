@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite under the sanitizers, each in its own build folder so the normal .build is kept:
 #   AddressSanitizer (out-of-bounds, use-after-free, leaks at exit) over the whole suite, and
-#   ThreadSanitizer (data races) over the suites that run the multithreaded kernels.
+#   ThreadSanitizer (data races) over the suites that run the multithreaded kernels, and the web
+#   explorer's, whose routes, state actor, training jobs and event streams run concurrently.
 #
 #   scripts/sanitize.sh [address|thread|all]      (default all)
 #
@@ -22,9 +23,9 @@ if [ "$which" = address ] || [ "$which" = all ]; then
         | tee .build-asan/test.log | tail -n 40  # the whole report in .build-asan/test.log; pipefail fails the script
 fi
 if [ "$which" = thread ] || [ "$which" = all ]; then
-    echo "== ThreadSanitizer: LinearAlgebra and NeuralNetwork (multithreaded matmul), Training (.build-tsan)"
+    echo "== ThreadSanitizer: LinearAlgebra and NeuralNetwork (multithreaded matmul), Training, Explorer (.build-tsan)"
     nice swift test --scratch-path .build-tsan --sanitize=thread --disable-xctest \
-        --filter 'DescentLinearAlgebraTests|DescentNetworkTests|DescentTrainingTests' 2>&1 \
+        --filter 'DescentLinearAlgebraTests|DescentNetworkTests|DescentTrainingTests|DescentExplorerTests' 2>&1 \
         | tee .build-tsan/test.log | tail -n 40  # the whole report in .build-tsan/test.log
 fi
 echo "== sanitizers passed"

@@ -93,10 +93,10 @@ public struct IDXFile: Equatable, Sendable {
     ///   - cache: Where a gzip file's decompressed content is kept between runs, if anywhere.
     /// - Throws: `FileError`, `GzipError` or `IDXError`, each naming `path`.
     public static func read(_ path: String, expectedRank: Int? = nil, cache: UnpackedCache? = nil) throws -> IDXFile {
-        // MNIST's largest file is 47 MB; a quarter of a gigabyte leaves room for larger MNIST-like sets.
-        if let cache, let unpacked = cache.content(ofGzipFile: path, limit: 1 << 30) {  // without reading the gzip file
-            return try IDXFile(unpacked: unpacked, source: path, expectedRank: expectedRank)
-        }
+        // The file is read whole even when the cache has its content: the cache knows a copy by the
+        // file's SHA-256, so that a gzip file damaged anywhere is decompressed, and refused, again.
+        // MNIST's largest file is 47 MB raw (9.7 MB gzipped); a quarter of a gigabyte (2^28 bytes)
+        // leaves room for larger MNIST-like sets, and their content may reach Gzip's limit of 1 GiB.
         return try IDXFile(contents: Files.read(path, limit: 1 << 28), source: path, expectedRank: expectedRank, cache: cache)
     }
 }

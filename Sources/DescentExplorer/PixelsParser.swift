@@ -1,7 +1,7 @@
 /// A fast path for the one body the load falls on: `{"pixels": [n, n, ...]}` with plain JSON numbers.
 /// It only ever accepts; anything else (other keys, strings, `null`, a malformed number) returns nil
 /// and the request goes through `JSONDecoder`, which gives the error message. Measured on loopback it
-/// is what lets `/api/predict` keep up with thousands of requests a second (see docs/web-explorer.md).
+/// is what lets `/api/predict` keep up with thousands of requests a second (see docs/explorer.md, "Load").
 enum PixelsParser {
     /// The numbers of `{"pixels": [...]}`, or nil when the body is anything else.
     static func pixels(in bytes: [UInt8]) -> [Double]? {

@@ -1,6 +1,7 @@
 import DescentDatasets
 import DescentFileIO
 import DescentTestSupport
+import Foundation
 import Testing
 
 @Suite("MNIST folders")
@@ -32,6 +33,34 @@ struct MNISTTests {
         #expect(mnist.validation.labels.first == 0)  // image 10 of the training file
         let all = try MNIST(folder: folder.path, trainOnAll: true)
         #expect(all.training.count == 10_010)
+    }
+
+    @Test("the tests find the four files gzipped or not, and only all four", arguments: [true, false])
+    func testDataLookup(gzip: Bool) throws {
+        let folder = try makeFolder(gzip: gzip)
+        defer { folder.remove() }
+        #expect(TestData.holdsMNIST(folder.path))
+        try FileManager.default.removeItem(atPath: folder.file(gzip ? "t10k-labels-idx1-ubyte.gz" : "t10k-labels-idx1-ubyte"))
+        #expect(!TestData.holdsMNIST(folder.path))
+    }
+
+    @Test("the real MNIST un-gzipped into a folder of plain files is found and loads as the gzipped files do",
+          .enabled(if: TestData.mnistFolder != nil || TestData.isCI, "needs ../shared/mnist"))
+    func realMNISTPlain() throws {
+        let source = try #require(TestData.mnistFolder, "MNIST not found; set DESCENT_TEST_MNIST")
+        let plain = try TemporaryDirectory("descent-plain-mnist")
+        defer { plain.remove() }
+        for file in DatasetKind.mnist.files {
+            let gzipped = "\(source)/\(file.gzipName)"
+            let bytes = try Files.exists(gzipped) ? Gzip.decompress(Files.read(gzipped), source: gzipped) : Files.read("\(source)/\(file.rawName)")
+            try Files.writeAtomically(bytes, to: plain.file(file.rawName))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: plain.path).allSatisfy { !$0.hasSuffix(".gz") })
+        #expect(TestData.holdsMNIST(plain.path))
+        let (fromPlain, fromSource) = (try MNIST(folder: plain.path), try MNIST(folder: source))
+        #expect(fromPlain.training.count == 50_000 && fromPlain.test.count == 10_000)
+        #expect(fromPlain.training.pixels == fromSource.training.pixels && fromPlain.training.labels == fromSource.training.labels)
+        #expect(fromPlain.test.pixels == fromSource.test.pixels && fromPlain.test.labels == fromSource.test.labels)
     }
 
     @Test("a label outside 0...9 is an error naming the file and index")

@@ -1,4 +1,4 @@
-import DescentDatasets
+@testable import DescentDatasets
 import DescentFileIO
 import DescentTestSupport
 import Foundation
@@ -33,25 +33,56 @@ struct UnpackedCacheTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: cache.folder)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    @Test("the first load leaves a copy of each file; the next reads the copies, without the gzip files' middles")
+    @Test("the first load leaves a copy of each file, named by its SHA-256; the next load is served from the copies")
     func firstAndSecondLoad() throws {
         let folder = try makeFolder()
         defer { folder.remove() }
         let cache = UnpackedCache(folder: folder.file("cache"))
         let plain = try MNIST(folder: folder.path)
         expectSame(try MNIST(folder: folder.path, cache: cache), plain)
-        let names = copies(in: cache)
-        #expect(names.count == 4)
-        #expect(names.contains { $0.hasPrefix("train-images-idx3-ubyte-") && $0.hasSuffix("-\(16 + 10_010 * 784)") })
-
-        // Spoil every byte of the training images' gzip file but its header and trailer: only the
-        // copy can still give the images, and it does; without the cache the file is corrupt.
         let path = folder.file("train-images-idx3-ubyte.gz")
-        var gzip = try Files.read(path)
-        for index in 20..<(gzip.count - 8) { gzip[index] = 0xff }
-        try Files.writeAtomically(gzip, to: path)
+        let gzip = try Files.read(path)
+        #expect(copies(in: cache).count == 4)
+        #expect(copies(in: cache).contains("train-images-idx3-ubyte-" + SHA256.hex(SHA256.hash(gzip))))
+        // The copy the next load takes is there and holds the file's content.
+        let content = try Gzip.decompress(gzip, source: path)
+        #expect(cache.cachedCopy(of: gzip, source: path) == content)
         expectSame(try MNIST(folder: folder.path, cache: cache), plain)
-        #expect(throws: GzipError.self) { try MNIST(folder: folder.path) }
+        #expect(copies(in: cache).count == 4)
+    }
+
+    @Test("a gzip file whose middle is spoiled is refused, naming it, even with a warm cache", arguments: ["garbage", "one byte"])
+    func spoiledMiddle(damage: String) throws {
+        let folder = try makeFolder()
+        defer { folder.remove() }
+        let cache = UnpackedCache(folder: folder.file("cache"))
+        _ = try MNIST(folder: folder.path, cache: cache)  // warm: a good copy of every file
+        let path = folder.file("train-images-idx3-ubyte.gz")
+        let good = try Files.read(path)
+        #expect(cache.cachedCopy(of: good, source: path) != nil)
+
+        // The header and the trailer (CRC-32 and length of the content) are left as they were.
+        var gzip = good
+        if damage == "garbage" {
+            for index in 20..<(gzip.count - 8) { gzip[index] = 0xff }
+        } else {
+            gzip[gzip.count / 2] ^= 0x01
+        }
+        try Files.writeAtomically(gzip, to: path)
+        #expect(Gzip.trailer(of: gzip).map { [$0.crc32, $0.size] } == Gzip.trailer(of: good).map { [$0.crc32, $0.size] })
+        #expect(cache.cachedCopy(of: gzip, source: path) == nil)
+        for cached in [cache, nil] {
+            do {
+                _ = try MNIST(folder: folder.path, cache: cached)
+                Issue.record("the spoiled \(path) was accepted (cache: \(cached != nil))")
+            } catch let error as GzipError {
+                #expect(error.description.hasPrefix(path + ":"), "\(error)")
+            }
+        }
+        // Put back, the file is served from its copy again.
+        try Files.writeAtomically(good, to: path)
+        #expect(cache.cachedCopy(of: good, source: path) != nil)
+        #expect(throws: Never.self) { try MNIST(folder: folder.path, cache: cache) }
     }
 
     @Test("a damaged or cut copy is not used: the file is decompressed again and the copy repaired", arguments: ["flip", "cut", "empty"])

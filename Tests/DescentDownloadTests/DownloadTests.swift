@@ -36,6 +36,19 @@ struct DownloadTests {
         return folder
     }
 
+    /// The MNIST folder `folder` as a mirror serves it, the four `.gz` files: the folder itself when
+    /// it holds them, else a temporary folder (`made`, to remove) where the plain ones are gzipped.
+    static func gzipMirror(of folder: String) throws -> (path: String, made: TemporaryDirectory?) {
+        if TestData.mnistGzipNames.allSatisfy({ Files.exists("\(folder)/\($0)") }) { return (folder, nil) }
+        let made = try TemporaryDirectory("descent-gzip-mirror")
+        for name in TestData.mnistGzipNames {
+            let gzipped = "\(folder)/\(name)"
+            let bytes = try Files.exists(gzipped) ? Files.read(gzipped) : Gzip.compress(Files.read("\(folder)/\(name.dropLast(3))"))
+            try Files.writeAtomically(bytes, to: made.file(name))
+        }
+        return (made.path, made)
+    }
+
     /// Everything in `folder`, hidden files included, sorted.
     static func contents(of folder: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
@@ -47,10 +60,10 @@ struct DownloadTests {
 
     @Test("fetches all four files past a dead and a bad mirror, then keeps or repairs them")
     func downloadPastFailingMirrors() async throws {
-        let good = try #require(TestData.mnistFolder, "MNIST files not found; set DESCENT_TEST_MNIST")
+        let (good, made) = try Self.gzipMirror(of: try #require(TestData.mnistFolder, "MNIST files not found; set DESCENT_TEST_MNIST"))
         let bad = try Self.makeBadMirror(copyingFrom: good)
         let destination = try TemporaryDirectory("descent-download")
-        defer { bad.remove(); destination.remove() }
+        defer { bad.remove(); destination.remove(); made?.remove() }
         let files = DatasetKind.mnist.files
 
         try await withLocalHTTPServers(serving: [bad.path, good]) { servers async throws in
@@ -106,10 +119,10 @@ struct DownloadTests {
 
     @Test("when only dead and bad mirrors remain, the error names the file, the reasons and --data, and nothing is written")
     func allMirrorsFail() async throws {
-        let good = try #require(TestData.mnistFolder, "MNIST files not found; set DESCENT_TEST_MNIST")
+        let (good, made) = try Self.gzipMirror(of: try #require(TestData.mnistFolder, "MNIST files not found; set DESCENT_TEST_MNIST"))
         let bad = try Self.makeBadMirror(copyingFrom: good)
         let destination = try TemporaryDirectory("descent-download")
-        defer { bad.remove(); destination.remove() }
+        defer { bad.remove(); destination.remove(); made?.remove() }
 
         try await withLocalHTTPServers(serving: [bad.path]) { servers async throws in
             let badMirror = servers[0].url

@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Testing
 
 /// Hostile bodies that reach the routes: each gets a 4xx with a JSON message, never a 5xx or a crash.
-/// (Hostile HTTP itself, below the routes, is tests/robustness/abuse.py's; the inputs the fuzzer
-/// found are in PredictDecoderRegressionTests.)
+/// (Hostile HTTP itself, below the routes, is tests/robustness/abuse.py's; the predict fuzzer's seeds
+/// and findings, fuzz/corpus/predict and fuzz/regressions/predict, are replayed by FuzzInputTests.)
 @Suite("POST /api/predict under abuse")
 struct HostileRequestTests {
     static let invalidUTF8: [(String, [UInt8])] = [

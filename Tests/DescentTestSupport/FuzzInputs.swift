@@ -4,7 +4,8 @@ import Foundation
 /// replayed by the normal test suite so that a parser change that breaks on one of them is caught
 /// without running a fuzzer.
 public enum FuzzInputs {
-    /// Every file for `target` (idx, safetensors, png, predict): name and bytes, seeds first.
+    /// Every file for `target` (idx, safetensors, png, predict, jpeg, csv, checkpoint, bodies): name
+    /// and bytes, seeds first.
     public static func all(_ target: String) -> [(name: String, bytes: [UInt8])] {
         ["corpus", "regressions"].flatMap { kind -> [(name: String, bytes: [UInt8])] in
             let folder = "\(TestData.packageRoot)/fuzz/\(kind)/\(target)"

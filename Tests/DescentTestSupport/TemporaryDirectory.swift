@@ -27,18 +27,28 @@ public struct TemporaryDirectory: Sendable {
 public enum TestData {
     /// The package's root folder, found from this source file's path.
     public static var packageRoot: String {
-        let file = #filePath  // <root>/Tests/TestSupport/TemporaryDirectory.swift
+        let file = #filePath  // <root>/Tests/DescentTestSupport/TemporaryDirectory.swift
         var parts = file.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)
         return parts.joined(separator: "/")
     }
 
-    /// The folder holding the four MNIST `.gz` files, or `nil` if none is found.
+    /// The folder holding the four MNIST files, gzipped or not, or `nil` if none is found.
     public static var mnistFolder: String? {
         var candidates: [String] = []
         if let folder = ProcessInfo.processInfo.environment["DESCENT_TEST_MNIST"] { candidates.append(folder) }
         candidates.append(Files.directory(of: packageRoot) + "/shared/mnist")
-        return candidates.first { Files.exists("\($0)/train-images-idx3-ubyte.gz") }
+        return candidates.first(where: holdsMNIST)
+    }
+
+    /// The names of MNIST's four files, as the mirrors serve them (gzipped).
+    public static let mnistGzipNames = [
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+    ]
+
+    /// Whether `folder` holds each of MNIST's four files, gzipped (`.gz`) or not, as `MNIST(folder:)` reads them.
+    public static func holdsMNIST(_ folder: String) -> Bool {
+        mnistGzipNames.allSatisfy { name in Files.exists("\(folder)/\(name)") || Files.exists("\(folder)/\(name.dropLast(3))") }
     }
 
     /// Whether the tests run under CI, where tests that need MNIST must run rather than be skipped.
