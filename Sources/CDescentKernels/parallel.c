@@ -6,10 +6,11 @@
 // workers spin for a while after each task, so the next one, a few microseconds later, starts at
 // once; idle longer, they sleep.
 //
-// Spinning pays only while every thread of a run has a CPU of its own. Where the run has more
-// threads than the process may use (pinned to one core, a container with a one-CPU quota), a
-// spinning thread takes the core from the very thread it waits for: then workers sleep at once
-// after each task and the caller sleeps until the last one is done.
+// Spinning pays only while every thread of a run has a CPU of its own. A run never takes more
+// threads than the process may use (pinned to one core, a container with a one-CPU quota): the
+// caller runs the indices left over itself, and on one CPU all of them, waking no one. Where the
+// pool still holds more workers than there are CPUs (the CPUs were taken away after it grew), the
+// workers sleep at once after each task and the caller sleeps until the last one is done.
 //
 // Every run uses every worker (a worker whose index is past the run's count does nothing but
 // report), and the caller waits for all of them: no worker can still be reading one run's task
@@ -146,8 +147,21 @@ long descent_parallel_run(long count, descent_task task, void *context) {
         if (count == 1) task(context, 0);
         return count;
     }
-    long wanted = count - 1 < MAX_WORKERS ? count - 1 : MAX_WORKERS;
     pthread_mutex_lock(&pool_mutex);
+    if (++runs_since_check >= CPU_RECHECK) {
+        cpus_cached = descent_available_cpus();
+        runs_since_check = 0;
+    }
+    // No more threads than CPUs: on one CPU every index runs here, with no worker to wake or wait for.
+    long usable = count < cpus_cached ? count : cpus_cached;
+    if (usable <= 1) {
+        inside_task = 1;
+        for (long index = 0; index < count; index++) task(context, index);
+        inside_task = 0;
+        pthread_mutex_unlock(&pool_mutex);
+        return 1;
+    }
+    long wanted = usable - 1 < MAX_WORKERS ? usable - 1 : MAX_WORKERS;
     while (workers < wanted) {
         pthread_t thread;
         pthread_attr_t attributes;
@@ -159,12 +173,9 @@ long descent_parallel_run(long count, descent_task task, void *context) {
         if (failed) break;
         workers++;
     }
-    if (++runs_since_check >= CPU_RECHECK) {
-        cpus_cached = descent_available_cpus();
-        runs_since_check = 0;
-    }
-    // Indices 1..<shared go to the workers; any past them (more than the pool holds) run here.
-    long shared = count < workers + 1 ? count : workers + 1;
+    // Indices 1..<shared go to the workers; any past them (more than the pool holds, or than there
+    // are CPUs) run here.
+    long shared = usable < workers + 1 ? usable : workers + 1;
     int spin = shared <= cpus_cached;
     run_task = task;
     run_context = context;

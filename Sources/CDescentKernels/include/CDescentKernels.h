@@ -143,11 +143,11 @@ typedef void (*descent_task)(void *context, long index);
 
 /// Calls task(context, i) for i in 0..<count, i = 0 on the calling thread and the others on a
 /// pool of worker threads, and returns when all have finished. Each worker runs its task in the
-/// caller's floating-point mode (descent_fp_mode). Where the run has no more threads than the
-/// process has CPUs (descent_available_cpus), workers spin briefly between runs and the caller
-/// spins while it waits for them; otherwise every wait sleeps, so that no thread spins on a core
-/// the thread it waits for needs. Returns how many threads took part: count, or fewer where the
-/// pool could not start enough threads, the calling thread then running the indices left over.
+/// caller's floating-point mode (descent_fp_mode). A run takes no more threads than the process
+/// has CPUs (descent_available_cpus): the calling thread runs the indices left over, and on one CPU
+/// all of them. Workers spin briefly between runs and the caller spins while it waits for them, but
+/// never where the pool holds more threads than there are CPUs. Returns how many threads took part:
+/// count, or fewer where the CPUs or the pool's threads were fewer.
 /// One run at a time: a second caller waits for the first; a call of two or more from inside a task
 /// (which would wait for itself) returns -1 and runs nothing.
 long descent_parallel_run(long count, descent_task task, void *context);
