@@ -1,5 +1,4 @@
 import CDescentKernels
-package import Dispatch
 
 /// Flush-to-zero for the threads that compute: subnormal floats (below 1.2e-38) read and written
 /// as zero. As a sigmoid network trains, gradients and their products fall into that range, and on
@@ -11,7 +10,7 @@ package import Dispatch
 /// On x86-64 this sets MXCSR's FTZ and DAZ bits, on arm64 FPCR's FZ bit; elsewhere nothing.
 /// Training and evaluation set it on the thread that calls them and restore the caller's mode when
 /// they return; the worker pool (`Parallel`) runs every task in its caller's mode, and the library's
-/// own worker threads (validation ahead, distortions) go through `async(on:group:_:)`.
+/// own worker threads (`WorkerThread`: validation ahead, distortions) flush for every job.
 package enum SubnormalFlushing {
     /// Whether this thread flushes subnormals now.
     package static var isOn: Bool { descent_fp_mode_flushes(descent_fp_mode()) }
@@ -38,11 +37,6 @@ package enum SubnormalFlushing {
 
     /// Puts back the mode `enter()` returned.
     package static func restore(_ saved: UInt) { setMode(saved) }
-
-    /// Runs `body` on `queue`, with subnormals flushed there, leaving that thread's mode as it was.
-    package static func async(on queue: DispatchQueue, group: DispatchGroup? = nil, _ body: @escaping @Sendable () -> Void) {
-        queue.async(group: group) { flushed(body) }
-    }
 
     @usableFromInline static func mode() -> UInt { UInt(descent_fp_mode()) }
     @usableFromInline static func setMode(_ mode: UInt) { descent_fp_set_mode(mode) }

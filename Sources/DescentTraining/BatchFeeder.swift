@@ -236,7 +236,7 @@ private final class DistortionStage: @unchecked Sendable {
     private var distorted: [UInt8]
     /// capacity x pixels: the batch staged last, one distorted image a row.
     private var buffer: [UInt8]
-    private let queue = DispatchQueue(label: "descent.distortions")
+    private let worker = WorkerThread(name: "descent.distortions")
     private let group = DispatchGroup()
     /// The batch a worker is distorting, and the generator it draws from (a `Lent<Generator>`).
     private var pending: (indices: [Int], generator: any Distorting)?
@@ -270,7 +270,11 @@ private final class DistortionStage: @unchecked Sendable {
         cancel()
         let lent: any Distorting = Lent(generator)
         pending = (indices, lent)
-        SubnormalFlushing.async(on: queue, group: group) { lent.distort(indices, on: self) }
+        group.enter()
+        worker.submit { [group] in
+            lent.distort(indices, on: self)
+            group.leave()
+        }
     }
 
     /// The generator the worker drew from, once it is done, when it distorted exactly `indices`;

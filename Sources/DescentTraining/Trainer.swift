@@ -152,6 +152,7 @@ package struct Trainer: Sendable {
         let reportEvery = max(1, batchCount / 100)
         let validatesAhead = self.validatesAhead && configuration.patience == nil && validation.count > 0
         var ahead: ValidationAhead?
+        let validationWorker = validatesAhead ? WorkerThread(name: "descent.validation") : nil
         // Reports the epoch validated ahead: when it is done, or (`wait`) at once.
         func report(_ state: inout TrainingState<Generator>, wait: Bool) {
             guard let pending = ahead, wait || pending.isDone else { return }
@@ -195,7 +196,8 @@ package struct Trainer: Sendable {
             if validatesAhead {
                 report(&state, wait: true)
                 let closed = try closeEpoch(&state, seconds: seconds)
-                ahead = ValidationAhead(closed, network: state.lastGood ?? state.network, validation: validation)
+                ahead = ValidationAhead(closed, network: state.lastGood ?? state.network, validation: validation,
+                                        on: validationWorker!)
             } else {
                 let closed = try closeEpoch(&state, seconds: seconds)
                 let report = closed.report(validationAccuracy: validation.count == 0 ? 0 : Evaluation(network: state.network, on: validation).accuracy)
@@ -307,10 +309,10 @@ private final class ValidationAhead: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var finished = false
 
-    init(_ closed: ClosedEpoch, network: Network<Float>, validation: Examples) {
+    init(_ closed: ClosedEpoch, network: Network<Float>, validation: Examples, on worker: WorkerThread) {
         self.closed = closed
         self.network = network
-        SubnormalFlushing.async(on: .global()) { [self] in
+        worker.submit { [self] in
             measured = Evaluation(network: network, on: validation).accuracy
             done.signal()
         }

@@ -167,6 +167,7 @@ private final class Hashing: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var finished = false
     private let lock = NSLock()
+    private var worker: WorkerThread?
 
     init(_ examples: Examples, onWorker: Bool) {
         guard onWorker else {
@@ -174,7 +175,8 @@ private final class Hashing: @unchecked Sendable {
             finished = true
             return
         }
-        DispatchQueue.global().async { [self] in
+        worker = WorkerThread(name: "descent.hashing")
+        worker?.submit { [self] in
             value = examples.sha256
             done.signal()
         }
