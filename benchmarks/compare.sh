@@ -18,7 +18,9 @@
 # JAX runs two ways: a jit-compiled step per mini-batch (jax) and a whole epoch compiled as one
 # lax.scan (jax-scan). The tables give both, and a "JAX, the faster" column with the faster of the
 # two in each row, saying which it was; the last column names the strongest peer of each row.
-# Every table is headed by the CPU model, its vector extensions and Descent's kernel family.
+# Every table is headed by the CPU model, its vector extensions and Descent's kernel family. The
+# peers descent-avx2 and descent-portable are Descent again with a lower kernel family
+# (`descent bench --kernel`), for two families side by side on one machine.
 #
 # Rounds are interleaved: round 1 runs every peer on every configuration, then round 2 does it
 # again, so a slow spell of the machine hits every peer instead of one. Each run prints one JSON
@@ -265,6 +267,9 @@ run_one() {
     case "$peer" in
         descent)
             cmd=("$descent_bin" bench --config "$config" --epochs "$epochs" --threads "$threads" --json --data "$data") ;;
+        descent-avx2|descent-portable)
+            # Descent with a lower kernel family, on the same machine (descent bench --kernel).
+            cmd=("$descent_bin" bench --config "$config" --epochs "$epochs" --threads "$threads" --json --data "$data" --kernel "${peer#descent-}") ;;
         numpy|sklearn|nielsen)
             # numpy's OpenBLAS picks its kernel itself: drop the overrides some machines set.
             env_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)

@@ -11,8 +11,9 @@ import os
 import statistics
 import sys
 
-PEER_ORDER = ["descent", "numpy", "jax", "jax-unpinned", "jax-scan", "torch", "sklearn", "nielsen"]
-PEER_TITLES = {"descent": "Descent", "numpy": "numpy", "jax": "JAX (jit per step)",
+PEER_ORDER = ["descent", "descent-avx2", "descent-portable", "numpy", "jax", "jax-unpinned", "jax-scan", "torch", "sklearn", "nielsen"]
+PEER_TITLES = {"descent": "Descent", "descent-avx2": "Descent, AVX2 kernels", "descent-portable": "Descent, portable kernels",
+               "numpy": "numpy", "jax": "JAX (jit per step)",
                "jax-scan": "JAX (lax.scan per epoch)",
                "jax-unpinned": "JAX (XLA 1-thread flags, unpinned)", "torch": "PyTorch", "sklearn": "scikit-learn",
                "nielsen": "Nielsen-style loop"}
@@ -71,7 +72,7 @@ def strongest(by_peer):
     """The fastest peer of a row other than Descent (JAX in its faster form), as (seconds, title), or None."""
     found = []
     for p in PEER_ORDER:
-        if p in ("descent", "jax", "jax-scan", "jax-unpinned"):
+        if p.startswith("descent") or p in ("jax", "jax-scan", "jax-unpinned"):
             continue
         s = med(r["seconds_per_epoch"] for r in by_peer.get(p, []))
         if s is not None:
@@ -102,7 +103,7 @@ def main():
     print("### Seconds per epoch (median over rounds) and peer / Descent")
     print()
     machine_line(runs)
-    print(header[:-1] + (" JAX, the faster |" if has_jax else "") + " strongest peer |")
+    print(header + (" JAX, the faster |" if has_jax else "") + " strongest peer |")
     print(rule + ("---|" if has_jax else "") + "---|")
     for key in keys:
         by_peer = runs[key]
