@@ -27,16 +27,17 @@ struct TrainingRoutesTests {
         }
     }
 
-    @Test("one training at a time: a second is refused with 409; cancel stops the first and keeps the model")
+    @Test("one training at a time: with no room to wait a second gets 429; cancel stops the first and keeps the model")
     func oneAtATimeAndCancel() async throws {
-        try await ExplorerFixture.test(trainingCount: 3000) { client in
+        let noQueue = WorkLimits(maximumParameters: 2_000_000, maximumBatchWidth: 1 << 18, maximumMemoryBytes: 1 << 30, maximumQueuedTrainings: 0)
+        try await ExplorerFixture.test(trainingCount: 3000, limits: noQueue) { client in
             // Wide layers at batch 1: minutes of work, so the cancel always lands while it runs (the
             // video's network at batch 1 could finish its 100 epochs before the cancel arrived).
             let long = "{\"epochs\": 100, \"batchSize\": 1, \"layers\": [784, 256, 256, 10]}"
             #expect(try await client.call(.post, "/api/train", json: long).status == .accepted)
             let (second, json, _) = try await client.call(.post, "/api/train", json: "{\"epochs\": 1}")
-            #expect(second == .conflict)
-            #expect(errorMessage(json)?.contains("one training at a time") == true)
+            #expect(second == .tooManyRequests)
+            #expect(errorMessage(json)?.contains("the most this server queues") == true)
             #expect(try await client.call(.post, "/api/train/cancel").status == .accepted)
             let (_, _, events) = try await client.call(.get, "/api/train/events")
             #expect(events.contains("event: cancelled"))
