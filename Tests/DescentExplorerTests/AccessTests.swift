@@ -28,7 +28,8 @@ struct AccessTests {
     ])
     func classroomHosts(host: String, expected: HTTPResponse.Status) async throws {
         try await ExplorerFixture.test(access: ExplorerFixture.classroom) { client in
-            #expect(try await client.call(.get, "/api/model", headers: ["Host": host]).status == expected, "\(host)")
+            let status = try await client.call(.get, "/api/model", headers: ["Host": host]).status
+            #expect(status == expected, "\(host)")
         }
     }
 
@@ -50,23 +51,26 @@ struct AccessTests {
     ])
     func fetchSite(site: String, expected: HTTPResponse.Status) async throws {
         try await ExplorerFixture.test { client in
-            #expect(try await client.call(.get, "/api/model", headers: ["Sec-Fetch-Site": site]).status == expected, "\(site)")
-            #expect(try await client.call(.post, "/api/predict", json: Self.zeros, headers: ["Sec-Fetch-Site": site]).status == expected, "\(site)")
-            #expect(try await client.call(.get, "/", headers: ["Sec-Fetch-Site": site]).status == .ok, "\(site): the page")
+            let read = try await client.call(.get, "/api/model", headers: ["Sec-Fetch-Site": site]).status
+            let compute = try await client.call(.post, "/api/predict", json: Self.zeros, headers: ["Sec-Fetch-Site": site]).status
+            let page = try await client.call(.get, "/", headers: ["Sec-Fetch-Site": site]).status
+            #expect(read == expected && compute == expected, "\(site): \(read), \(compute)")
+            #expect(page == .ok, "\(site): the page")
         }
     }
 
     @Test("a change without the token, or with a wrong one, is refused on loopback too")
     func tokenOnLoopback() async throws {
         try await ExplorerFixture.test { client in
-            let body = "{\"pixels\": \(Array(repeating: 0, count: 784)), \"label\": 3, \"learningRate\": 0.5}"
+            let body = "{\"pixels\": \(Array(repeating: 0.5, count: 784)), \"label\": 3, \"learningRate\": 0.5}"
             for token in [nil, "", "wrong", String(ExplorerFixture.teacherToken.dropLast()) + "0", ExplorerFixture.studentToken] {
                 let (status, json, _) = try await client.call(.post, "/api/step", json: body, token: token)
                 #expect(status == .forbidden, "\(String(describing: token))")
                 #expect(errorMessage(json)?.contains("needs the token") == true)
                 #expect(try await client.call(.post, "/api/train", json: "{\"epochs\": 1}", token: token).status == .forbidden)
             }
-            #expect(try await client.call(.post, "/api/step", json: body).status == .ok)
+            let (stepped, _, text) = try await client.call(.post, "/api/step", json: body)
+            #expect(stepped == .ok, "\(text)")
             // Reading and computing need none: the Host and site checks stand between them and other sites.
             #expect(try await client.call(.get, "/api/model", token: nil).status == .ok)
             #expect(try await client.call(.post, "/api/predict", json: Self.zeros, token: nil).status == .ok)

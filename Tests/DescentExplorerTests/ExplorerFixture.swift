@@ -3,6 +3,7 @@ import DescentExplorer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import DescentLinearAlgebra
 import DescentNetwork
 import DescentTraining
@@ -43,7 +44,7 @@ enum ExplorerFixture {
     static func test(trainingCount: Int = 300, access: ExplorerAccess = personal, limits: WorkLimits = .standard,
                      _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let base = try state(trainingCount: trainingCount)
-        let state = ExplorerState(model: await base.model, data: base.data, limits: limits)
+        let state = ExplorerState(model: await base.model, data: await base.data, limits: limits)
         let app = Application(router: try ExplorerRoutes.router(state: state, access: access))
         try await app.test(.router, body)
     }

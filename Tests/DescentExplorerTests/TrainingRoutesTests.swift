@@ -92,7 +92,7 @@ struct TrainingMatchesLibraryTests {
     @Test("a deskewing, augmenting, dropout run from the page equals TrainingRun's, weights and metadata")
     func sameModel() async throws {
         let state = try ExplorerFixture.state(trainingCount: 300)
-        let app = Application(router: try ExplorerRoutes.router(state: state))
+        let app = Application(router: try ExplorerRoutes.router(state: state, access: ExplorerFixture.personal))
         let body = "{\"preset\": \"video-best\", \"layers\": [784, 12, 10], \"epochs\": 2, \"trainingLimit\": 200, \"shift\": 1, \"rotation\": 4, \"dropout\": 0.1}"
         try await app.test(.router) { client in
             #expect(try await client.call(.post, "/api/train", json: body).status == .accepted)
