@@ -28,7 +28,7 @@ extension ExplorerState {
     ///   limits, (429) when the queue is full, (400) for options that cannot be used.
     nonisolated func startFineTuning(on folder: ImageFolder, options: FineTuneOptions, base: (network: Network<Float>, preprocessing: Preprocessing)? = nil,
                                      target: JobTarget = .served) async throws -> TrainingStatus {
-        try await checkQueue()  // before the work below; checked again when the job is submitted
+        try await checkQueue(for: target)  // before the work below; checked again when the job is submitted
         let (snapshot, test) = await snapshotWithEvaluation()
         let network = base?.network ?? snapshot.network
         let preprocessing = base?.preprocessing ?? snapshot.preprocessing
@@ -74,7 +74,7 @@ extension ExplorerState {
     /// `submit`, after checking the queue, in one turn of the actor.
     private func submitChecked(_ run: TrainingRun, status: TrainingStatus, target: JobTarget,
                                fineTuning: (digits: LabeledImages, figures: FineTuneFigures)) throws -> TrainingStatus {
-        try checkQueue()
+        try checkQueue(for: target)
         return submit(run, status: status, target: target, fineTuning: fineTuning)
     }
 

@@ -52,7 +52,7 @@ extension ExplorerState {
     func startTraining(_ configuration: TrainingConfiguration, trainingLimit: Int?) throws -> TrainingStatus {
         let training = trainingLimit.map { data.training.prefix($0) } ?? data.training
         try limits.check(configuration, trainingCount: training.count)
-        try checkQueue()
+        try checkQueue(for: .served)
         let run: TrainingRun
         do {
             run = try TrainingRun(configuration: configuration,
@@ -67,10 +67,19 @@ extension ExplorerState {
         return submit(run, status: status, target: .served, fineTuning: nil)
     }
 
-    /// Refuses a new job when one runs and the queue is full.
+    /// Refuses a new job when one runs and the queue is full. A job for the served model (the
+    /// teacher's) has a place of its own at the head of the queue, so that students' fine-tunings never
+    /// keep the teacher waiting; one such job may wait at a time.
     /// - Throws: `APIError` (429) saying how many wait.
-    func checkQueue() throws(APIError) {
-        if running != nil, queue.count >= limits.maximumQueuedTrainings {
+    func checkQueue(for target: JobTarget) throws(APIError) {
+        guard running != nil else { return }
+        if target == .served {
+            guard queue.first?.target != .served else {
+                throw APIError(.tooManyRequests, "a training of the served model already waits; try again when it has started")
+            }
+            return
+        }
+        if queue.filter({ $0.target != .served }).count >= limits.maximumQueuedTrainings {
             throw APIError(.tooManyRequests, "a training is running and \(queue.count) wait, the most this server queues "
                 + "(descent serve --training-queue); try again when one has finished")
         }
@@ -85,8 +94,12 @@ extension ExplorerState {
         status.id = lastJobID
         guard running == nil else {
             status.state = .queued
-            status.message = "waiting for \(queue.count + 1) training\(queue.isEmpty ? "" : "s") before it"
-            queue.append(QueuedJob(run: run, status: status, target: target, fineTuning: fineTuning))
+            let job = QueuedJob(run: run, status: status, target: target, fineTuning: fineTuning)
+            // The served model's job goes first; the others in order.
+            if target == .served { queue.insert(job, at: 0) } else { queue.append(job) }
+            let position = queue.firstIndex { $0.status.id == status.id } ?? queue.count - 1
+            status.message = "waiting for \(position + 1) training\(position == 0 ? "" : "s") before it"
+            queue[position] = QueuedJob(run: run, status: status, target: target, fineTuning: fineTuning)
             remember(status)
             return status
         }
