@@ -12,9 +12,11 @@ struct ServeCommand: AsyncParsableCommand {
             Pages: Draw, Weights, Mistakes, Train and Descent, plain HTML, CSS and JavaScript from the \
             package, nothing from another host. The JSON API is under /api. Without --model it first \
             trains the video's network (784-16-16-10) for a few epochs, which takes seconds. Drawings \
-            added to "my digits" are kept as PNG files in --my-digits, one subfolder per label. With a \
-            --host other than loopback (a classroom: --host 0.0.0.0) every change needs the token the \
-            server prints in the URL to open, and each browser has digits of its own.
+            added to "my digits" are kept as PNG files in --my-digits, one subfolder per label. Every change \
+            needs the token carried by the URL the server prints, on loopback too. With a --host other \
+            than loopback (a classroom: --host 0.0.0.0), or --classroom, students open that URL and each \
+            browser gets its own copy of the model and digits of its own; the teacher's token, printed \
+            on a line of its own, is the only one that trains the model everyone sees.
             """)
 
     @Option(name: .customLong("model"), help: ArgumentHelp("A model file written by `descent train` (default: train one now).", valueName: "file"))
@@ -27,6 +29,26 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The address to listen on: 127.0.0.1 for this machine only; 0.0.0.0 for every machine that can reach it (changes then need the printed token).")
     var host = "127.0.0.1"
+
+    @Flag(help: "Serve a classroom even on loopback: students' copies and the teacher's token, as with --host 0.0.0.0.")
+    var classroom = false
+
+    @Option(name: .customLong("allow-host"), help: ArgumentHelp(
+        "A host name students use to reach a classroom server (repeat for more); IP addresses and this machine's name are accepted anyway.",
+        valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(name: .customLong("max-parameters"), help: ArgumentHelp("The most weights and biases a web training may have.", valueName: "n"))
+    var maximumParameters = WorkLimits.standard.maximumParameters
+
+    @Option(name: .customLong("max-batch-width"), help: ArgumentHelp("The most batch size x widest layer a web training may have.", valueName: "n"))
+    var maximumBatchWidth = WorkLimits.standard.maximumBatchWidth
+
+    @Option(name: .customLong("max-training-memory"), help: ArgumentHelp("The most memory a web training may be estimated to take.", valueName: "MB"))
+    var maximumTrainingMegabytes = WorkLimits.standard.maximumMemoryBytes >> 20
+
+    @Option(name: .customLong("training-queue"), help: ArgumentHelp("Trainings that may wait while one runs; more get 429.", valueName: "n"))
+    var trainingQueue = WorkLimits.standard.maximumQueuedTrainings
 
     @Option(name: .customLong("my-digits"), help: ArgumentHelp(
         "Where drawings added to \"my digits\" are kept, one subfolder per label (default: my-digits in the cache folder, ~/.cache/descent/my-digits).",
@@ -53,6 +75,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1_000_000).contains(maximumConnections) else {
             throw ValidationError("--max-connections \(maximumConnections) is not allowed; expected 1 to 1000000")
         }
+        guard maximumParameters >= 1 else { throw ValidationError("--max-parameters \(maximumParameters) is not allowed; expected a positive number") }
+        guard maximumBatchWidth >= 1 else { throw ValidationError("--max-batch-width \(maximumBatchWidth) is not allowed; expected a positive number") }
+        guard (1...(1 << 30)).contains(maximumTrainingMegabytes) else {
+            throw ValidationError("--max-training-memory \(maximumTrainingMegabytes) is not allowed; expected 1 to \(1 << 30) MB")
+        }
+        guard (0...1000).contains(trainingQueue) else { throw ValidationError("--training-queue \(trainingQueue) is not allowed; expected 0 to 1000") }
         guard (1...100).contains(trainEpochs) else { throw ValidationError("--train-epochs \(trainEpochs) is not allowed; expected 1 to 100") }
     }
 
@@ -72,26 +100,34 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ModelShelfError {
             throw CommandError("--compare " + error.description)
         }
-        // Beyond loopback, changes need a token from the system's secure generator (the kernel's CSPRNG).
-        let isShared = !ExplorerAccess.isLoopback(host: host)
+        // Tokens from the system's secure generator (the kernel's CSPRNG); beyond loopback, a classroom.
+        let isClassroom = classroom || !ExplorerAccess.isLoopback(host: host)
+        let machine = ProcessInfo.processInfo.hostName
         var secure = SystemRandomNumberGenerator()
-        let access = isShared ? ExplorerAccess.shared(using: &secure) : .loopback
-        let myDigits = MyDigitsStore(folder: myDigitsFolder ?? DataLocation.myDigitsFolder(), perBrowser: isShared)
-        let state = ExplorerState(model: model, data: ExplorerData(mnist), myDigits: myDigits)
+        let access = isClassroom
+            ? ExplorerAccess.classroom(hosts: AllowedHosts(acceptsAddresses: true, names: Set(allowedHosts + [machine, host])), using: &secure)
+            : ExplorerAccess.personal(using: &secure)
+        let myDigits = MyDigitsStore(folder: myDigitsFolder ?? DataLocation.myDigitsFolder(), perBrowser: isClassroom)
+        let work = WorkLimits(maximumParameters: maximumParameters, maximumBatchWidth: maximumBatchWidth,
+                              maximumMemoryBytes: maximumTrainingMegabytes << 20, maximumQueuedTrainings: trainingQueue)
+        let state = ExplorerState(model: model, data: ExplorerData(mnist), myDigits: myDigits, limits: work)
         let host = host
         var limits = ServerLimits.standard
         limits.idleTimeoutSeconds = idleTimeout
         limits.maximumConnections = maximumConnections
         let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits, access: access) { port in
-            if let token = access.token {
-                let shown = ["0.0.0.0", "::", "[::]"].contains(host) ? ProcessInfo.processInfo.hostName : host
-                console.say("Serving the explorer on \(host):\(port), to every machine that can reach it (Ctrl-C to stop).")
-                console.say("Open this URL; it carries the token that training, fine-tuning and adding digits need:")
-                console.say("    http://\(shown):\(port)/?token=\(token)")
+            let shown = ["0.0.0.0", "::", "[::]"].contains(host) ? machine : host
+            let url = "http://\(shown):\(port)/?token="
+            if isClassroom {
+                console.say("Serving a classroom's explorer on \(host):\(port) (Ctrl-C to stop). Students open this URL; each gets a copy of the model of their own:")
+                console.say("    \(url)\(access.pageToken)")
+                console.say("Teacher's token (yours alone: it trains the model everyone sees and clears the class; open \(url)TOKEN): \(access.teacherToken)")
             } else {
-                console.say("Serving the explorer at http://\(host):\(port)/ (Ctrl-C to stop)")
+                console.say("Serving the explorer on \(host):\(port) (Ctrl-C to stop). Open this URL; it carries the token that changes need:")
+                console.say("    \(url)\(access.pageToken)")
             }
-            console.say("My digits are kept in \(myDigits.folder)" + (isShared ? ", a folder for each browser" : ""))
+            console.say("Limits: \(work.summary)")
+            console.say("My digits are kept in \(myDigits.folder)" + (isClassroom ? ", a folder for each browser" : ""))
         }
         try await app.runService()
     }

@@ -14,8 +14,16 @@ public struct ExampleNudges: Sendable {
     /// Backpropagation's findings: the activations, the cost and its terms, ∂C/∂a and the gradient.
     public let example: ExampleGradient<Float>
     /// The gradient's components ranked, each with its share of the squared norm (as `descent gradient`
-    /// lists them).
-    public let analysis: GradientAnalysis
+    /// lists them), computed on each use: `highlights` is what a page needs, without sorting them all.
+    /// - Complexity: O(P log P) for P parameters.
+    public var analysis: GradientAnalysis { GradientAnalysis(cost: Double(example.cost), gradients: example.gradients) }
+
+    /// The `count` largest components, and the shares of the squared norm held by the largest
+    /// `fractions` of them, found without ranking every component.
+    /// - Complexity: O(P) on average for P parameters and a small `count`.
+    public func highlights(largest count: Int, fractions: [Double]) -> GradientHighlights {
+        GradientHighlights(gradients: example.gradients, count: count, fractions: fractions)
+    }
 
     /// Backpropagates the cost of one example through `network`.
     /// - Parameters:
@@ -23,13 +31,12 @@ public struct ExampleNudges: Sendable {
     ///   - input: `network.inputCount` numbers, usually in 0...1.
     ///   - label: The example's class, in `0..<network.outputCount`.
     /// - Precondition: as `Network.exampleGradient`'s.
-    /// - Complexity: O(P log P) for P parameters (the ranking).
+    /// - Complexity: O(P) for P parameters (one backpropagation).
     public init(network: Network<Float>, input: [Float], label: Int) {
         let example = network.exampleGradient(for: input, label: label)
         self.label = label
         cost = network.cost
         self.example = example
-        analysis = GradientAnalysis(cost: Double(example.cost), gradients: example.gradients)
     }
 
     /// The network's outputs for the example.

@@ -5,13 +5,13 @@ import DescentTraining
 
 /// The served model and the shelf's, side by side on one drawing.
 extension ExplorerRoutes {
-    static func addComparisonRoutes(to router: Router<BasicRequestContext>, state: ExplorerState, shelf: ModelShelf) {
-        router.get("/api/models") { _, _ in
+    static func addComparisonRoutes(to groups: APIGroups, state: ExplorerState, shelf: ModelShelf) {
+        groups.read.get("/api/models") { _, _ in
             let snapshot = await state.snapshot()
             let served = ModelListing(name: "served", served: true, model: snapshot.model)
             return try JSONResponse.make(["models": [served] + shelf.entries.map { ModelListing(name: $0.name, served: false, model: $0.model) }])  // [String: [ModelListing]]
         }
-        router.post("/api/predict/compare") { request, _ in
+        groups.compute.post("/api/predict/compare") { request, _ in
             // The same body as /api/predict; each model sees the drawing as its own training images were prepared.
             let drawing = try await predictionInput(from: request)
             let snapshot = await state.snapshot()

@@ -8,13 +8,13 @@ extension ExplorerRoutes {
     /// The most images one list returns.
     static let maximumListCount = 100
 
-    static func addImageRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
-        router.get("/api/weights/:layer") { _, context in
+    static func addImageRoutes(to groups: APIGroups, state: ExplorerState) {
+        groups.read.get("/api/weights/:layer") { _, context in
             let network = await state.snapshot().network
             let layer = try layerNumber(context, network: network)
             return try JSONResponse.make(WeightsResponse(layer: layer, network.layers[layer - 1]))
         }
-        router.get("/api/weights/:layer/:neuron/top") { request, context in
+        groups.read.get("/api/weights/:layer/:neuron/top") { request, context in
             // The network and the activations come from one snapshot: a training that swaps in a network
             // of another size between two reads could otherwise send an index past the activations.
             let requested = Int(context.parameters.get("layer") ?? "") ?? 0
@@ -32,18 +32,18 @@ extension ExplorerRoutes {
             }
             return try JSONResponse.make(TopImagesResponse(layer: layer, neuron: neuron, images: images))
         }
-        router.get("/api/test/:index") { _, context in
+        groups.read.get("/api/test/:index") { _, context in
             let data = state.data.test
             let index = try integer("index", context, in: 0..<data.count, what: "test images")
             let image = ImageSummary(index: index, label: Int(data.labels[index]), bytes: Array(data.image(index)), score: nil)
             return try JSONResponse.make(image)
         }
-        router.get("/api/confusion") { _, _ in
+        groups.read.get("/api/confusion") { _, _ in
             let (snapshot, evaluation) = await state.snapshotWithEvaluation()
             return try JSONResponse.make(ConfusionResponse(matrix: evaluation.confusion, accuracy: evaluation.accuracy,
                                                           total: evaluation.total, version: snapshot.version))
         }
-        router.get("/api/confusion/:actual/:predicted") { request, context in
+        groups.read.get("/api/confusion/:actual/:predicted") { request, context in
             let (snapshot, evaluation) = await state.snapshotWithEvaluation()
             let classes = snapshot.network.outputCount
             let actual = try integer("actual", context, in: 0..<classes, what: "classes")

@@ -4,11 +4,11 @@ import Hummingbird
 /// The Descent page's surfaces and paths, computed by the same Swift code as `descent landscape`
 /// (Experiments' `TestFunction` and `DescentPath`): the functions of two inputs.
 extension ExplorerRoutes {
-    static func addLandscapeRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/landscapes") { _, _ in
+    static func addLandscapeRoutes(to groups: APIGroups) {
+        groups.read.get("/api/landscapes") { _, _ in
             try JSONResponse.make(surfaces.map(SurfaceSummary.init))
         }
-        router.get("/api/landscapes/:name") { request, context in
+        groups.read.get("/api/landscapes/:name") { request, context in
             let surface = try surfaceNamed(context)
             var size = 101
             if let text = request.uri.queryParameters.get("size") {
@@ -19,7 +19,7 @@ extension ExplorerRoutes {
             }
             return try JSONResponse.make(SurfaceGrid(surface, size: size))
         }
-        router.post("/api/landscapes/:name/descent") { request, context in
+        groups.compute.post("/api/landscapes/:name/descent") { request, context in
             let surface = try surfaceNamed(context)
             let body = try await JSONResponse.decode(DescentRequest.self, from: request,
                                                      expected: "{\"start\": {\"x\": 1, \"y\": 1}, \"learningRate\": 0.1, \"momentum\": 0, \"steps\": 50}")

@@ -13,8 +13,8 @@ extension ExplorerRoutes {
     /// The number of largest gradient components `/api/gradient` lists.
     static let largestComponentCount = 10
 
-    static func addLearnRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
-        router.post("/api/gradient") { request, _ in
+    static func addLearnRoutes(to groups: APIGroups, state: ExplorerState) {
+        groups.compute.post("/api/gradient") { request, _ in
             let body = try await JSONResponse.decode(LearnRequest.self, from: request, expected: LearnRequest.expected)
             let bytes = try body.inputBytes()
             let snapshot = await state.snapshot()
@@ -32,9 +32,9 @@ extension ExplorerRoutes {
             return try JSONResponse.make(try GradientResponse(nudges, network: network, input: input.bytes,
                                                               modelVersion: snapshot.version, session: session))
         }
-        router.post("/api/step") { request, _ in try await stepResponse(request, state: state, action: .step) }
-        router.post("/api/step/undo") { request, _ in try await stepResponse(request, state: state, action: .undo) }
-        router.post("/api/step/reset") { request, _ in try await stepResponse(request, state: state, action: .reset) }
+        groups.change.post("/api/step") { request, _ in try await stepResponse(request, state: state, action: .step) }
+        groups.change.post("/api/step/undo") { request, _ in try await stepResponse(request, state: state, action: .undo) }
+        groups.change.post("/api/step/reset") { request, _ in try await stepResponse(request, state: state, action: .reset) }
     }
 
     enum StepAction: Sendable { case step, undo, reset }
@@ -64,6 +64,7 @@ extension ExplorerRoutes {
                 taken = step
             case .reset:
                 entry.copy.reset(to: snapshot.network)
+                entry.fineTunes = 0
                 (entry.baseVersion, entry.preprocessing) = (snapshot.version, snapshot.preprocessing)
             }
             let after = try ExampleState(entry, bytes: bytes, label: label)
@@ -97,6 +98,8 @@ struct SessionSummary: Encodable {
     let baseVersion: Int
     /// Whether the served model has been replaced since (a training finished): reset to learn on it.
     let outdated: Bool
+    /// How many fine-tunings on the student's digits the copy has had since it was made or reset.
+    let fineTunes: Int
     /// The steps that can be undone, oldest first.
     let history: [StepSummary]
 
@@ -106,6 +109,7 @@ struct SessionSummary: Encodable {
         undoable = entry.copy.steps.count
         baseVersion = entry.baseVersion
         outdated = entry.baseVersion != servedVersion
+        fineTunes = entry.fineTunes
         history = entry.copy.steps.map(StepSummary.init)
     }
 }

@@ -10,15 +10,15 @@ extension ExplorerRoutes {
     /// The cookie that holds a browser's id on a shared server.
     static let browserCookie = "descent_browser"
 
-    static func addMyDigitsRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
-        router.get("/api/my-digits") { request, _ in
+    static func addMyDigitsRoutes(to groups: APIGroups, state: ExplorerState, classroom: Bool) {
+        groups.read.get("/api/my-digits") { request, _ in
             let store = try myDigitsStore(state)
             let (browser, isNew) = await browser(of: request, store: store)
             var response = try JSONResponse.make(try await MyDigitsSummary(store: store, browser: browser, state: state))
             if isNew, let browser { response.setCookie(cookie(for: browser)) }
             return response
         }
-        router.post("/api/my-digits") { request, _ in
+        groups.change.post("/api/my-digits") { request, _ in
             let store = try myDigitsStore(state)
             let label = try digitLabel(request)
             let image = try await drawing(request, limits: store.limits)
@@ -29,7 +29,7 @@ extension ExplorerRoutes {
             return response
         }
         // One parameter name for both routes: the router keys a path's parameter by its first name.
-        router.get("/api/my-digits/:id") { request, context in
+        groups.read.get("/api/my-digits/:id") { request, context in
             let store = try myDigitsStore(state)
             let name = context.parameters.get("id") ?? ""
             guard name.hasSuffix(".png") else { throw APIError.notFound("no such picture: \(name); ask for /api/my-digits/<id>.png") }
@@ -38,16 +38,17 @@ extension ExplorerRoutes {
             return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, no-cache"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        router.delete("/api/my-digits/:id") { request, context in
+        groups.change.delete("/api/my-digits/:id") { request, context in
             let store = try myDigitsStore(state)
             let id = context.parameters.get("id") ?? ""
             let (browser, _) = await browser(of: request, store: store)
             try await store.remove(id, browser: browser)
             return try JSONResponse.make(["deleted": id])
         }
-        router.post("/api/fine-tune") { request, _ in
+        groups.change.post("/api/fine-tune") { request, _ in
             let store = try myDigitsStore(state)
             let bytes = try await JSONResponse.bodyBytes(of: request)
+            if !bytes.isEmpty { try JSONResponse.checkJSONContentType(request.headers[.contentType]) }
             let body = bytes.isEmpty ? FineTuneRequest()
                 : try JSONResponse.decode(FineTuneRequest.self, from: bytes, expected: "a fine-tuning request such as {\"epochs\": 1}")
             let options = try body.options()
@@ -55,7 +56,15 @@ extension ExplorerRoutes {
             guard let pictures = try await store.images(of: browser) else {
                 throw APIError(.unprocessableContent, "you have no digits to fine-tune on yet; draw some and add them to your digits first")
             }
-            return try JSONResponse.make(try await state.startFineTuning(on: pictures.folder, options: options), status: .accepted)
+            guard classroom else {
+                return try JSONResponse.make(try await state.startFineTuning(on: pictures.folder, options: options), status: .accepted)
+            }
+            // A classroom: the student's own copy (the Learn panel's, or a new one), never the class's model.
+            let snapshot = await state.snapshot()
+            let (id, entry, _) = try await state.learningCopies.change(body.session, orCopyOf: snapshot) { _ in }
+            let status = try await state.startFineTuning(on: pictures.folder, options: options,
+                                                         base: (network: entry.copy.network, preprocessing: entry.preprocessing), target: .copy(id))
+            return try JSONResponse.make(status, status: .accepted)
         }
     }
 
@@ -126,6 +135,8 @@ struct FineTuneRequest: Decodable, Sendable {
     var epochs: Int?
     var share: Double?
     var learningRate: Double?
+    /// On a classroom server, the student's copy to fine-tune (`session` of `/api/step`); nil: a new copy.
+    var session: String?
 
     /// The most epochs a fine-tuning may take.
     static let maximumEpochs = 10
@@ -164,7 +175,7 @@ struct MyDigitsSummary: Encodable {
     }
 
     let digits: [Entry]
-    /// Every picture in the collection, listed or not (files put there by hand count too).
+    /// How many of them the model could read (a file removed meanwhile is not counted).
     let count: Int
     /// The most digits this browser may keep.
     let limit: Int
@@ -175,22 +186,58 @@ struct MyDigitsSummary: Encodable {
     /// Whether each browser has digits of its own (a shared server).
     let perBrowser: Bool
 
+    /// The summary of `browser`'s digits as the model in use reads them: each file read and predicted
+    /// once per model (`DigitPredictions`), not on every request.
     init(store: MyDigitsStore, browser: String?, state: ExplorerState) async throws {
         let snapshot = await state.snapshot()
         let listed = await store.digits(of: browser)
-        var predictions: [String: Int] = [:]
-        var evaluation: Evaluation?
-        if let pictures = try await store.images(of: browser) {
-            let result = Evaluation(network: snapshot.network, on: snapshot.preprocessing.apply(to: pictures.folder.images))
-            for (index, id) in pictures.ids.enumerated() { if let id { predictions[id] = result.predictions[index] } }
-            evaluation = result
+        var entries: [Entry] = []
+        for digit in listed {
+            let predicted = try await Self.prediction(of: digit, browser: browser, store: store, state: state, snapshot: snapshot)
+            entries.append(Entry(id: digit.id, label: digit.label, predicted: predicted))
         }
-        digits = listed.map { Entry(id: $0.id, label: $0.label, predicted: predictions[$0.id]) }
-        count = evaluation?.total ?? 0
+        let read = entries.filter { $0.predicted != nil }
+        digits = entries
+        count = read.count
         limit = store.isPerBrowser ? store.limits.perBrowser : store.limits.total
-        accuracy = evaluation.map(\.accuracy)
-        correct = evaluation?.correct ?? 0
+        correct = read.filter { $0.predicted == $0.label }.count
+        accuracy = read.isEmpty ? nil : Double(correct) / Double(read.count)
         modelVersion = snapshot.version
         perBrowser = store.isPerBrowser
+    }
+
+    /// What `snapshot`'s model reads in `digit`: from the cache, or read from its file and kept; nil
+    /// when its file is gone or cannot be read as a digit.
+    static func prediction(of digit: MyDigit, browser: String?, store: MyDigitsStore, state: ExplorerState,
+                           snapshot: ModelSnapshot) async throws -> Int? {
+        guard let file = store.file(of: digit.id, browser: browser) else { return nil }
+        if let cached = await state.digitPredictions.prediction(file: file, version: snapshot.version) { return cached }
+        guard let bytes = try? await store.png(of: digit.id, browser: browser),
+              let image = try? GrayImage(bytes: bytes, source: file),
+              let input = try? DigitPreparation.mnistInput(from: image, mode: .automatic, source: file),
+              let prepared = try? ExplorerRoutes.networkInput(input, preprocessing: snapshot.preprocessing, network: snapshot.network)
+        else { return nil }
+        let predicted = snapshot.network.prediction(for: prepared.values).label
+        await state.digitPredictions.keep(predicted, file: file, version: snapshot.version)
+        return predicted
+    }
+}
+
+/// What the model in use read in each digit's file, kept by file name for one model version: the
+/// files are written once under random names and never changed, so a name and a version say it all.
+/// Bounded: a new version drops every entry, and beyond `maximumEntries` the cache starts again.
+actor DigitPredictions {
+    static let maximumEntries = 20_000
+    private var version = 0
+    private var predictions: [String: Int] = [:]
+
+    func prediction(file: String, version wanted: Int) -> Int? {
+        wanted == version ? predictions[file] : nil
+    }
+
+    func keep(_ predicted: Int, file: String, version computed: Int) {
+        if computed != version { (version, predictions) = (computed, [:]) }
+        if predictions.count >= Self.maximumEntries { predictions = [:] }
+        predictions[file] = predicted
     }
 }

@@ -15,26 +15,27 @@ public enum ExplorerRoutes {
     /// - Parameters:
     ///   - state: The model, the data, the training job and the digits kept.
     ///   - shelf: Models shown beside the served one (`descent serve --compare`).
-    ///   - access: Who may change state: `.loopback` (anyone), or a shared server's token.
+    ///   - access: The page's and the teacher's tokens and the host names served (`ExplorerAccess`).
     /// - Throws: when the bundled pages cannot be read.
-    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf(), access: ExplorerAccess = .loopback) throws -> Router<BasicRequestContext> {
+    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf(), access: ExplorerAccess) throws -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        router.add(middleware: AccessMiddleware(access: access))
+        router.add(middleware: HostMiddleware(hosts: access.hosts))
         addPages(to: router, site: try SiteFiles.bundled())
-        addModelRoutes(to: router, state: state)
-        addImageRoutes(to: router, state: state)
-        addTrainingRoutes(to: router, state: state)
-        addLearnRoutes(to: router, state: state)
-        addMyDigitsRoutes(to: router, state: state)
-        addLandscapeRoutes(to: router)
-        addComparisonRoutes(to: router, state: state, shelf: shelf)
+        let groups = APIGroups(router: router, access: access)
+        addModelRoutes(to: groups, state: state)
+        addImageRoutes(to: groups, state: state)
+        addTrainingRoutes(to: groups, state: state)
+        addLearnRoutes(to: groups, state: state)
+        addMyDigitsRoutes(to: groups, state: state, classroom: access.isClassroom)
+        addLandscapeRoutes(to: groups)
+        addComparisonRoutes(to: groups, state: state, shelf: shelf)
         return router
     }
 
     /// The application: `router(state:access:)` served on `host`:`port` over HTTP/1.1, within `limits`.
     public static func application(
-        state: ExplorerState, shelf: ModelShelf = ModelShelf(), host: String, port: Int, limits: ServerLimits = .standard, access: ExplorerAccess = .loopback,
+        state: ExplorerState, shelf: ModelShelf = ModelShelf(), host: String, port: Int, limits: ServerLimits = .standard, access: ExplorerAccess,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -64,17 +65,23 @@ public enum ExplorerRoutes {
 
     // MARK: - The model and predictions
 
-    static func addModelRoutes(to router: Router<BasicRequestContext>, state: ExplorerState) {
-        router.get("/api/model") { _, _ in
+    static func addModelRoutes(to groups: APIGroups, state: ExplorerState) {
+        groups.read.get("/api/model") { _, _ in
             try JSONResponse.make(await ModelSummary(state: state))
         }
-        router.post("/api/predict") { request, _ in
+        groups.compute.post("/api/predict") { request, _ in
             // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
+            // ?session=ID: the student's own copy (after its steps and fine-tunings) instead of the served model.
             let drawing = try await predictionInput(from: request)
             let snapshot = await state.snapshot()
-            let input = try networkInput(drawing, preprocessing: snapshot.preprocessing, network: snapshot.network)
-            let prediction = snapshot.network.prediction(for: input.values)
-            return PredictionResponse(prediction, input: input.bytes, version: snapshot.version).response()
+            var (network, preprocessing, shown) = (snapshot.network, snapshot.preprocessing, "served")
+            if let session = request.uri.queryParameters.get("session") {
+                let entry = try await state.learningCopies.entry(String(session))
+                (network, preprocessing, shown) = (entry.copy.network, entry.preprocessing, "copy")
+            }
+            let input = try networkInput(drawing, preprocessing: preprocessing, network: network)
+            let prediction = network.prediction(for: input.values)
+            return PredictionResponse(prediction, input: input.bytes, version: snapshot.version, shown: shown).response()
         }
     }
 
@@ -100,11 +107,11 @@ public enum ExplorerRoutes {
         return try body.validatedBytes()
     }
 
-    /// Refuses, before the body is read, a Content-Type that is neither JSON nor PNG.
+    /// Refuses, before the body is read, a Content-Type that is neither JSON nor PNG, or none.
     static func checkPredictionContentType(_ contentType: String?) throws(APIError) {
-        let type = contentType?.lowercased() ?? "application/json"
-        guard type.hasPrefix("image/png") || type.hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "Content-Type \(type) is not accepted; send application/json {\"pixels\": [784 numbers]} or image/png")
+        let type = contentType?.lowercased() ?? "missing"
+        guard type.hasPrefix("image/png") || JSONResponse.isJSON(type) else {
+            throw APIError(.unsupportedMediaType, "Content-Type is \(type.prefix(80)); send application/json {\"pixels\": [784 numbers]} or image/png")
         }
     }
 
@@ -184,7 +191,7 @@ struct PredictionResponse: Encodable {
             if byte >= 10 { text.append(0x30 + byte / 10 % 10) }
             text.append(0x30 + byte % 10)
         }
-        append("],\"modelVersion\":\(modelVersion),\"outputs\":")
+        append("],\"model\":\"\(shown)\",\"modelVersion\":\(modelVersion),\"outputs\":")
         list(outputs)
         append("}")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
@@ -199,8 +206,11 @@ struct PredictionResponse: Encodable {
     /// The 784 input bytes the network saw (0 background ... 255 ink), row by row.
     let input: [UInt8]
     let modelVersion: Int
+    /// Which model answered: "served" (the one everyone sees) or "copy" (the page's own).
+    let shown: String
 
-    init(_ prediction: Prediction, input: [UInt8], version: Int) {
+    init(_ prediction: Prediction, input: [UInt8], version: Int, shown: String) {
+        self.shown = shown
         digit = prediction.label
         confidence = prediction.confidence
         outputs = prediction.outputs

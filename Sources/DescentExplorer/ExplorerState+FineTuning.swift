@@ -17,14 +17,21 @@ extension ExplorerState {
         var learningRate: Double?
     }
 
-    /// Starts fine-tuning the model in use on `folder`'s digits.
-    /// - Throws: `APIError` (409) while another job runs or when the model records no recipe to go on
-    ///   with, (400) for options that cannot be used.
-    func startFineTuning(on folder: ImageFolder, options: FineTuneOptions) throws -> TrainingStatus {
-        if let job, job.state == .running {
-            throw APIError(.conflict, "training \(job.id) is still running; one training at a time (cancel it first)")
-        }
-        let snapshot = snapshot()
+    /// Starts, or queues, fine-tuning on `folder`'s digits: of the model in use (which it then
+    /// replaces), or of a student's copy (`target` `.copy(id)`, made from `base`), which only it changes.
+    /// - Parameters:
+    ///   - folder: The person's digits.
+    ///   - options: Epochs, share and step size.
+    ///   - base: The network to start from and its preprocessing: the served model's, or the copy's.
+    ///   - target: What the result replaces.
+    /// - Throws: `APIError` (409) when the model records no recipe to go on with, (422) beyond the
+    ///   limits, (429) when the queue is full, (400) for options that cannot be used.
+    nonisolated func startFineTuning(on folder: ImageFolder, options: FineTuneOptions, base: (network: Network<Float>, preprocessing: Preprocessing)? = nil,
+                                     target: JobTarget = .served) async throws -> TrainingStatus {
+        try await checkQueue(for: target)  // before the work below; checked again when the job is submitted
+        let (snapshot, test) = await snapshotWithEvaluation()
+        let network = base?.network ?? snapshot.network
+        let preprocessing = base?.preprocessing ?? snapshot.preprocessing
         var configuration: TrainingConfiguration
         do {
             configuration = try TrainingConfiguration(metadata: snapshot.model.metadata)
@@ -36,6 +43,7 @@ extension ExplorerState {
         configuration.schedule.warmupEpochs = 0  // a short run has no room for a warm-up
         configuration.patience = nil
         if let learningRate = options.learningRate { configuration.learningRate = learningRate }
+        try limits.check(configuration, trainingCount: data.training.count + folder.images.count)
         let run: TrainingRun
         let mixed: TrainingData
         do {
@@ -43,27 +51,35 @@ extension ExplorerState {
                 .mixing(folder, share: options.share)
             var named = mixed
             named.metadata["extra_images"] = "my digits"  // never a browser's folder name: that is its id
-            run = try TrainingRun(fineTuning: snapshot.network, configuration: configuration, data: named)
+            run = try TrainingRun(fineTuning: network, configuration: configuration, data: named)
         } catch {
             throw APIError.badRequest(error.description.replacingOccurrences(of: "--", with: ""))
         }
-        let digits = snapshot.preprocessing.apply(to: folder.images)
-        let (_, test) = snapshotWithEvaluation()
-        let before = FineTuneFigures.Accuracy(myDigits: Evaluation(network: snapshot.network, on: digits).accuracy,
-                                              myDigitsCount: digits.count, test: test.accuracy)
+        let digits = preprocessing.apply(to: folder.images)
+        let copyTest = base == nil ? nil : await testImages(preparedWith: preprocessing)
+        let testBefore = await Self.offThePool { copyTest.map { Evaluation(network: network, on: $0).accuracy } ?? test.accuracy }
+        let before = FineTuneFigures.Accuracy(myDigits: Evaluation(network: network, on: digits).accuracy,
+                                              myDigitsCount: digits.count, test: testBefore)
         let repeats = Int(mixed.metadata["extra_images_repeats"] ?? "") ?? 1
         let figures = FineTuneFigures(before: before, after: nil, repeats: repeats)
         var status = TrainingStatus(
-            id: (job?.id ?? 0) + 1, state: .running, sizes: configuration.sizes, learningRate: configuration.learningRate,
+            id: 0, state: .running, sizes: configuration.sizes, learningRate: configuration.learningRate,
             batchSize: configuration.batchSize, epochs: configuration.epochs, trainingCount: mixed.training.count,
             initialValidationAccuracy: nil)
         status.fineTune = figures
-        fineTuning = (digits, figures)
-        return begin(run, status: status)
+        if case .copy(let id) = target { status.session = id }
+        return try await submitChecked(run, status: status, target: target, fineTuning: (digits: digits, figures: figures))
+    }
+
+    /// `submit`, after checking the queue, in one turn of the actor.
+    private func submitChecked(_ run: TrainingRun, status: TrainingStatus, target: JobTarget,
+                               fineTuning: (digits: LabeledImages, figures: FineTuneFigures)) throws -> TrainingStatus {
+        try checkQueue(for: target)
+        return submit(run, status: status, target: target, fineTuning: fineTuning)
     }
 
     /// The figures with the fine-tuned model's accuracy after: on the digits, and on the test set.
-    func fineTuneFigures(_ figures: FineTuneFigures, after result: TrainingRunResult, digits: LabeledImages) -> FineTuneFigures {
+    static func fineTuneFigures(_ figures: FineTuneFigures, after result: TrainingRunResult, digits: LabeledImages) -> FineTuneFigures {
         var figures = figures
         let test = result.test?.accuracy ?? Evaluation(network: result.model.network, on: result.testExamples).accuracy
         figures.after = FineTuneFigures.Accuracy(myDigits: Evaluation(network: result.model.network, on: digits).accuracy,
@@ -71,13 +87,12 @@ extension ExplorerState {
         return figures
     }
 
-    /// One line for the page: the two accuracies before and after.
-    func fineTuneMessage(_ figures: FineTuneFigures?) -> String {
-        guard let figures, let after = figures.after else { return "finished" }
+    /// One line for the page: the two accuracies before and after, then `shown`: which model has them now.
+    func fineTuneMessage(_ figures: FineTuneFigures?, shown: String) -> String {
+        guard let figures, let after = figures.after else { return "finished; " + shown }
         func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
         let digits = after.myDigitsCount == 1 ? "digit" : "digits"
         return "fine-tuned: your \(after.myDigitsCount) \(digits) \(percent(figures.before.myDigits)) → \(percent(after.myDigits)), "
-            + "test set \(String(format: "%.2f%%", 100 * figures.before.test)) → \(String(format: "%.2f%%", 100 * after.test)); "
-            + "the Draw page now uses this model (version \(version))"
+            + "test set \(String(format: "%.2f%%", 100 * figures.before.test)) → \(String(format: "%.2f%%", 100 * after.test)); " + shown
     }
 }

@@ -39,7 +39,7 @@ struct GradientResponse: Encodable {
     /// - Throws: `APIError` (422) when a number is not finite (a copy stepped too far).
     init(_ nudges: ExampleNudges, network: Network<Float>, input: [UInt8], modelVersion: Int, session: SessionSummary?) throws {
         let example = nudges.example
-        let analysis = nudges.analysis
+        let analysis = nudges.highlights(largest: ExplorerRoutes.largestComponentCount, fractions: [0.01, 0.1])
         guard example.cost.isFinite, analysis.squaredNorm.isFinite,
               example.activationGradients.allSatisfy({ $0.allSatisfy(\.isFinite) }),
               example.activations.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
@@ -56,10 +56,9 @@ struct GradientResponse: Encodable {
         desiredOutputChanges = nudges.desiredOutputChanges
         hiddenDesires = nudges.hiddenDesires
         firstLayerNudges = nudges.firstLayerNudges(limit: ExplorerRoutes.maximumNudgePictures).map(NeuronNudgesSummary.init)
-        largest = analysis.ranked.prefix(ExplorerRoutes.largestComponentCount).map { ComponentSummary($0, share: analysis.share(of: $0)) }
+        largest = analysis.largest.map { ComponentSummary($0, share: analysis.share(of: $0)) }
         norm = analysis.norm
-        top1PercentShare = analysis.share(ofLargest: 0.01)
-        top10PercentShare = analysis.share(ofLargest: 0.1)
+        (top1PercentShare, top10PercentShare) = (analysis.sharesOfLargest[0], analysis.sharesOfLargest[1])
         parameterCount = network.parameterCount
         self.input = input
         self.modelVersion = modelVersion

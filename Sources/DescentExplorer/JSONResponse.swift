@@ -37,9 +37,25 @@ enum JSONResponse {
         }
     }
 
-    /// The request's body decoded as `T`; a 400 naming what was expected when it is not.
+    /// The request's body decoded as `T`; a 415 when it is not sent as JSON, a 400 naming what was
+    /// expected when it is not `T`.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, expected: String) async throws -> T {
-        try decode(type, from: try await bodyBytes(of: request), expected: expected)
+        try checkJSONContentType(request.headers[.contentType])
+        return try decode(type, from: try await bodyBytes(of: request), expected: expected)
+    }
+
+    /// Refuses, with a 415, a body not sent as `application/json`: a page of another site can send
+    /// `text/plain` (or no type at all) without the browser asking the server first, but not JSON.
+    static func checkJSONContentType(_ contentType: String?) throws(APIError) {
+        guard let contentType, isJSON(contentType) else {
+            throw APIError(.unsupportedMediaType, "Content-Type is \(contentType.map { "\($0.prefix(80))" } ?? "missing"); send the body as application/json")
+        }
+    }
+
+    /// Whether `contentType` is `application/json`, with or without parameters (`; charset=utf-8`).
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.lowercased().split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        return type.trimmingCharacters(in: .whitespaces) == "application/json"
     }
 
     /// `bytes` decoded as `T`; a 400 naming what was expected when they are not.

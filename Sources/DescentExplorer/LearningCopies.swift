@@ -19,6 +19,8 @@ actor LearningCopies {
         var preprocessing: Preprocessing
         /// When it was last used, on the actor's own clock.
         var lastUse: UInt64 = 0
+        /// How many fine-tunings on its student's digits it has had.
+        var fineTunes = 0
 
         /// The numbers it holds: two networks' weights and biases.
         var numbers: Int { 2 * copy.network.parameterCount }
@@ -79,6 +81,26 @@ actor LearningCopies {
         entries[key] = entry
         dropLeastRecentlyUsed(keeping: key)
         return (key, entry, result)
+    }
+
+    /// Replaces copy `id`'s network with `network` (a fine-tuning's result), as a reset does.
+    /// - Returns: Whether the copy was still kept.
+    func install(_ network: Network<Float>, into id: String) -> Bool {
+        guard var entry = entries[id] else { return false }
+        entry.copy.reset(to: network)
+        entry.fineTunes += 1
+        clock += 1
+        entry.lastUse = clock
+        entries[id] = entry
+        dropLeastRecentlyUsed(keeping: id)
+        return true
+    }
+
+    /// Drops every copy.
+    /// - Returns: How many there were.
+    func removeAll() -> Int {
+        defer { entries = [:] }
+        return entries.count
     }
 
     /// Drops the least recently used copies, never `kept`, until both bounds hold.

@@ -81,10 +81,10 @@ struct EpochSummary: Codable, Sendable, Equatable {
 /// Where a training job stands, as `GET /api/train` returns it.
 struct TrainingStatus: Codable, Sendable {
     enum State: String, Codable, Sendable {
-        case running, finished, cancelled, failed
+        case queued, running, finished, cancelled, failed
     }
 
-    let id: Int
+    var id: Int
     var state: State
     let sizes: [Int]
     let learningRate: Double
@@ -99,6 +99,8 @@ struct TrainingStatus: Codable, Sendable {
     var message: String?
     /// For a fine-tuning on the person's digits (`POST /api/fine-tune`): accuracy before and after.
     var fineTune: FineTuneFigures?
+    /// For a student's fine-tuning on a classroom server: the copy it changes (`session` of `/api/step`).
+    var session: String?
 }
 
 /// A flag that the web side sets and the training thread reads between mini-batches.

@@ -25,7 +25,7 @@ struct CompareRoutesTests {
     }
 
     static func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: try ExplorerRoutes.router(state: try ExplorerFixture.state(), shelf: try shelf()))
+        let app = Application(router: try ExplorerRoutes.router(state: try ExplorerFixture.state(), shelf: try shelf(), access: ExplorerFixture.personal))
         try await app.test(.router, body)
     }
 

@@ -3,6 +3,7 @@ import DescentExplorer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import DescentLinearAlgebra
 import DescentNetwork
 import DescentTraining
@@ -29,19 +30,37 @@ enum ExplorerFixture {
         return ExplorerState(model: Model(network: network, metadata: ["seed": "1"]), data: data)
     }
 
-    /// Runs `body` against a router test client of a fresh explorer.
-    static func test(trainingCount: Int = 300, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let state = try state(trainingCount: trainingCount)
-        let app = Application(router: try ExplorerRoutes.router(state: state))
+    /// The teacher's token of the test servers (on a personal server, the page's too).
+    static let teacherToken = String(repeating: "7e", count: 32)
+    /// The students' token of the classroom test servers.
+    static let studentToken = String(repeating: "5d", count: 32)
+    /// A personal server's access: one token, the teacher's; loopback names.
+    static let personal = ExplorerAccess(studentToken: nil, teacherToken: teacherToken, hosts: .loopback)
+    /// A classroom's access: both tokens; any IP address and school.example.
+    static let classroom = ExplorerAccess(studentToken: studentToken, teacherToken: teacherToken,
+                                          hosts: AllowedHosts(acceptsAddresses: true, names: ["school.example"]))
+
+    /// Runs `body` against a router test client of a fresh explorer with `access`.
+    static func test(trainingCount: Int = 300, access: ExplorerAccess = personal, limits: WorkLimits = .standard,
+                     _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let base = try state(trainingCount: trainingCount)
+        let state = ExplorerState(model: await base.model, data: await base.data, limits: limits)
+        let app = Application(router: try ExplorerRoutes.router(state: state, access: access))
         try await app.test(.router, body)
     }
 }
 
 extension TestClientProtocol {
     /// Sends a request and returns the status and the body parsed as JSON (nil when it is not).
+    /// - Parameters:
+    ///   - token: Sent as `X-Descent-Token`; by default the teacher's (the page's on a personal server); nil: none.
+    ///   - headers: Further header fields (`Host`, `Origin`, `Sec-Fetch-Site`).
     func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: [UInt8]? = nil,
-              contentType: String = "application/json") async throws -> (status: HTTPResponse.Status, json: Any?, text: String) {
+              contentType: String = "application/json", token: String? = ExplorerFixture.teacherToken,
+              headers extra: [String: String] = [:]) async throws -> (status: HTTPResponse.Status, json: Any?, text: String) {
         var headers: HTTPFields = [:]
+        if let token, let name = HTTPField.Name("X-Descent-Token") { headers[name] = token }
+        for (name, value) in extra { if let name = HTTPField.Name(name) { headers[name] = value } }
         var buffer: ByteBuffer?
         if let json { buffer = ByteBuffer(string: json) }
         if let body { buffer = ByteBuffer(bytes: body) }

@@ -82,7 +82,7 @@ struct ServerLimitsTests {
         let state = try ExplorerFixture.state()
         var limits = ServerLimits.standard
         limits.maximumHeaderBytes = 4096
-        let app = try ExplorerRoutes.application(state: state, host: "127.0.0.1", port: 0, limits: limits)
+        let app = try ExplorerRoutes.application(state: state, host: "127.0.0.1", port: 0, limits: limits, access: ExplorerFixture.personal)
         try await app.test(.live) { client in
             let ok = try await client.execute(uri: "/api/model", method: .get) { $0.status }
             #expect(ok == .ok)

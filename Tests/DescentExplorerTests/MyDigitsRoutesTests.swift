@@ -28,7 +28,8 @@ struct MyDigitsServer {
                                 validation: ExplorerFixture.images(count: 50, seed: 3), test: ExplorerFixture.images(count: 100, seed: 4))
         let model = Model(network: network, metadata: recipe ? configuration.metadata : ["seed": "1"])
         state = ExplorerState(model: model, data: data, myDigits: store)
-        access = shared ? ExplorerAccess(token: Self.token) : .loopback
+        access = shared ? ExplorerAccess(studentToken: Self.token, teacherToken: ExplorerFixture.teacherToken, hosts: .loopback)
+            : ExplorerFixture.personal
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
@@ -54,7 +55,7 @@ struct MyDigitsServer {
 /// A request with headers of one's own; the answer's status, JSON, text and headers.
 extension TestClientProtocol {
     func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8]? = nil, contentType: String = "image/png",
-              token: String? = nil, cookie: String? = nil) async throws -> (status: HTTPResponse.Status, json: Any?, text: String, headers: HTTPFields) {
+              token: String? = ExplorerFixture.teacherToken, cookie: String? = nil) async throws -> (status: HTTPResponse.Status, json: Any?, text: String, headers: HTTPFields) {
         var headers: HTTPFields = [:]
         if body != nil { headers[.contentType] = contentType }
         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -138,7 +139,7 @@ struct MyDigitsRoutesTests {
         }
     }
 
-    @Test("shared: a change without the token is refused (403); reading and predicting stay open")
+    @Test("shared: a change without a token is refused (403), a student's token cannot train or cancel; reading and predicting stay open")
     func tokenGuardsChanges() async throws {
         let server = try MyDigitsServer(shared: true)
         try await server.test { client in
@@ -148,19 +149,22 @@ struct MyDigitsRoutesTests {
                 #expect(status == .forbidden)
                 #expect(errorMessage(json)?.contains("needs the token") == true)
             }
-            #expect(try await client.send(.post, "/api/train", body: Array("{\"epochs\": 1}".utf8), contentType: "application/json").status == .forbidden)
-            #expect(try await client.send(.post, "/api/train/cancel").status == .forbidden)
-            #expect(try await client.send(.post, "/api/fine-tune").status == .forbidden)
-            #expect(try await client.send(.delete, "/api/my-digits/2-00").status == .forbidden)
+            let student = MyDigitsServer.token
+            let train = try await client.send(.post, "/api/train", body: Array("{\"epochs\": 1}".utf8), contentType: "application/json", token: student)
+            #expect(train.status == .forbidden && errorMessage(train.json)?.contains("teacher's token") == true)
+            #expect(try await client.send(.post, "/api/train/cancel", token: student).status == .forbidden)
+            #expect(try await client.send(.post, "/api/class/clear", token: student).status == .forbidden)
+            #expect(try await client.send(.post, "/api/fine-tune", token: nil).status == .forbidden)
+            #expect(try await client.send(.delete, "/api/my-digits/2-00", token: nil).status == .forbidden)
             // Open: reading, predicting, a path down a surface.
-            #expect(try await client.send(.get, "/api/model").status == .ok)
-            #expect(try await client.send(.post, "/api/predict", body: drawing).status == .ok)
+            #expect(try await client.send(.get, "/api/model", token: nil).status == .ok)
+            #expect(try await client.send(.post, "/api/predict", body: drawing, token: nil).status == .ok)
             let descent = Array("{\"start\":{\"x\":1,\"y\":1},\"learningRate\":0.1,\"momentum\":0,\"steps\":2}".utf8)
-            #expect(try await client.send(.post, "/api/landscapes/bowl/descent", body: descent, contentType: "application/json").status == .ok)
+            #expect(try await client.send(.post, "/api/landscapes/bowl/descent", body: descent, contentType: "application/json", token: nil).status == .ok)
             // With the token, by either header.
             #expect(try await client.send(.post, "/api/my-digits?label=2", body: drawing, token: MyDigitsServer.token).status == .created)
             let header = try #require(HTTPField.Name("X-Descent-Token"))
-            let status = try await client.execute(uri: "/api/train/cancel", method: .post, headers: [header: MyDigitsServer.token]) { $0.status }
+            let status = try await client.execute(uri: "/api/train/cancel", method: .post, headers: [header: ExplorerFixture.teacherToken]) { $0.status }
             #expect(status == .conflict)  // past the token: no training runs
         }
     }
@@ -283,13 +287,17 @@ struct MyDigitsRoutesTests {
         }
     }
 
-    @Test("the token is 64 hex digits from the generator; loopback hosts are told apart")
+    @Test("a token is 64 hex digits from the generator, a classroom's two differ; loopback hosts are told apart")
     func tokenAndHosts() {
         var generator = SplitMix64(seed: 1)
-        let token = ExplorerAccess.shared(using: &generator).token ?? ""
+        let token = ExplorerAccess.newToken(using: &generator)
         #expect(token.count == 64 && token.allSatisfy { $0.isHexDigit && !$0.isUppercase })
         var other = SplitMix64(seed: 2)
-        #expect(ExplorerAccess.shared(using: &other).token != token)
+        #expect(ExplorerAccess.newToken(using: &other) != token)
+        let classroom = ExplorerAccess.classroom(hosts: .loopback, using: &other)
+        #expect(classroom.studentToken != nil && classroom.studentToken != classroom.teacherToken && classroom.pageToken == classroom.studentToken)
+        let personal = ExplorerAccess.personal(using: &other)
+        #expect(personal.studentToken == nil && personal.pageToken == personal.teacherToken)
         for host in ["127.0.0.1", "localhost", "::1", "127.1.2.3"] { #expect(ExplorerAccess.isLoopback(host: host), "\(host)") }
         for host in ["0.0.0.0", "192.168.1.5", "::", "example.org", "127.0.0"] { #expect(!ExplorerAccess.isLoopback(host: host), "\(host)") }
     }

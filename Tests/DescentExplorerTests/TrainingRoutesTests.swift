@@ -27,21 +27,37 @@ struct TrainingRoutesTests {
         }
     }
 
-    @Test("one training at a time: a second is refused with 409; cancel stops the first and keeps the model")
+    @Test("one training at a time: the teacher's next waits at the head of the queue, a third gets 429; cancel stops the first and keeps its model out")
     func oneAtATimeAndCancel() async throws {
-        try await ExplorerFixture.test(trainingCount: 3000) { client in
+        let noQueue = WorkLimits(maximumParameters: 2_000_000, maximumBatchWidth: 1 << 18, maximumMemoryBytes: 1 << 30, maximumQueuedTrainings: 0)
+        try await ExplorerFixture.test(trainingCount: 3000, limits: noQueue) { client in
             // Wide layers at batch 1: minutes of work, so the cancel always lands while it runs (the
             // video's network at batch 1 could finish its 100 epochs before the cancel arrived).
             let long = "{\"epochs\": 100, \"batchSize\": 1, \"layers\": [784, 256, 256, 10]}"
-            #expect(try await client.call(.post, "/api/train", json: long).status == .accepted)
-            let (second, json, _) = try await client.call(.post, "/api/train", json: "{\"epochs\": 1}")
-            #expect(second == .conflict)
-            #expect(errorMessage(json)?.contains("one training at a time") == true)
+            let (first, running, _) = try await client.call(.post, "/api/train", json: long)
+            #expect(first == .accepted)
+            let (second, waiting, _) = try await client.call(.post, "/api/train", json: "{\"epochs\": 1, \"layers\": [784, 8, 10]}")
+            #expect(second == .accepted && (waiting as? [String: Any])?["state"] as? String == "queued")
+            let (third, json, _) = try await client.call(.post, "/api/train", json: "{\"epochs\": 1}")
+            #expect(third == .tooManyRequests)
+            #expect(errorMessage(json)?.contains("already waits") == true)
             #expect(try await client.call(.post, "/api/train/cancel").status == .accepted)
-            let (_, _, events) = try await client.call(.get, "/api/train/events")
-            #expect(events.contains("event: cancelled"))
+            let firstID = try #require((running as? [String: Any])?["id"] as? Int)
+            let secondID = try #require((waiting as? [String: Any])?["id"] as? Int)
+            var states: [String] = []
+            for _ in 0..<600 {
+                states = []
+                for id in [firstID, secondID] {
+                    let (_, status, _) = try await client.call(.get, "/api/train?id=\(id)")
+                    states.append((status as? [String: Any])?["state"] as? String ?? "")
+                }
+                if states == ["cancelled", "finished"] { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(states == ["cancelled", "finished"])
             let (_, model, _) = try await client.call(.get, "/api/model")
-            #expect((model as? [String: Any])?["version"] as? Int == 1)
+            #expect((model as? [String: Any])?["version"] as? Int == 2)  // the waiting one's; the cancelled one left none
+            #expect((model as? [String: Any])?["sizes"] as? [Int] == [784, 8, 10])
             #expect(try await client.call(.post, "/api/train/cancel").status == .conflict)
         }
     }
@@ -91,7 +107,7 @@ struct TrainingMatchesLibraryTests {
     @Test("a deskewing, augmenting, dropout run from the page equals TrainingRun's, weights and metadata")
     func sameModel() async throws {
         let state = try ExplorerFixture.state(trainingCount: 300)
-        let app = Application(router: try ExplorerRoutes.router(state: state))
+        let app = Application(router: try ExplorerRoutes.router(state: state, access: ExplorerFixture.personal))
         let body = "{\"preset\": \"video-best\", \"layers\": [784, 12, 10], \"epochs\": 2, \"trainingLimit\": 200, \"shift\": 1, \"rotation\": 4, \"dropout\": 0.1}"
         try await app.test(.router) { client in
             #expect(try await client.call(.post, "/api/train", json: body).status == .accepted)

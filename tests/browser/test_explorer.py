@@ -28,7 +28,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import explorer_server  # noqa: E402
 
 
 def free_port():
@@ -37,7 +41,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def waited(browser, seconds, condition):
+    """Whether `condition(browser)` came true within `seconds` (a check, where WebDriverWait would raise)."""
+    try:
+        WebDriverWait(browser, seconds).until(condition)
+        return True
+    except TimeoutException:
+        return False
+
+
 def start_server(binary, data, model, port, log):
+    """descent serve on loopback; returns it, GET /api/model's answer, and the token of the URL it printed."""
     command = [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port), "--train-epochs", "3"]
     if model:
         command += ["--model", model, "--compare", model]  # the same model on the shelf: its answers must match
@@ -48,7 +62,7 @@ def start_server(binary, data, model, port, log):
             raise SystemExit(f"descent serve exited with {server.returncode}; see its log")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/model", timeout=2) as response:
-                return server, json.load(response)
+                return server, json.load(response), explorer_server.tokens(log.name, server)[0]
         except OSError:
             time.sleep(0.5)
     server.terminate()
@@ -56,7 +70,7 @@ def start_server(binary, data, model, port, log):
 
 
 def start_shared_server(binary, data, model, port, my_digits, log_path):
-    """descent serve on every interface; returns it and the URL with the token it printed."""
+    """descent serve on every interface; returns it, the students' token of the URL it printed, and the teacher's."""
     command = [binary, "serve", "--data", data, "--host", "0.0.0.0", "--port", str(port), "--train-epochs", "3",
                "--my-digits", my_digits]
     if model:
@@ -68,9 +82,11 @@ def start_shared_server(binary, data, model, port, my_digits, log_path):
         if server.poll() is not None:
             raise SystemExit(f"descent serve --host 0.0.0.0 exited with {server.returncode}; see {log_path}")
         with open(log_path) as printed:
-            found = re.search(r"\?token=([0-9a-f]{64})", printed.read())
-        if found:
-            return server, found.group(1)
+            text = printed.read()
+        found = re.search(r"\?token=([0-9a-f]{64})", text)
+        teacher = re.search(r"^Teacher's token.*: ([0-9a-f]{64})$", text, re.M)
+        if found and teacher:
+            return server, found.group(1), teacher.group(1)
         time.sleep(0.5)
     server.terminate()
     raise SystemExit("descent serve --host 0.0.0.0 printed no URL with a token within 120 s")
@@ -80,7 +96,7 @@ def post_status(url, body, content_type, token=None):
     """The status of a POST, 4xx and 5xx included."""
     request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
     if token:
-        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("X-Descent-Token", token)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -182,7 +198,7 @@ def my_digits_and_fine_tuning(arguments, check):
     if os.path.isdir(folder):
         import shutil
         shutil.rmtree(folder)
-    server, token = start_shared_server(arguments.binary, arguments.data, arguments.model, port, folder,
+    server, token, teacher = start_shared_server(arguments.binary, arguments.data, arguments.model, port, folder,
                                         os.path.join(arguments.out, "server-shared.log"))
     browser = make_browser()
     try:
@@ -194,9 +210,14 @@ def my_digits_and_fine_tuning(arguments, check):
               "a shared server refuses a change without the token (403)")
         check(post_status(base + "api/train", b'{"epochs": 1}', "application/json", token="0" * 64) == 403,
               "a shared server refuses a change with a wrong token (403)")
+        check(token != teacher, "the students' URL carries a token other than the teacher's")
+        check(post_status(base + "api/train", b'{"epochs": 1}', "application/json", token=token) == 403,
+              "a student's token cannot train the model everyone sees (403)")
+        check(post_status(base + "api/class/clear", b"", "application/json", token=token) == 403,
+              "a student's token cannot clear the class (403)")
 
         browser.get(f"{base}?token={token}#draw")
-        WebDriverWait(browser, 20).until(lambda b: "version" in b.find_element(By.ID, "model-info").text)
+        WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "draw").is_displayed())
         WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "my-digits-accuracy").get_attribute("data-count") == "0")
         check("token" not in browser.current_url, f"the token is taken out of the address bar ({browser.current_url})")
         check("descent_browser" not in browser.execute_script("return document.cookie"),
@@ -236,8 +257,13 @@ def my_digits_and_fine_tuning(arguments, check):
             check(after >= before, f"accuracy on the ten digits does not fall ({before:.2f} -> {after:.2f})")
             check(test_before - test_after <= 0.005,
                   f"test accuracy falls by at most 0.5 points ({100 * test_before:.2f}% -> {100 * test_after:.2f}%)")
-            WebDriverWait(browser, 20).until(lambda b: "version 2" in b.find_element(By.ID, "model-info").text)
-            check(True, "the fine-tuned model is in use (version 2)")
+            check("your own fine-tuned copy" in status.text and "version 1" in browser.find_element(By.ID, "model-info").text,
+                  f"the fine-tuning changed this student's copy, and the class's model is still version 1 ({status.text})")
+            browser.find_element(By.ID, "clear").click()
+            for points in DIGITS[7]:
+                stroke(browser, canvas, points)
+            check(waited(browser, 20, lambda b: "your own fine-tuned copy" in b.find_element(By.ID, "model-shown").text),
+                  f"the Draw page says it shows the student's copy ({browser.find_element(By.ID, 'model-shown').text})")
         WebDriverWait(browser, 20).until(lambda b: "right" in b.find_element(By.ID, "my-digits-accuracy").text)
         print("after fine-tuning: " + browser.find_element(By.ID, "my-digits-accuracy").text, flush=True)
         browser.execute_script("document.getElementById('my-digits-panel').scrollIntoView()")
@@ -266,13 +292,14 @@ def main():
 
     port = free_port()
     with open(os.path.join(arguments.out, "server.log"), "w") as log:
-        server, model = start_server(arguments.binary, arguments.data, arguments.model, port, log)
+        server, model, token = start_server(arguments.binary, arguments.data, arguments.model, port, log)
         browser = make_browser()
         try:
             base = f"http://127.0.0.1:{port}/"
             print(f"serving {model['sizes']} at {base}, test accuracy {model['testAccuracy']:.4f}", flush=True)
-            browser.get(base + "#draw")
-            WebDriverWait(browser, 20).until(lambda b: "version" in b.find_element(By.ID, "model-info").text)
+            browser.get(f"{base}?token={token}#draw")  # the URL descent serve printed
+            # The page shows the Draw page once the model's weights have come (seconds for a wide model).
+            WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "draw").is_displayed())
             canvas = browser.find_element(By.ID, "draw")
             empty_hidden = browser.find_element(By.ID, "network").get_attribute("data-hidden")
 
@@ -357,8 +384,8 @@ def main():
             browser.get(base + "#weights")
             WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#weight-grid .tile")) == model["sizes"][1])
             browser.find_elements(By.CSS_SELECTOR, "#weight-grid .tile")[3].click()
-            WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#top-images figure")) == 24)
-            check(True, "the Weights page shows every first-layer neuron and a neuron's top test images")
+            check(waited(browser, 20, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#top-images figure")) == 24),
+                  "the Weights page shows every first-layer neuron and a neuron's top test images")
             browser.save_screenshot(os.path.join(arguments.out, "weights.png"))
             # The keyboard alone: Tab to a weight tile, Tab to the next, Enter opens it.
             browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")
@@ -383,8 +410,8 @@ def main():
             WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.ID, "cell-4-9"))
             check(browser.find_element(By.ID, "cell-4-9").tag_name == "button", "the confusion cells are buttons")
             browser.find_element(By.ID, "cell-4-9").click()
-            WebDriverWait(browser, 20).until(lambda b: "read as 9" in b.find_element(By.ID, "cell-title").text)
-            check(True, "the Mistakes page shows the confusion matrix and the 4-read-as-9 cell")
+            check(waited(browser, 20, lambda b: "read as 9" in b.find_element(By.ID, "cell-title").text),
+                  "the Mistakes page shows the confusion matrix and the 4-read-as-9 cell")
             browser.save_screenshot(os.path.join(arguments.out, "mistakes.png"))
 
             browser.get(base + "#descent")
@@ -397,7 +424,8 @@ def main():
             WebDriverWait(browser, 30).until(lambda b: "step 500" in b.find_element(By.ID, "descent-status").text
                                              or "step 1" in b.find_element(By.ID, "descent-status").text)
             time.sleep(3)
-            check("step" in browser.find_element(By.ID, "descent-status").text, "the Descent page rolls the ball")
+            rolled = re.search(r"step (\d+)", browser.find_element(By.ID, "descent-status").text)
+            check(rolled is not None and int(rolled.group(1)) > 0, f"the Descent page rolls the ball ({rolled and rolled.group(0)})")
             browser.save_screenshot(os.path.join(arguments.out, "descent.png"))
 
             browser.get(base + "#train")
@@ -411,8 +439,8 @@ def main():
             check(state == "finished", f"one epoch on 5,000 images finished from the Train page (state {state})")
             points = browser.find_element(By.ID, "curves").get_attribute("data-points")
             check(points == "1", f"the curve shows the epoch (points {points})")
-            WebDriverWait(browser, 20).until(lambda b: "version 2" in b.find_element(By.ID, "model-info").text)
-            check(True, "the new model is in use (version 2)")
+            check(waited(browser, 20, lambda b: "version 2" in b.find_element(By.ID, "model-info").text),
+                  "the new model is in use (version 2)")
             browser.save_screenshot(os.path.join(arguments.out, "train.png"))
 
             # After the new model, the Descent page still has one set of listeners: Step moves one step.

@@ -28,35 +28,26 @@ def read_safetensors(data):
     tensors = {name: data[start + info["data_offsets"][0]:start + info["data_offsets"][1]] for name, info in header.items()}
     return tensors, metadata
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import explorer_server  # noqa: E402
+
+TOKEN = {}
 
 def call(port, method, path, body=None):
+    """A request with the token the server printed (training is the teacher's; on loopback the page's token is)."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
                                      data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "X-Descent-Token": TOKEN.get("teacher", "")})
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.read()
 
 def main():
     binary, mnist = sys.argv[1], sys.argv[2]
     folder = tempfile.mkdtemp(prefix="descent-consistency-")
-    port = free_port()
-    log = open(os.path.join(folder, "serve.log"), "w")
-    server = subprocess.Popen([binary, "serve", "--data", mnist, "--port", str(port), "--train-epochs", "1"], stdout=log, stderr=subprocess.STDOUT)
+    server, port, _, TOKEN["teacher"] = explorer_server.start(binary, ["--data", mnist, "--train-epochs", "1"],
+                                                             os.path.join(folder, "serve.log"))
     failures = []
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                call(port, "GET", "/api/model")
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    sys.exit("web_matches_cli: the server did not start; see " + log.name)
-                time.sleep(0.3)
         for name, body, options in CASES:
             out = os.path.join(folder, "cli.safetensors")
             subprocess.run([binary, "train", "--data", mnist, "--out", out, "--json"] + options, check=True, stdout=subprocess.DEVNULL)

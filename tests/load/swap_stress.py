@@ -10,14 +10,12 @@ one short training after another, each of another layer shape (784-16-16-10, 784
 flight. Requests for a layer or neuron the current model lacks may get 404; any 5xx, a dropped
 connection or a dead server fails the run. Bounded in time and stops by itself.
 """
-import argparse, json, random, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import argparse, json, os, random, sys, tempfile, threading, time, urllib.error, urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import explorer_server  # noqa: E402
 
 SHAPES = [[784, 16, 16, 10], [784, 30, 10], [784, 8, 8, 8, 10], [784, 64, 10]]
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 def main():
     parser = argparse.ArgumentParser()
@@ -26,34 +24,27 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
-    port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="descent-swap-", suffix=".log", delete=False)
-    server = subprocess.Popen([args.binary, "serve", "--data", args.mnist, "--port", str(port), "--train-epochs", "1"],
-                              stdout=log, stderr=subprocess.STDOUT)
+    server, port, _, teacher = explorer_server.start(args.binary, ["--data", args.mnist, "--train-epochs", "1"], log.name)
     base = f"http://127.0.0.1:{port}"
 
     def call(method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(base + path, method=method, data=data, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(base + path, method=method, data=data,
+                                         headers={"Content-Type": "application/json", "X-Descent-Token": teacher})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
 
-    deadline = time.time() + 120
-    while True:
-        try:
-            if call("GET", "/api/model")[0] == 200:
-                break
-        except OSError:
-            pass
-        if time.time() > deadline or server.poll() is not None:
-            sys.exit("swap_stress: the server did not start; see " + log.name)
-        time.sleep(0.3)
-
     lock = threading.Lock()
     counts, failures, swaps = {}, [], [0]
+    # One consistent model: every prediction's layer sizes must be those of the model served under its
+    # version (the trainer records each version's sizes as it is swapped in), never a mix of two.
+    first = json.loads(call("GET", "/api/model")[1])
+    served = {first["version"]: first["sizes"]}
+    answered = []  # (modelVersion, the sizes the answer's activations have)
     stop_at = time.time() + args.seconds
 
     def record(path, status):
@@ -77,7 +68,7 @@ def main():
             else:
                 path, body, method = f"/api/confusion/{rng.randrange(10)}/{rng.randrange(10)}?count=3", None, "GET"
             try:
-                status, _ = call(method, path, body)
+                status, answer = call(method, path, body)
             except OSError as error:
                 with lock:
                     failures.append(f"{path}: {error}")
@@ -87,6 +78,10 @@ def main():
             elif status not in (200, 404):
                 with lock:
                     failures.append(f"{status} for {path}")
+            if status == 200 and path == "/api/predict":
+                prediction = json.loads(answer)
+                with lock:
+                    answered.append((prediction["modelVersion"], [784] + [len(layer) for layer in prediction["activations"]]))
             record(path, status)
 
     def trainer():
@@ -107,6 +102,13 @@ def main():
                 with lock:
                     failures.append(f"training {shape} ended {state}")
                 return
+            model = json.loads(call("GET", "/api/model")[1])
+            with lock:
+                served[model["version"]] = model["sizes"]
+            if model["sizes"] != shape:
+                with lock:
+                    failures.append(f"after training {shape} the server serves {model['sizes']} (version {model['version']})")
+                return
             swaps[0] += 1
             index += 1
 
@@ -118,8 +120,16 @@ def main():
     alive = server.poll() is None
     server.terminate()
     server.wait(timeout=30)
+    mixed = [(version, sizes) for version, sizes in answered if served.get(version) != sizes]
+    if mixed:
+        failures.append(f"{len(mixed)} of {len(answered)} predictions do not match the model served under their version, "
+                        f"e.g. version {mixed[0][0]} answered with sizes {mixed[0][1]}, served {served.get(mixed[0][0])}")
+    versions = {version for version, _ in answered}
+    if len(versions) < 2:
+        failures.append(f"the predictions saw {len(versions)} model version(s): the swaps were not exercised under load")
     total = sum(counts.values())
     print(f"swap_stress: {total} requests in {args.seconds:.0f} s while {swaps[0]} models of {len(SHAPES)} shapes were swapped in; "
+          f"{len(answered)} predictions from {len(versions)} versions, {len(answered) - len(mixed)} matching their version's sizes; "
           f"statuses {dict(sorted(counts.items()))}; server {'alive' if alive else 'DEAD'}")
     if not alive:
         failures.append("the server died; see " + log.name)

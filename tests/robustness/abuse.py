@@ -7,28 +7,24 @@ Starts the server (idle timeout 3 s, so that the slow-client checks are quick), 
 (slowloris: headers a byte at a time, and silent connections), huge headers and too many headers,
 invalid UTF-8 in the path, headers and body, deeply nested and malformed JSON, bodies over the limit
 and bodies shorter than their Content-Length, raw garbage and broken chunked encoding, a thousand
-pipelined requests on one connection, and thousands of connections at once (up to the open-file
-limit). After each it checks the server is alive and still answers, that no answer was a 5xx, and it
+pipelined requests on one connection, thousands of connections at once (up to the open-file
+limit; every one the server takes, up to --max-connections, must be answered), and what a page of
+another site could send (a foreign Host, Origin or Sec-Fetch-Site, JSON as text/plain, no token) and
+a training over the work limits, each refused with its 4xx. After each it checks the server is alive and still answers, that no answer was a 5xx, and it
 reports the server's resident memory. Exits non-zero on a crash, a 5xx, a wrong status, or memory
 that grew by more than 150 MB over the whole run.
 """
-import argparse, json, os, resource, socket, subprocess, sys, tempfile, time
+import argparse, errno, json, os, resource, selectors, socket, subprocess, sys, tempfile, time
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import explorer_server  # noqa: E402
 
 def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return explorer_server.memory_mb(pid, "VmRSS")
 
 class Abuse:
     def __init__(self, args):
-        self.port = free_port()
+        self.port = explorer_server.free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="descent-abuse-", suffix=".log", delete=False)
         command = [args.binary, "serve", "--data", args.mnist, "--host", "127.0.0.1", "--port", str(self.port),
                    "--idle-timeout", "3", "--max-connections", str(args.max_connections), "--train-epochs", "1"]
@@ -37,15 +33,17 @@ class Abuse:
         self.server = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         self.failures = []
         self.statuses = {}
+        self.max_connections = args.max_connections
         deadline = time.time() + 180
         while time.time() < deadline:
             try:
-                if self.request(b"GET /api/model HTTP/1.1\r\nHost: x\r\n\r\n")[0] == 200:
+                if self.request(b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")[0] == 200:
                     break
             except OSError:
                 time.sleep(0.5)
         else:
             sys.exit("abuse: the server did not start; see " + self.log.name)
+        self.token = explorer_server.tokens(self.log.name, self.server)[1]
         self.baseline = rss_mb(self.server.pid)
         print(f"abuse: server pid {self.server.pid} on port {self.port}, RSS {self.baseline:.1f} MB after start")
 
@@ -89,7 +87,7 @@ class Abuse:
         return False
 
     def post(self, path, body, content_type="application/json", extra=b""):
-        head = (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n").encode() + extra + b"\r\n"
         return self.request(head + body)
 
@@ -107,7 +105,7 @@ class Abuse:
             self.failures.append(f"the server exited with status {self.server.returncode}")
             return False
         try:
-            status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         except OSError as error:
             self.failures.append(f"the server does not answer: {error}")
             return False
@@ -122,7 +120,7 @@ class Abuse:
         # timeout, so it is not cut): the server keeps answering others meanwhile.
         silent = [self.connect() for _ in range(200)]
         loris = [self.connect() for _ in range(50)]
-        head = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Slow: "
+        head = b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Slow: "
         for s in loris:
             s.sendall(head)
         for _ in range(3):
@@ -147,18 +145,18 @@ class Abuse:
 
     def huge_headers(self):
         big = b"X-Big: " + b"a" * 200_000 + b"\r\n"
-        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: x\r\n" + big + b"\r\n")
+        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\n" + big + b"\r\n")
         self.check("a 200 KB header", status, {None, 400, 431})
         many = b"".join(b"X-%d: 1\r\n" % i for i in range(5000))
-        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\n" + many + b"\r\n")
         self.check("5,000 headers", status, {None, 400, 431})
-        status, _ = self.request(b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, _ = self.request(b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         self.check("a 100 KB path", status, {None, 400, 404, 414, 431})
 
     def invalid_utf8(self):
-        status, _ = self.request(b"GET /api/\xff\xfe\xc3\x28 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, _ = self.request(b"GET /api/\xff\xfe\xc3\x28 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         self.check("invalid UTF-8 in the path", status, {None, 400, 404})
-        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: x\r\nX-Bad: \xff\xfe\xc3\x28\r\nConnection: close\r\n\r\n")
+        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: \xff\xfe\xc3\x28\r\nConnection: close\r\n\r\n")
         self.check("invalid UTF-8 in a header", status, {None, 200, 400})
         status, _ = self.post("/api/predict", b'{"pixels": [\xff\xfe]}')
         self.check("invalid UTF-8 in a JSON body", status, {400})
@@ -173,19 +171,36 @@ class Abuse:
         status, _ = self.post("/api/predict", b'{"a":' * 50_000 + b"1" + b"}" * 50_000)
         self.check("objects nested 50,000 deep", status, {400})
         status, _ = self.post("/api/train", b"[" * 200_000)
-        self.check("nested arrays to /api/train", status, {400, 404, 409})
+        self.check("nested arrays to /api/train without the token", status, {403})
+        status, _ = self.post("/api/train", b"[" * 200_000, extra=f"X-Descent-Token: {self.token}\r\n".encode())
+        self.check("nested arrays to /api/train", status, {400})
+
+    def other_sites(self):
+        # What a page of another site, or a DNS-rebinding one, could send: each refused before it acts.
+        status, _ = self.request(b"GET /api/model HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+        self.check("a Host of another name (DNS rebinding)", status, {403})
+        body = b'{"epochs": 1, "trainingLimit": 100}'
+        status, _ = self.post("/api/train", body, "text/plain", extra=b"Origin: http://evil.example\r\n")
+        self.check("a cross-site text/plain training, no token", status, {403})
+        status, _ = self.post("/api/train", body, "text/plain", extra=f"X-Descent-Token: {self.token}\r\n".encode())
+        self.check("a text/plain training with the token", status, {415})
+        status, _ = self.post("/api/train", body, extra=f"X-Descent-Token: {self.token}\r\nSec-Fetch-Site: cross-site\r\n".encode())
+        self.check("Sec-Fetch-Site: cross-site with the token", status, {403})
+        status, _ = self.post("/api/train", b'{"layers": [784, 30000, 10]}', extra=f"X-Descent-Token: {self.token}\r\n".encode())
+        self.check("a training of 23.5 million weights", status, {422})
 
     def bad_bodies(self):
         status, _ = self.post("/api/predict", b"0" * (2 << 20))
         self.check("a 2 MB body", status, {None, 413})
-        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                  b"Content-Length: 1000000\r\n\r\n{\"pixels\": [", timeout=8)
         self.check("a body shorter than its Content-Length (then silence)", status, {None, 400, 408})
-        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n")
+        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999999999\r\n\r\n")
         self.check("an absurd Content-Length", status, {None, 400, 413})
-        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
+        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                 b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
         self.check("a broken chunk size", status, {None, 400})
-        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        status, _ = self.request(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
                                  b"Content-Length: 5\r\n\r\n0\r\n\r\n")
         self.check("chunked and Content-Length together", status, {None, 400})
         status, _ = self.post("/api/predict", b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + b"\xff" * 17, "image/png")
@@ -199,15 +214,15 @@ class Abuse:
 
     def garbage(self):
         for name, raw in [("random bytes", os.urandom(10_000)), ("HTTP/0.9", b"GET /\r\n\r\n"),
-                          ("a bad method", b"BR3W /api/model HTTP/1.1\r\nHost: x\r\n\r\n"),
-                          ("a bad version", b"GET /api/model HTTP/9.9\r\nHost: x\r\n\r\n"),
-                          ("NUL bytes", b"GET /api\0/model HTTP/1.1\r\nHost: x\r\n\r\n"),
-                          ("a bare LF request", b"GET /api/model HTTP/1.1\nHost: x\n\n")]:
+                          ("a bad method", b"BR3W /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                          ("a bad version", b"GET /api/model HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"),
+                          ("NUL bytes", b"GET /api\0/model HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                          ("a bare LF request", b"GET /api/model HTTP/1.1\nHost: 127.0.0.1\n\n")]:
             status, _ = self.request(raw, timeout=5)
             self.check(name, status, {None, 200, 400, 404, 405, 501, 505})
 
     def pipelined(self):
-        one = b"GET /api/model HTTP/1.1\r\nHost: x\r\n\r\n"
+        one = b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         with self.connect(30) as s:
             s.sendall(one * 1000)
             data, count = b"", 0
@@ -228,32 +243,46 @@ class Abuse:
         for _ in range(wanted):
             try:
                 s = socket.socket()
-                s.setblocking(False)
-                s.connect_ex(("127.0.0.1", self.port))
-                sockets.append(s)
-            except OSError:
+            except OSError:  # out of file descriptors: count it, and stop opening
                 refused += 1
                 break
+            s.setblocking(False)
+            result = s.connect_ex(("127.0.0.1", self.port))
+            if result in (0, errno.EINPROGRESS):
+                sockets.append(s)
+            else:
+                refused += 1
+                s.close()
         time.sleep(2)
         during = rss_mb(self.server.pid)
         # Each sends a request head; the server answers those it accepted (those beyond
         # --max-connections wait in the backlog and are answered once others close).
         for s in sockets:
             try:
-                s.send(b"GET /api/model HTTP/1.1\r\nHost: x\r\n\r\n")
+                s.send(b"GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             except OSError:
                 pass
-        time.sleep(3)
-        answered = 0
-        for s in sockets:
-            try:
-                answered += s.recv(16).startswith(b"HTTP/1.1 200")
-            except OSError:
-                pass
+        # Every connection the server took (up to --max-connections) is answered; wait up to 20 s.
+        expected = min(len(sockets), self.max_connections)
+        answered, deadline = 0, time.time() + 20
+        with selectors.DefaultSelector() as selector:  # epoll: file descriptors past select()'s 1024
+            for s in sockets:
+                selector.register(s, selectors.EVENT_READ)
+            while answered < expected and selector.get_map() and time.time() < deadline:
+                for key, _ in selector.select(0.2):
+                    selector.unregister(key.fileobj)
+                    try:
+                        answered += key.fileobj.recv(16).startswith(b"HTTP/1.1 200")
+                    except OSError:
+                        pass
         for s in sockets:
             s.close()
         print(f"abuse:      {len(sockets)} connections opened in {time.time() - start:.1f}s ({refused} refused), "
-              f"{answered} answered within 3 s; server RSS {during:.1f} MB while open")
+              f"{answered} answered 200 (expected at least {expected}); server RSS {during:.1f} MB while open")
+        if refused:
+            self.failures.append(f"{refused} of {wanted} connections could not be opened on loopback")
+        if answered < expected:
+            self.failures.append(f"only {answered} of the {expected} connections the server could take were answered 200")
         time.sleep(2)
         self.check(f"{len(sockets)} concurrent connections", self.alive() and 200, {200})
 
@@ -287,7 +316,7 @@ def main():
     parser.add_argument("--max-connections", type=int, default=4000)
     args = parser.parse_args()
     abuse = Abuse(args)
-    for step in (abuse.huge_headers, abuse.invalid_utf8, abuse.nested_json, abuse.bad_bodies, abuse.garbage,
+    for step in (abuse.huge_headers, abuse.invalid_utf8, abuse.nested_json, abuse.other_sites, abuse.bad_bodies, abuse.garbage,
                  abuse.pipelined, abuse.slow_clients, lambda: abuse.many_connections(args.connections)):
         if abuse.server.poll() is not None:
             break

@@ -16,8 +16,8 @@ function showError(message, source = "page") {
   region.hidden = false;
 }
 
-// A shared server (descent serve --host 0.0.0.0) prints a URL with ?token=...: the token is kept for
-// this tab, taken out of the address bar, and sent with every request that changes something.
+// descent serve prints a URL with ?token=...: the token is kept for this tab, taken out of the address
+// bar, and sent with every request that changes something (no other site's page can send it).
 const token = (() => {
   const query = new URLSearchParams(location.search);
   if (query.has("token")) {
@@ -31,7 +31,7 @@ const token = (() => {
 async function api(path, options = {}) {
   const method = (options.method || "GET").toUpperCase();
   const headers = { ...(options.headers || {}) };
-  if (token && method !== "GET" && method !== "HEAD") headers.Authorization = `Bearer ${token}`;
+  if (token && method !== "GET" && method !== "HEAD") headers["X-Descent-Token"] = token;
   let response;
   try {
     response = await fetch(path, { ...options, headers });
@@ -162,10 +162,18 @@ function predictDrawing() {
   drawing.dirty = false;
   drawing.lastSent = performance.now();
   drawing.canvas.toBlob(async (blob) => {
+    // A classroom student's fine-tuned copy (digits.js keeps its id), else the class's model.
+    const copy = sessionStorage.getItem("descent-copy");
+    const request = { method: "POST", headers: { "Content-Type": "image/png" }, body: blob };
     try {
-      showPrediction(await api("/api/predict", { method: "POST", headers: { "Content-Type": "image/png" }, body: blob }));
+      showPrediction(await api(copy ? `/api/predict?session=${encodeURIComponent(copy)}` : "/api/predict", request));
       showError(null, "predict");
     } catch (error) {
+      if (error.status === 404 && copy) {  // the server dropped the copy: back to the class's model
+        sessionStorage.removeItem("descent-copy");
+        drawing.pending = false;
+        return predictDrawing();
+      }
       showPrediction(null);
       showError(error.status === 422 ? "Nothing to read: draw a digit." : `Could not read the drawing: ${error.message}`, "predict");
     } finally {
@@ -206,6 +214,11 @@ function showPrediction(prediction) {
   paintDigit($("input"), prediction ? prediction.input : new Array(784).fill(0));
   $("prediction").textContent = prediction ? prediction.digit : "?";
   $("confidence").textContent = prediction ? `(output ${prediction.confidence.toFixed(3)})` : "";
+  if (prediction) {
+    $("model-shown").textContent = prediction.model === "copy"
+      ? "· the Draw page shows your own fine-tuned copy; the class's model is unchanged"
+      : sessionStorage.getItem("descent-copy") == null ? "" : "· the Draw page shows the class's model";
+  }
   const bars = $("bars");
   bars.replaceChildren();
   for (let digit = 0; digit < 10; digit++) {

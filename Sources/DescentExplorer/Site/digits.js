@@ -6,7 +6,7 @@
 // Uses app.js's $, api, postJSON, drawing, clearDrawing, showPrediction and loadModel.
 "use strict";
 
-const myDigits = { source: null, available: true };
+const myDigits = { timer: null, available: true };
 
 function setUpMyDigits() {
   const select = $("my-digit-label");
@@ -77,9 +77,13 @@ async function startFineTune() {
   const status = $("fine-tune-status");
   delete status.dataset.state;
   try {
-    const job = await postJSON("/api/fine-tune", { epochs: 1 });
+    // In a classroom the fine-tuning changes this page's own copy (the Learn panel's), never the class's model.
+    const copy = sessionStorage.getItem("descent-copy");
+    const job = await postJSON("/api/fine-tune", copy ? { epochs: 1, session: copy } : { epochs: 1 });
+    if (job.session) sessionStorage.setItem("descent-copy", job.session);
     const before = job.fineTune.before;
-    status.textContent = `Fine-tuning on ${job.trainingCount} images (your ${before.myDigitsCount} digits ${job.fineTune.repeats} times each)… ` +
+    status.textContent = (job.state === "queued" ? `Waiting for other trainings (${job.message}); then fine-tuning on` : "Fine-tuning on") +
+      ` ${job.trainingCount} images (your ${before.myDigitsCount} digits ${job.fineTune.repeats} times each)… ` +
       `before: your digits ${percent(before.myDigits, 1)}, test set ${percent(before.test, 2)}.`;
     followFineTune(job);
   } catch (error) {
@@ -89,32 +93,44 @@ async function startFineTune() {
 
 function percent(value, digits) { return `${(100 * value).toFixed(digits)}%`; }
 
+/** Follows job `job.id` (GET /api/train?id=N, twice a second) until it ends: queued behind others
+ *  in a classroom, then running, then finished, cancelled or failed. */
 function followFineTune(job) {
-  if (myDigits.source) myDigits.source.close();
-  const source = new EventSource("/api/train/events");
-  myDigits.source = source;
-  source.addEventListener("progress", (event) => {
-    const { epoch, done, total } = JSON.parse(event.data);
-    $("fine-tune-progress").value = (epoch - 1 + done / total) / job.epochs;
-  });
-  for (const end of ["finished", "cancelled", "failed"]) {
-    source.addEventListener(end, async (event) => {
-      source.close();
-      const data = JSON.parse(event.data);
-      const status = $("fine-tune-status");
-      status.textContent = data.message;
-      if (data.fineTune && data.fineTune.after) {
-        const { before, after } = data.fineTune;
-        status.textContent = `Your digits: ${percent(before.myDigits, 1)} → ${percent(after.myDigits, 1)}. ` +
-          `Test set: ${percent(before.test, 2)} → ${percent(after.test, 2)}. The Draw page now uses the fine-tuned model.`;
-        Object.assign(status.dataset, { before: before.myDigits, after: after.myDigits, testBefore: before.test, testAfter: after.test });
-        $("fine-tune-progress").value = 1;
-      }
-      status.dataset.state = end;
-      if (end === "finished") { await loadModel(); showPage(); }
-      await loadMyDigits();
-    });
+  clearTimeout(myDigits.timer);
+  const poll = async () => {
+    let current;
+    try {
+      current = await api(`/api/train?id=${job.id}`);
+    } catch (error) {
+      $("fine-tune-status").textContent = `Lost the fine-tuning: ${error.message}`;
+      return;
+    }
+    if (current.state === "queued" || current.state === "running") {
+      const total = current.trainingCount / current.batchSize;
+      $("fine-tune-progress").value = current.state === "queued" ? 0 : Math.min(1, (current.reports.length + current.done / total) / current.epochs);
+      myDigits.timer = setTimeout(poll, 500);
+      return;
+    }
+    await fineTuneEnded(current, job);
+  };
+  poll();
+}
+
+async function fineTuneEnded(data, job) {
+  const end = data.state;
+  const status = $("fine-tune-status");
+  status.textContent = data.message;
+  if (data.fineTune && data.fineTune.after) {
+    const { before, after } = data.fineTune;
+    status.textContent = `Your digits: ${percent(before.myDigits, 1)} → ${percent(after.myDigits, 1)}. ` +
+      `Test set: ${percent(before.test, 2)} → ${percent(after.test, 2)}. ` +
+      (job.session ? "The Draw page now shows your own fine-tuned copy; the class's model is unchanged." : "The Draw page now uses the fine-tuned model.");
+    Object.assign(status.dataset, { before: before.myDigits, after: after.myDigits, testBefore: before.test, testAfter: after.test });
+    $("fine-tune-progress").value = 1;
   }
+  status.dataset.state = end;
+  if (end === "finished") { await loadModel(); showPage(); }
+  await loadMyDigits();
 }
 
 setUpMyDigits();

@@ -59,7 +59,8 @@ async function chooseLabel(digit) {
 /** The example's body for the API, with the page's copy when it has one. */
 function exampleBody(extra = {}) {
   const body = { ...learn.example, label: learn.label, ...extra };
-  if (learn.session) body.session = learn.session.id;
+  const copy = learn.session ? learn.session.id : sessionStorage.getItem("descent-copy");
+  if (copy) body.session = copy;
   return body;
 }
 
@@ -69,7 +70,7 @@ async function refreshGradient() {
     learn.gradient = await postJSON("/api/gradient", exampleBody());
     showError(null, "learn");
   } catch (error) {
-    if (error.status === 404 && learn.session) return copyForgotten();
+    if (error.status === 404 && (learn.session || sessionStorage.getItem("descent-copy"))) return copyForgotten();
     learn.gradient = null;
     return showError(error.status === 422 ? `Nothing to learn from: ${error.message}` : `Could not compute the nudges: ${error.message}`, "learn");
   }
@@ -82,6 +83,7 @@ async function refreshGradient() {
 /** The server no longer has the copy (it keeps the most recently used ones, and restarts forget them). */
 function copyForgotten() {
   learn.session = null;
+  sessionStorage.removeItem("descent-copy");
   $("learn-status").textContent = "The server no longer has this page's copy; the next step starts a new one from the served model.";
   drawCostChart();
   return refreshGradient();
@@ -217,6 +219,7 @@ async function changeCopy(path) {
     const answer = await postJSON(path, exampleBody(path === "/api/step" ? { learningRate: learningRate() } : {}));
     showError(null, "learn");
     learn.session = answer.session;
+    if (sessionStorage.getItem("descent-copy")) sessionStorage.setItem("descent-copy", answer.session.id);
     showChange(path, answer);
     drawCostChart();
     await refreshGradient();

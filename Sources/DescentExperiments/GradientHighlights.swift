@@ -1,0 +1,100 @@
+public import DescentNetwork
+public import DescentLinearAlgebra
+
+/// What a page shows of a gradient without ranking all of it: its largest components, its squared
+/// norm, and the shares of that norm held by its largest fractions. `GradientAnalysis` sorts every
+/// component, O(P log P) time and a struct per parameter; this keeps the `count` largest in a small
+/// sorted list and finds each fraction's sum by selection (Hoare's FIND, C. A. R. Hoare, CACM 4(7),
+/// 1961), O(P) time on average and one Double per parameter.
+public struct GradientHighlights: Sendable {
+    /// The largest |∂C/∂θ| first, at most `count` of them; ties in the order `GradientAnalysis` ranks them.
+    public let largest: [GradientComponent]
+    /// Σ(∂C/∂θ)² over every component.
+    public let squaredNorm: Double
+    /// The number of components (weights and biases).
+    public let parameterCount: Int
+    /// For each fraction asked for, the share of the squared norm held by the largest `fraction` of
+    /// the components (at least one), as `GradientAnalysis.share(ofLargest:)` gives it.
+    public let sharesOfLargest: [Double]
+
+    /// - Parameters:
+    ///   - gradients: ∂C/∂w and ∂C/∂b, shaped like a network.
+    ///   - count: How many of the largest components to keep.
+    ///   - fractions: The fractions whose share of the squared norm to find, each in 0...1.
+    /// - Complexity: O(P · count) worst case for the list (O(P) for the usual small `count`), and O(P)
+    ///   on average for each fraction.
+    public init(gradients: Gradients<Float>, count: Int, fractions: [Double]) {
+        var largest: [GradientComponent] = []
+        var squares: [Double] = []
+        squares.reserveCapacity(gradients.weights.reduce(0) { $0 + $1.elements.count + $1.rows })
+        func consider(_ component: GradientComponent) {
+            squares.append(component.derivative * component.derivative)
+            let size = abs(component.derivative)
+            guard count > 0, largest.count < count || size > abs(largest[largest.count - 1].derivative) else { return }
+            // After every component at least as large: an earlier one wins a tie, as in a stable sort.
+            let position = largest.firstIndex { abs($0.derivative) < size } ?? largest.count
+            largest.insert(component, at: position)
+            if largest.count > count { largest.removeLast() }
+        }
+        for (layer, weights) in gradients.weights.enumerated() {
+            for neuron in 0..<weights.rows {
+                for input in 0..<weights.columns {
+                    consider(GradientComponent(layer: layer, neuron: neuron, input: input, derivative: Double(weights[neuron, input])))
+                }
+                consider(GradientComponent(layer: layer, neuron: neuron, input: nil, derivative: Double(gradients.biases[layer][neuron])))
+            }
+        }
+        let squaredNorm = squares.reduce(0, +)
+        self.largest = largest
+        self.squaredNorm = squaredNorm
+        parameterCount = squares.count
+        sharesOfLargest = fractions.map { fraction in
+            guard squaredNorm > 0, squaredNorm.isFinite, !squares.isEmpty else { return 0 }
+            let wanted = min(squares.count, max(1, Int((fraction * Double(squares.count)).rounded())))
+            return Self.sumOfLargest(wanted, in: &squares) / squaredNorm
+        }
+    }
+
+    /// The share of the squared norm held by one component, 0 when the gradient is zero.
+    public func share(of component: GradientComponent) -> Double {
+        squaredNorm > 0 ? component.derivative * component.derivative / squaredNorm : 0
+    }
+
+    /// The gradient's Euclidean norm.
+    public var norm: Double { squaredNorm.squareRoot() }
+
+    /// The sum of the `count` largest of `values`, which it reorders so that they come first.
+    /// - Precondition: 1 ≤ `count` ≤ `values.count`, and no value is NaN.
+    /// - Complexity: O(values.count) on average.
+    static func sumOfLargest(_ count: Int, in values: inout [Double]) -> Double {
+        precondition(count >= 1 && count <= values.count, "sumOfLargest: \(count) of \(values.count) values")
+        let target = count - 1  // the index that must end up holding the count-th largest
+        var (low, high) = (0, values.count - 1)
+        while low < high {
+            let pivot = median(values[low], values[low + (high - low) / 2], values[high])
+            var (i, j) = (low, high)
+            while i <= j {
+                while i <= high, values[i] > pivot { i += 1 }
+                while j >= low, values[j] < pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // values[low...j] ≥ pivot ≥ values[i...high]; anything between equals the pivot.
+            if target <= j {
+                high = j
+            } else if target >= i {
+                low = i
+            } else {
+                break
+            }
+        }
+        return values[0..<count].reduce(0, +)
+    }
+
+    private static func median(_ a: Double, _ b: Double, _ c: Double) -> Double {
+        max(min(a, b), min(max(a, b), c))
+    }
+}
