@@ -184,7 +184,7 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     run_family = descent_kernels_thread_choice();
     atomic_store(&run_spins, spin);
     atomic_store(&pending, workers);
-    long current = atomic_fetch_add(&generation, 1) + 1;
+    atomic_fetch_add(&generation, 1);
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&sleep_mutex);
         pthread_cond_broadcast(&sleep_cond);
@@ -204,7 +204,6 @@ long descent_parallel_run(long count, descent_task task, void *context) {
         while (atomic_load(&pending) != 0) pthread_cond_wait(&finish_cond, &finish_mutex);
         pthread_mutex_unlock(&finish_mutex);
     }
-    (void)current;
     pthread_mutex_unlock(&pool_mutex);
     return shared;
 }
