@@ -9,7 +9,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the web explorer: draw a digit and watch every neuron light up.",
         discussion: """
-            Pages: Draw, Weights, Mistakes, Train and Descent, plain HTML, CSS and JavaScript from the \
+            Pages: the Lesson (the video's argument in ten chapters, live; add ?present for a projector), \
+            Draw, Weights, Mistakes, Train and Descent, plain HTML, CSS and JavaScript from the \
             package, nothing from another host. The JSON API is under /api. Without --model it first \
             trains the video's network (784-16-16-10) for a few epochs, which takes seconds. Drawings \
             added to "my digits" are kept as PNG files in --my-digits, one subfolder per label. Every change \

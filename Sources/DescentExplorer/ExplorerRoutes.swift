@@ -30,6 +30,7 @@ public enum ExplorerRoutes {
         addMyDigitsRoutes(to: groups, state: state, classroom: access.isClassroom)
         addLandscapeRoutes(to: groups)
         addComparisonRoutes(to: groups, state: state, shelf: shelf)
+        addLessonRoutes(to: groups, state: state)
         return router
     }
 
@@ -73,15 +74,10 @@ public enum ExplorerRoutes {
             // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
             // ?session=ID: the student's own copy (after its steps and fine-tunings) instead of the served model.
             let drawing = try await predictionInput(from: request)
-            let snapshot = await state.snapshot()
-            var (network, preprocessing, shown) = (snapshot.network, snapshot.preprocessing, "served")
-            if let session = request.uri.queryParameters.get("session") {
-                let entry = try await state.learningCopies.entry(String(session))
-                (network, preprocessing, shown) = (entry.copy.network, entry.preprocessing, "copy")
-            }
-            let input = try networkInput(drawing, preprocessing: preprocessing, network: network)
-            let prediction = network.prediction(for: input.values)
-            return PredictionResponse(prediction, input: input.bytes, version: snapshot.version, shown: shown).response()
+            let model = try await ShownModel(session: sessionQuery(request), state: state)
+            let input = try networkInput(drawing, preprocessing: model.preprocessing, network: model.network)
+            let prediction = model.network.prediction(for: input.values)
+            return PredictionResponse(prediction, input: input.bytes, version: model.version, shown: model.shown).response()
         }
     }
 

@@ -49,10 +49,11 @@ extension ExplorerState {
     /// seed give the same model.
     /// - Throws: `APIError` (422) beyond `limits`, (429) when the queue is full, (400) for data the
     ///   configuration cannot train on.
-    func startTraining(_ configuration: TrainingConfiguration, trainingLimit: Int?) throws -> TrainingStatus {
+    /// With `target` `.copy(id)` (the Lesson page's training), the new network replaces that copy instead.
+    func startTraining(_ configuration: TrainingConfiguration, trainingLimit: Int?, target: JobTarget = .served) throws -> TrainingStatus {
         let training = trainingLimit.map { data.training.prefix($0) } ?? data.training
         try limits.check(configuration, trainingCount: training.count)
-        try checkQueue(for: .served)
+        try checkQueue(for: target)
         let run: TrainingRun
         do {
             run = try TrainingRun(configuration: configuration,
@@ -64,7 +65,9 @@ extension ExplorerState {
             id: 0, state: .running, sizes: configuration.sizes, learningRate: configuration.learningRate,
             batchSize: configuration.batchSize, epochs: configuration.epochs, trainingCount: training.count,
             initialValidationAccuracy: nil)
-        return submit(run, status: status, target: .served, fineTuning: nil)
+        var started = submit(run, status: status, target: target, fineTuning: nil)
+        if case .copy(let id) = target { started.session = id }
+        return started
     }
 
     /// Refuses a new job when one runs and the queue is full. A job for the served model (the
@@ -225,7 +228,9 @@ extension ExplorerState {
             return fineTune == nil ? "finished; the Draw page now uses this model (version \(version))"
                 : fineTuneMessage(fineTune, shown: "the Draw page now uses this model (version \(version))")
         case .copy(let id):
-            let kept = await learningCopies.install(model.network, into: id)
+            // A fine-tuning keeps the copy's preprocessing; a new network brings its recipe's.
+            let preprocessing = fineTune == nil ? try? Preprocessing(metadata: model.metadata, source: "model") : nil
+            let kept = await learningCopies.install(model.network, preprocessing: preprocessing, into: id)
             let shown = kept ? "your copy of the model now has it; the class's model (version \(version)) is unchanged"
                 : "your copy had been dropped (the server keeps the most recently used ones), so nothing was kept"
             return fineTuneMessage(fineTune, shown: shown)

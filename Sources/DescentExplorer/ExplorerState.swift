@@ -34,6 +34,10 @@ public actor ExplorerState {
     /// change instead of `model`. Their ids only need to be hard to guess, not reproducible: the
     /// system's generator draws them.
     let learningCopies = LearningCopies(using: SystemRandomNumberGenerator())
+    /// The Lesson page's experiments (memorising, many valleys): one runs at a time.
+    let lessonSlot = LessonSlot(waitingLimit: LessonSlot.standardWaitingLimit)
+    /// The served model's cost on every test image, once per model version.
+    let lessonCosts = VersionedCache<LessonCostResponse>()
     private var evaluation: Evaluation?
     private var layerActivations: [Int: [Float]] = [:]
     /// The current or last job that ran.

@@ -83,12 +83,13 @@ actor LearningCopies {
         return (key, entry, result)
     }
 
-    /// Replaces copy `id`'s network with `network` (a fine-tuning's result), as a reset does.
+    /// Replaces copy `id`'s network with `network`, as a reset does: a fine-tuning's result, or
+    /// (with `preprocessing`, its recipe's) a new network trained from the Lesson page.
     /// - Returns: Whether the copy was still kept.
-    func install(_ network: Network<Float>, into id: String) -> Bool {
+    func install(_ network: Network<Float>, preprocessing: Preprocessing? = nil, into id: String) -> Bool {
         guard var entry = entries[id] else { return false }
         entry.copy.reset(to: network)
-        entry.fineTunes += 1
+        if let preprocessing { entry.preprocessing = preprocessing } else { entry.fineTunes += 1 }
         clock += 1
         entry.lastUse = clock
         entries[id] = entry

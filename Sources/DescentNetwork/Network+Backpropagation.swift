@@ -249,6 +249,21 @@ extension Network {
         for j in 0..<width { sums[j] *= scale }
     }
 
+    /// The cost of each of the first `count` examples in `workspace` (the network's own cost, no
+    /// teacher), by a forward pass only.
+    package func exampleCosts(_ workspace: inout Workspace<Scalar>, count: Int) -> [Scalar] {
+        forward(&workspace, count: count)
+        let last = layers.count - 1
+        let width = outputCount
+        let activation = layers[last].activation
+        return workspace.activations[last].elements.withUnsafeBufferPointer { all in
+            (0..<count).map { row in
+                cost.value(output: UnsafeBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)]),
+                           label: workspace.labels[row], activation: activation)
+            }
+        }
+    }
+
     /// The mean cost of the first `count` examples in `workspace`, by a forward pass only.
     @_specialize(exported: true, where Scalar == Float)
     package func cost(_ workspace: inout Workspace<Scalar>, count: Int) -> Scalar {

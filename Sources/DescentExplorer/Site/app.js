@@ -1,4 +1,4 @@
-// Descent explorer: five pages over the JSON API under /api. Plain JavaScript, nothing from another host.
+// Descent explorer: six pages over the JSON API under /api (the Lesson in lesson.js). Plain JavaScript, nothing from another host.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -71,15 +71,20 @@ function digitFigure(bytes, caption, onClick) {
 
 // MARK: - Pages
 
-const pages = { draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent };
+// lesson.js adds the Lesson page, the first, with its chapters as #lesson/1 ... #lesson/10.
+const pages = { lesson: null, draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent };
 const loaded = new Set();
 let modelVersion = 0;
 
 function showPage() {
-  const name = (location.hash || "#draw").slice(1);
-  const page = name in pages ? name : "draw";
+  const [name, detail] = (location.hash || "#lesson").slice(1).split("/");
+  const page = name in pages ? name : "lesson";
   document.querySelectorAll(".page").forEach((section) => section.classList.toggle("active", section.id === "page-" + page));
-  document.querySelectorAll("nav a").forEach((link) => link.classList.toggle("active", link.dataset.page === page));
+  document.querySelectorAll("nav a").forEach((link) => {
+    link.classList.toggle("active", link.dataset.page === page);
+    if (link.dataset.page === page) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+  });
+  document.dispatchEvent(new CustomEvent("page", { detail: { page, detail } }));
   const key = page + "@" + modelVersion;
   if (pages[page] && !loaded.has(key)) {
     loaded.add(key);
@@ -95,9 +100,32 @@ async function loadModel() {
   modelVersion = model.version;
   $("model-info").textContent = `model ${model.sizes.join("-")}, ${model.activations[0]}, ` +
     `${(100 * model.testAccuracy).toFixed(2)}% on ${model.testCount} test images (version ${model.version})`;
-  network.weights = await Promise.all(model.sizes.slice(1).map((_, layer) => api(`/api/weights/${layer + 1}`)));
+  // Only the weights into the neurons drawn (the first 20 of a layer), as Float32: a wide model's
+  // layers would be megabytes of JSON.
+  network.weights = await Promise.all(model.sizes.slice(1).map((_, layer) => weightRows(layer + 1, 0, 20)));
   network.sizes = model.sizes;
   drawNetwork(network.last);
+  document.dispatchEvent(new CustomEvent("model", { detail: model }));
+}
+
+/** Rows first..<first+count of a weight layer (the weights into those neurons), as
+ *  {rows, columns, version, weights: Float32Array}; `session`: a student's copy instead of the served model. */
+async function weightRows(layer, first, count, session = null) {
+  const query = `first=${first}&count=${count}` + (session ? `&session=${encodeURIComponent(session)}` : "");
+  let response;
+  try {
+    response = await fetch(`/api/weights/${layer}/rows?${query}`);
+  } catch (error) {
+    throw Object.assign(new Error(`Could not reach the server (${error.message}).`), { status: 0 });
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
+  }
+  // Four little-endian UInt32 (rows, columns, first, the model's version), then the Float32 weights.
+  const body = await response.arrayBuffer(), shape = new DataView(body);
+  const [rows, columns, version] = [shape.getUint32(0, true), shape.getUint32(4, true), shape.getUint32(12, true)];
+  return { rows, columns, version, weights: new Float32Array(body, 16, rows * columns) };
 }
 
 // MARK: - Draw
@@ -108,49 +136,64 @@ const drawing = { canvas: null, context: null, active: false, dirty: false, pend
 
 function setUpDrawing() {
   const canvas = $("draw");
-  const context = canvas.getContext("2d");
-  Object.assign(drawing, { canvas, context });
+  Object.assign(drawing, { canvas, context: canvas.getContext("2d") });
   clearDrawing();
+  attachPad(canvas, {
+    start: () => { $("test-label").textContent = ""; drawing.pixels = null; },
+    move: () => { drawing.dirty = true; if (performance.now() - drawing.lastSent > 120) predictDrawing(); },
+    end: () => { drawing.dirty = true; predictDrawing(); },
+  });
+  $("clear").addEventListener("click", () => { clearDrawing(); showPrediction(null); });
+  $("random").addEventListener("click", randomTestDigit);
+}
+
+/** Lets the pointer draw on `canvas` (black ink, round strokes), calling `on.start`, `on.move` and
+ *  `on.end` as a stroke begins, grows and ends. The Draw page and the Lesson's first chapter use it. */
+function attachPad(canvas, on) {
+  const context = canvas.getContext("2d");
+  let active = false;
   const point = (event) => {
     const box = canvas.getBoundingClientRect();
     return [(event.clientX - box.left) * canvas.width / box.width, (event.clientY - box.top) * canvas.height / box.height];
   };
   canvas.addEventListener("pointerdown", (event) => {
     canvas.setPointerCapture(event.pointerId);
-    drawing.active = true;
+    active = true;
+    if (canvas === drawing.canvas) drawing.active = true;
     const [x, y] = point(event);
     context.beginPath();
     context.moveTo(x, y);
     context.lineTo(x + 0.1, y + 0.1);
     context.stroke();
-    $("test-label").textContent = "";
-    drawing.pixels = null;
+    on.start();
   });
   canvas.addEventListener("pointermove", (event) => {
-    if (!drawing.active) return;
+    if (!active) return;
     const [x, y] = point(event);
     context.lineTo(x, y);
     context.stroke();
-    drawing.dirty = true;
-    if (performance.now() - drawing.lastSent > 120) predictDrawing();
+    on.move();
   });
   const end = () => {
-    if (!drawing.active) return;
-    drawing.active = false;
-    drawing.dirty = true;
-    predictDrawing();
+    if (!active) return;
+    active = false;
+    if (canvas === drawing.canvas) drawing.active = false;
+    on.end();
   };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
-  $("clear").addEventListener("click", () => { clearDrawing(); showPrediction(null); });
-  $("random").addEventListener("click", randomTestDigit);
 }
 
-function clearDrawing() {
-  const { context, canvas } = drawing;
+/** Paints `canvas` white and sets the pen: black, 20 pixels wide, round. */
+function clearPad(canvas) {
+  const context = canvas.getContext("2d");
   context.fillStyle = "#fff";
   context.fillRect(0, 0, canvas.width, canvas.height);
   Object.assign(context, { strokeStyle: "#000", lineWidth: 20, lineCap: "round", lineJoin: "round" });
+}
+
+function clearDrawing() {
+  clearPad(drawing.canvas);
   $("test-label").textContent = "";
   drawing.pixels = null;
 }
@@ -212,6 +255,7 @@ async function showTestDigit(index) {
 function showPrediction(prediction) {
   network.last = prediction;
   paintDigit($("input"), prediction ? prediction.input : new Array(784).fill(0));
+  describe($("input"), inputText(prediction));
   $("prediction").textContent = prediction ? prediction.digit : "?";
   $("confidence").textContent = prediction ? `(output ${prediction.confidence.toFixed(3)})` : "";
   if (prediction) {
@@ -232,32 +276,63 @@ function showPrediction(prediction) {
   document.dispatchEvent(new CustomEvent("prediction", { detail: prediction }));
 }
 
+/** Sets `canvas`'s text alternative: the figure's numbers in words, read by screen readers
+ *  (aria-describedby) and shown under the figure. */
+function describe(canvas, text) {
+  canvas.setAttribute("role", "img");
+  let caption = document.getElementById(canvas.id + "-text");
+  if (!caption) {
+    caption = Object.assign(document.createElement("p"), { id: canvas.id + "-text", className: "note figure-text" });
+    canvas.after(caption);
+    canvas.setAttribute("aria-describedby", caption.id);
+  }
+  caption.textContent = text;
+  canvas.setAttribute("aria-label", text.split(". ")[0]);
+}
+
+function inputText(prediction) {
+  if (!prediction) return "The network's input: 28 by 28 pixels, all dark (nothing drawn yet).";
+  const lit = prediction.input.filter((value) => value > 127).length;
+  return `The network's input: 28 by 28 pixels, ${lit} of 784 brighter than half.`;
+}
+
+/** The network figure in numbers: each layer's size, how many neurons are lit, the brightest, the answer. */
+function networkText(prediction, sizes) {
+  if (!prediction) return `A network of ${sizes.join(", ")} neurons, layer by layer; nothing drawn yet, so nothing is lit.`;
+  const layers = prediction.activations.map((values, layer) => {
+    const lit = values.filter((a) => a >= 0.5).length;
+    const best = values.reduce((b, a, i) => (a > values[b] ? i : b), 0);
+    const name = layer === prediction.activations.length - 1 ? "output" : `hidden layer ${layer + 1}`;
+    return `${name}: ${lit} of ${values.length} above 0.5, the brightest neuron ${best} at ${values[best].toFixed(2)}`;
+  });
+  return `A network of ${sizes.join(", ")} neurons reads ${prediction.digit} (output ${prediction.confidence.toFixed(2)}). ` + layers.join("; ") + ".";
+}
+
 /** The video's picture: the input, each layer as a column of neurons lit by activation, and lines for
- *  the strongest weights into the lit neurons (blue positive, red negative). */
-function drawNetwork(prediction) {
-  const canvas = $("network");
+ *  the strongest weights into the lit neurons (blue positive, red negative). `weights` holds each
+ *  layer's first rows, as `weightRows` gives them. */
+function drawNetwork(prediction, canvas = $("network"), input = $("input"), weights = network.weights, sizes = network.sizes) {
   const context = canvas.getContext("2d");
   context.fillStyle = "#0f1116";
   context.fillRect(0, 0, canvas.width, canvas.height);
-  const layers = network.sizes.slice(1);
+  const layers = sizes.slice(1);
   const x0 = 200, gap = (canvas.width - x0 - 80) / Math.max(1, layers.length - 1);
   const positions = layers.map((size, layer) => {
     const shown = Math.min(size, 20), spacing = Math.min(20, (canvas.height - 30) / shown);
     return Array.from({ length: shown }, (_, i) => [x0 + layer * gap, canvas.height / 2 + (i - (shown - 1) / 2) * spacing]);
   });
-  const input = $("input");
   context.imageSmoothingEnabled = false;
   context.drawImage(input, 20, canvas.height / 2 - 70, 140, 140);
   const activations = prediction ? prediction.activations : layers.map((size) => new Array(size).fill(0));
   canvas.dataset.hidden = activations.slice(0, -1).map((layer) => layer.map((a) => a.toFixed(3)).join(",")).join(";");
   // Lines into each lit neuron from its strongest inputs.
   layers.forEach((size, layer) => {
-    const weights = network.weights[layer];
-    if (!weights || !prediction) return;
+    const rows = weights[layer];
+    if (!rows || !prediction) return;
     positions[layer].forEach(([x, y], j) => {
       const lit = activations[layer][j];
-      if (lit < 0.5) return;
-      const row = weights.weights.slice(j * weights.columns, (j + 1) * weights.columns);
+      if (lit < 0.5 || j >= rows.rows) return;
+      const row = Array.from(rows.weights.subarray(j * rows.columns, (j + 1) * rows.columns));
       const inputs = layer === 0 ? prediction.input.map((v) => v / 255) : activations[layer - 1];
       const order = row.map((w, i) => [Math.abs(w * (layer === 0 ? inputs[i] : 1)), w, i]).sort((a, b) => b[0] - a[0]).slice(0, 6);
       order.forEach(([, w, i]) => {
@@ -292,6 +367,7 @@ function drawNetwork(prediction) {
   context.fillStyle = "#9aa0aa";
   context.font = "12px system-ui";
   layers.forEach((size, layer) => context.fillText(layer === layers.length - 1 ? "output" : `hidden ${layer + 1} (${size})`, x0 + layer * gap - 30, 14));
+  describe(canvas, networkText(prediction, sizes));
 }
 
 // MARK: - Weights
@@ -477,6 +553,12 @@ function drawCurves() {
   context.fillText("1", left - 12, 14);
   context.fillText(`epoch ${epochs}`, w - 60, h - 10);
   canvas.dataset.points = String(run.reports.length);
+  const last = run.reports[run.reports.length - 1];
+  describe(canvas, !run.status ? "Training cost and validation accuracy by epoch: no training yet."
+    : !last ? `Training cost and validation accuracy by epoch, ${epochs} epochs: waiting for the first.`
+    : `Training cost and validation accuracy by epoch, ${run.reports.length} of ${epochs} epochs done: `
+      + `cost ${run.reports[0].trainingCost.toFixed(4)} after epoch 1 and ${last.trainingCost.toFixed(4)} after epoch ${last.epoch}; `
+      + `validation accuracy ${(100 * run.reports[0].validationAccuracy).toFixed(2)}% then ${(100 * last.validationAccuracy).toFixed(2)}%.`);
   if (!run.status) return;
   const maxCost = Math.max(1e-9, ...run.reports.map((r) => r.trainingCost));
   const series = [
@@ -523,6 +605,17 @@ function setUpDescent() {
     ball.start = { x: x[0] + fx * (x[1] - x[0]), y: y[1] - fy * (y[1] - y[0]) };
     computePath();
   });
+  // The keyboard places the ball too: arrows move the start by a fortieth of the map, Enter plays.
+  $("landscape").addEventListener("keydown", (event) => {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); return $("descent-play").click(); }
+    if (!(event.key in moves) || !ball.grid) return;
+    event.preventDefault();
+    const { x, y } = ball.grid.surface, [dx, dy] = moves[event.key];
+    const clamp = (value, [low, high]) => Math.min(high, Math.max(low, value));
+    ball.start = { x: clamp(ball.start.x + dx * (x[1] - x[0]) / 40, x), y: clamp(ball.start.y + dy * (y[1] - y[0]) / 40, y) };
+    computePath();
+  });
   for (const id of ["descent-rate", "descent-momentum"]) $(id).addEventListener("change", computePath);
   $("descent-step").addEventListener("click", () => { stop(); ball.shown = Math.min(ball.path.length - 1, ball.shown + 1); drawLandscape(); });
   $("descent-play").addEventListener("click", () => {
@@ -560,9 +653,11 @@ async function computePath() {
   drawLandscape();
 }
 
-function drawLandscape() {
-  const canvas = $("landscape"), context = canvas.getContext("2d");
-  const { columns, rows, heights, surface } = ball.grid;
+/** Paints `grid`'s heights (GET /api/landscapes/NAME) over the whole of `canvas`: darker is lower,
+ *  on a log scale, with bands for contours. */
+function paintHeights(canvas, grid) {
+  const context = canvas.getContext("2d");
+  const { columns, rows, heights } = grid;
   const logs = heights.map((h) => Math.log1p(h));
   const [low, high] = [Math.min(...logs), Math.max(...logs)];
   const image = context.createImageData(columns, rows);
@@ -578,6 +673,12 @@ function drawLandscape() {
   small.getContext("2d").putImageData(image, 0, 0);
   context.imageSmoothingEnabled = true;
   context.drawImage(small, 0, 0, canvas.width, canvas.height);
+}
+
+function drawLandscape() {
+  const canvas = $("landscape"), context = canvas.getContext("2d");
+  const { heights, surface } = ball.grid;
+  paintHeights(canvas, ball.grid);
   const px = (p) => [(p.x - surface.x[0]) / (surface.x[1] - surface.x[0]) * canvas.width, (surface.y[1] - p.y) / (surface.y[1] - surface.y[0]) * canvas.height];
   context.fillStyle = "#fff";
   surface.minima.forEach((m) => { const [mx, my] = px(m); context.fillRect(mx - 3, my - 3, 6, 6); });
@@ -596,6 +697,12 @@ function drawLandscape() {
     context.fill();
     $("descent-status").textContent = `step ${ball.shown} of ${ball.path.length - 1}: (${current.point.x.toFixed(3)}, ${current.point.y.toFixed(3)}), height ${current.value.toPrecision(4)}`;
   }
+  const start = ball.path[0];
+  describe(canvas, `Contour map of ${surface.title} over x ${surface.x[0]} to ${surface.x[1]} and y ${surface.y[0]} to ${surface.y[1]}, `
+    + `heights ${Math.min(...heights).toPrecision(3)} to ${Math.max(...heights).toPrecision(3)}, lowest at `
+    + surface.minima.map((m) => `(${m.x.toFixed(2)}, ${m.y.toFixed(2)})`).join(", ") + ". "
+    + (start && current ? `The ball starts at (${start.point.x.toFixed(2)}, ${start.point.y.toFixed(2)}), height ${start.value.toPrecision(3)}; `
+      + `after ${ball.shown} steps it is at (${current.point.x.toFixed(2)}, ${current.point.y.toFixed(2)}), height ${current.value.toPrecision(3)}.` : ""));
 }
 
 // MARK: - Start

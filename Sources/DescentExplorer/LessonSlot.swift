@@ -1,0 +1,91 @@
+import Hummingbird
+import Foundation
+
+/// The one place where the Lesson page's experiments run: one at a time, on a thread of its own at a
+/// training's lower priority, with at most `waitingLimit` requests waiting their turn. Beyond that a
+/// request is refused with a 429, so that a class clicking "run" together queues a few and turns the
+/// rest away instead of piling work on two cores.
+actor LessonSlot {
+    /// The requests that may wait while one runs: 8.
+    static let standardWaitingLimit = 8
+
+    let waitingLimit: Int
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(waitingLimit: Int) {
+        self.waitingLimit = waitingLimit
+    }
+
+    /// Waits for the slot.
+    /// - Throws: `APIError` (429) when `waitingLimit` requests already wait.
+    func enter() async throws {
+        guard busy else {
+            busy = true
+            return
+        }
+        guard waiting.count < waitingLimit else {
+            throw APIError(.tooManyRequests, "a lesson experiment is running and \(waiting.count) wait, the most this server queues; try again in a few seconds")
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the slot to the next request waiting, or frees it.
+    func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
+    /// Runs `work` in the slot on a thread of its own and streams what it emits as JSON lines
+    /// (`application/x-ndjson`), each as soon as it is emitted. A failure becomes a last line
+    /// `{"error": "..."}`: by then the 200 has been sent.
+    /// - Throws: `APIError` (429) when the slot's queue is full, before anything is sent.
+    nonisolated func stream(_ work: @escaping @Sendable (_ emit: @escaping @Sendable (any Encodable) -> Void) throws -> Void) async throws -> Response {
+        try await enter()
+        let (lines, continuation) = AsyncStream<String>.makeStream()
+        let thread = Thread {
+            #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, ExplorerState.trainingNice)
+            #endif
+            let emit: @Sendable (any Encodable) -> Void = { continuation.yield(Self.line($0)) }
+            do {
+                try work(emit)
+            } catch {
+                emit(["error": String(describing: error)])
+            }
+            continuation.finish()
+            Task { await self.leave() }
+        }
+        thread.start()
+        let body = ResponseBody { writer in
+            for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-cache"], body: body)
+    }
+
+    /// `value` as one line of JSON.
+    static func line(_ value: any Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let data = (try? encoder.encode(value)) ?? Data("{\"error\": \"a line could not be encoded\"}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// One value per model version: computed once for the served model, dropped when it is replaced.
+actor VersionedCache<Value: Sendable> {
+    private var kept: (version: Int, value: Value)?
+
+    /// The value for `version`, computing it with `make` (outside the actor) when missing.
+    nonisolated func value(for version: Int, make: @escaping @Sendable () throws -> Value) async throws -> Value {
+        if let found = await cached(version) { return found }
+        let value = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result { try make() }) }
+        }
+        await keep(value, version: version)
+        return value
+    }
+
+    private func cached(_ version: Int) -> Value? { kept?.version == version ? kept?.value : nil }
+    private func keep(_ value: Value, version: Int) { if (kept?.version ?? 0) <= version { kept = (version, value) } }
+}
