@@ -108,7 +108,7 @@ public struct TrainingOptions: Sendable, Equatable {
     }
 
     /// The command-line names of the options given (`--preset`, `--layers`, ...), in a fixed order.
-    public var given: [String] {
+    package var given: [String] {
         let all: [(String, Bool)] = [
             ("preset", preset != nil), ("layers", layers != nil), ("activation", hidden != nil), ("output", output != nil),
             ("cost", cost != nil), ("init", initialization != nil), ("learning-rate", learningRate != nil),
