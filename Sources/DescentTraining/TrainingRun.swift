@@ -55,8 +55,8 @@ public struct TrainingData: Sendable {
 /// ```swift
 /// let mnist = try MNIST(folder: "mnist")
 /// let run = try TrainingRun(configuration: TrainingConfiguration(preset: .video), data: TrainingData(mnist))
-/// let result = try run.run { event in if case .epochFinished(let report) = event { print(report) } }
-/// try result.model.save(to: "model.safetensors")
+/// let outcome = try run.run { progress in if case .epochFinished(let report) = progress { print(report) } }
+/// try outcome.model.save(to: "model.safetensors")
 /// ```
 public struct TrainingRun: Sendable {
     /// The recipe, checked against the data by `init`.
