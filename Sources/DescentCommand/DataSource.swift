@@ -98,7 +98,7 @@ struct DataSourceOptions: ParsableArguments {
 
     /// `data` with the pictures of `--extra-images` mixed into its training split (the library's
     /// `TrainingData.mixing`), or as it is without the option.
-    /// - Throws: `ImageFolderError` naming the folder or file, or `TrainingRunError` for data that
+    /// - Throws: `ImageFolderError` naming the folder or file, or `TrainingError` for data that
     ///   pictures cannot join.
     func mixingExtraImages(into data: TrainingData, classCount: Int) throws -> TrainingData {
         guard let extraImages else { return data }

@@ -270,7 +270,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let bar = ProgressBar(enabled: !json && ProgressBar.isTerminal, epochs: run.configuration.epochs)
         let interruption = Interruption()
-        let result: TrainingRunResult
+        let result: TrainingOutcome
         do {
             result = try run.run(progress: { event in
                 switch event {
@@ -328,7 +328,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Prints the outcome: the summary as JSON, or the test accuracy and where the files went.
-    func finish(_ result: TrainingRunResult, reportFiles: [String]?, configuration: TrainingConfiguration, out: String, console: Console) {
+    func finish(_ result: TrainingOutcome, reportFiles: [String]?, configuration: TrainingConfiguration, out: String, console: Console) {
         let test = result.test ?? Evaluation(network: result.model.network, on: result.testExamples)
         if output_.json {
             var summary = Format.trainingSummary(result.epochs, test: test, out: out, configuration: configuration)
@@ -344,11 +344,11 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// The error to report for a run that failed; after a divergence, the model from the last
     /// completed epoch is written first, if there is one.
-    func failure(_ error: TrainingRunError, out: String) throws -> any Error {
+    func failure(_ error: TrainingError, out: String) throws -> any Error {
         switch error {
         case .configuration(let error):
             return ValidationError(error.description)
-        case .diverged(_, let lastGood):
+        case .diverged(_, _, _, let lastGood):
             guard let lastGood else { return CommandError("\(error.description). No epoch completed, so no model was written.") }
             try lastGood.save(to: out)
             return CommandError("\(error.description). The model from the end of epoch \(lastGood.metadata["epochs_completed"] ?? "?") was written to \(out).")

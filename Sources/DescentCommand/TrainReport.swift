@@ -17,7 +17,7 @@ struct TrainReport {
     let modelPath: String
 
     /// The report of a finished run.
-    init(result: TrainingRunResult, configuration: TrainingConfiguration, dataset: DatasetKind, trainingCount: Int, modelPath: String) {
+    init(result: TrainingOutcome, configuration: TrainingConfiguration, dataset: DatasetKind, trainingCount: Int, modelPath: String) {
         self.configuration = configuration
         self.dataset = dataset
         self.trainingCount = trainingCount

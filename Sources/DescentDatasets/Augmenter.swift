@@ -8,13 +8,13 @@ import DescentLinearAlgebra
 /// with c the image centre, t the shift, θ the rotation, s the scaling, and u a field of independent
 /// uniform(−1, 1) displacements on each axis smoothed by a normalised Gaussian G_σ truncated at 3σ,
 /// zero outside the image (Simard et al. 2003, section 2). Input outside the image is 0.
-public struct Augmenter: Sendable {
+package struct Augmenter: Sendable {
     /// The distortions this augmenter draws.
-    public let augmentation: Augmentation
+    package let augmentation: Augmentation
     /// The height of the images it distorts, in pixels.
-    public let rows: Int
+    package let rows: Int
     /// The width of the images it distorts, in pixels.
-    public let columns: Int
+    package let columns: Int
     /// The Gaussian's taps from −radius to radius, summing to 1.
     private let kernel: [Float]
     /// The elastic field's two axes, each rows x columns.
@@ -27,7 +27,7 @@ public struct Augmenter: Sendable {
     private var across: [Float]
 
     /// Buffers for images of `rows` x `columns`.
-    public init(_ augmentation: Augmentation, rows: Int, columns: Int) {
+    package init(_ augmentation: Augmentation, rows: Int, columns: Int) {
         self.augmentation = augmentation
         self.rows = rows
         self.columns = columns
@@ -47,7 +47,7 @@ public struct Augmenter: Sendable {
     /// Writes a distorted copy of `image` (rows x columns bytes) into `output`, drawing from `generator`.
     /// - Complexity: O(rows · columns · σ) with an elastic field, else O(rows · columns).
     @_specialize(exported: true, where Generator == SplitMix64)
-    public mutating func distort<Generator: RandomNumberGenerator>(
+    package mutating func distort<Generator: RandomNumberGenerator>(
         _ image: ArraySlice<UInt8>, into output: inout [UInt8], using generator: inout Generator
     ) {
         let size = rows * columns

@@ -4,7 +4,7 @@
 // by a horizontal shear that keeps the centre of mass in place.
 
 /// Removes the slant of digit images.
-public enum Deskewing {
+package enum Deskewing {
     /// The image with its slant removed: with the ink's intensity-weighted centre (m0 row, m1 column),
     /// variance v0 of the row coordinate and covariance c01 of row and column, the shear
     /// α = c01 / v0 is undone by sampling output pixel (row y, column x) at input (y, x + α·(y − m0)),
@@ -14,7 +14,7 @@ public enum Deskewing {
     ///   - rows: The image's height in pixels.
     ///   - columns: The image's width in pixels.
     /// - Complexity: O(rows · columns).
-    public static func deskewed(_ image: ArraySlice<UInt8>, rows: Int, columns: Int) -> [UInt8] {
+    package static func deskewed(_ image: ArraySlice<UInt8>, rows: Int, columns: Int) -> [UInt8] {
         precondition(image.count == rows * columns, "deskewed: \(image.count) bytes for \(rows)x\(columns)")
         return [UInt8](unsafeUninitializedCapacity: rows * columns) { output, initialized in
             deskew(image, rows: rows, columns: columns, into: output.baseAddress!)

@@ -24,9 +24,9 @@ public enum GzipError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Decompression of gzip files through zlib.
-public enum Gzip {
+package enum Gzip {
     /// Whether `bytes` start with the gzip magic number 1f 8b (RFC 1952, section 2.3.1).
-    public static func isCompressed(_ bytes: [UInt8]) -> Bool {
+    package static func isCompressed(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
     }
 
@@ -40,7 +40,7 @@ public enum Gzip {
     ///   - limit: The most bytes the result may hold.
     /// - Throws: `GzipError`.
     /// - Complexity: O(size of the output).
-    public static func decompress(_ bytes: [UInt8], source: String, limit: Int = 1 << 30) throws(GzipError) -> [UInt8] {
+    package static func decompress(_ bytes: [UInt8], source: String, limit: Int = 1 << 30) throws(GzipError) -> [UInt8] {
         var stream = z_stream()
         guard descent_inflateInit_gzip(&stream) == Z_OK else {
             throw .corrupt(source: source, reason: "zlib could not start")
@@ -91,7 +91,7 @@ public enum Gzip {
     /// What the gzip trailer of `bytes` says the decompressed data is (RFC 1952, 2.3.1): its CRC-32
     /// and its length mod 2^32; nil when `bytes` is not a gzip stream long enough to have one. A
     /// claim, not a fact, until the data is decompressed and checked.
-    public static func trailer(of bytes: [UInt8]) -> (crc32: UInt32, size: UInt32)? {
+    package static func trailer(of bytes: [UInt8]) -> (crc32: UInt32, size: UInt32)? {
         guard isCompressed(bytes), bytes.count >= 18 else { return nil }
         return trailer(lastEight: bytes.suffix(8))
     }
@@ -106,7 +106,7 @@ public enum Gzip {
 
     /// The CRC-32 of `bytes`, as gzip's trailer holds it (zlib's `crc32`).
     /// - Complexity: O(`bytes.count`); about 4 GB/s.
-    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    package static func crc32(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBufferPointer { buffer in
             UInt32(CDescentZlib.crc32_z(0, buffer.baseAddress, z_size_t(buffer.count)))
         }
@@ -128,7 +128,7 @@ public enum Gzip {
 
     /// Compresses `bytes` as a gzip stream (RFC 1952) with zlib's default level.
     /// - Complexity: O(`bytes.count`).
-    public static func compress(_ bytes: [UInt8]) -> [UInt8] {
+    package static func compress(_ bytes: [UInt8]) -> [UInt8] {
         var stream = z_stream()
         guard descent_deflateInit_gzip(&stream, Z_DEFAULT_COMPRESSION) == Z_OK else {
             preconditionFailure("zlib could not start deflate")

@@ -6,17 +6,17 @@
 ///
 /// Ainsworth, Hayase & Srinivasa ("Git Re-Basin", ICLR 2023) use it to match the hidden neurons of
 /// two networks; `NeuronAlignment` does the same.
-public struct Assignment: Sendable, Equatable {
+package struct Assignment: Sendable, Equatable {
     /// `columns[i]` is the column paired with row `i`; every column appears once.
-    public let columns: [Int]
+    package let columns: [Int]
     /// The sum of the chosen entries of the matrix given.
-    public let total: Double
+    package let total: Double
 
     /// The pairing with the smallest sum of `costs[i][columns[i]]`.
     /// - Parameter costs: n rows of n finite numbers (n may be 0).
     /// - Precondition: the matrix is square and finite.
     /// - Complexity: O(n³).
-    public init(minimizing costs: [[Double]]) {
+    package init(minimizing costs: [[Double]]) {
         let n = costs.count
         precondition(costs.allSatisfy { $0.count == n }, "Assignment: \(n) rows of \(costs.map(\.count)) columns; expected a square matrix")
         precondition(costs.allSatisfy { $0.allSatisfy(\.isFinite) }, "Assignment: the costs must be finite")
@@ -35,7 +35,7 @@ public struct Assignment: Sendable, Equatable {
     /// The pairing with the largest sum of `scores[i][columns[i]]` (the smallest of their negatives).
     /// - Precondition: the matrix is square and finite.
     /// - Complexity: O(n³).
-    public init(maximizing scores: [[Double]]) {
+    package init(maximizing scores: [[Double]]) {
         let negated = Assignment(minimizing: scores.map { $0.map { -$0 } })
         columns = negated.columns
         total = -negated.total

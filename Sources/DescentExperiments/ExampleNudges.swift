@@ -1,27 +1,27 @@
-public import DescentNetwork
-public import DescentLinearAlgebra
+package import DescentNetwork
+import DescentLinearAlgebra
 
 /// What one labelled example asks of a network, the video's "nudges": the cost output by output, the
 /// change each neuron's activation "wants" (−∂C/∂a, adding up backwards from the outputs), the first
 /// layer's weight nudges as pictures, and the weights and biases whose change buys the most.
 ///
 /// Everything comes from one call of `Network.exampleGradient`, the backpropagation that trains.
-public struct ExampleNudges: Sendable {
+package struct ExampleNudges: Sendable {
     /// The example's class.
-    public let label: Int
+    package let label: Int
     /// The cost the network is trained on, which these nudges are of.
-    public let cost: Cost
+    package let cost: Cost
     /// Backpropagation's findings: the activations, the cost and its terms, ∂C/∂a and the gradient.
-    public let example: ExampleGradient<Float>
+    package let example: ExampleGradient<Float>
     /// The gradient's components ranked, each with its share of the squared norm (as `descent gradient`
     /// lists them), computed on each use: `highlights` is what a page needs, without sorting them all.
     /// - Complexity: O(P log P) for P parameters.
-    public var analysis: GradientAnalysis { GradientAnalysis(cost: Double(example.cost), gradients: example.gradients) }
+    package var analysis: GradientAnalysis { GradientAnalysis(cost: Double(example.cost), gradients: example.gradients) }
 
     /// The `count` largest components, and the shares of the squared norm held by the largest
     /// `fractions` of them, found without ranking every component.
     /// - Complexity: O(P) on average for P parameters and a small `count`.
-    public func highlights(largest count: Int, fractions: [Double]) -> GradientHighlights {
+    package func highlights(largest count: Int, fractions: [Double]) -> GradientHighlights {
         GradientHighlights(gradients: example.gradients, count: count, fractions: fractions)
     }
 
@@ -32,7 +32,7 @@ public struct ExampleNudges: Sendable {
     ///   - label: The example's class, in `0..<network.outputCount`.
     /// - Precondition: as `Network.exampleGradient`'s.
     /// - Complexity: O(P) for P parameters (one backpropagation).
-    public init(network: Network<Float>, input: [Float], label: Int) {
+    package init(network: Network<Float>, input: [Float], label: Int) {
         let example = network.exampleGradient(for: input, label: label)
         self.label = label
         cost = network.cost
@@ -40,20 +40,20 @@ public struct ExampleNudges: Sendable {
     }
 
     /// The network's outputs for the example.
-    public var outputs: [Float] { example.activations[example.activations.count - 1] }
+    package var outputs: [Float] { example.activations[example.activations.count - 1] }
 
     /// Each output's desired change, −∂C/∂a: how gradient descent would like each output to move.
-    public var desiredOutputChanges: [Float] { example.activationGradients[example.activationGradients.count - 1].map(Self.negated) }
+    package var desiredOutputChanges: [Float] { example.activationGradients[example.activationGradients.count - 1].map(Self.negated) }
 
     /// Each hidden layer's desired changes, −∂C/∂a, the first hidden layer first: the sum, over the
     /// neurons above, of what each wants weighted by the weight between them.
-    public var hiddenDesires: [[Float]] { example.activationGradients.dropLast().map { $0.map(Self.negated) } }
+    package var hiddenDesires: [[Float]] { example.activationGradients.dropLast().map { $0.map(Self.negated) } }
 
     /// The first layer's weight nudges, −∂C/∂w, one picture a neuron (784 numbers, 28x28, for MNIST),
     /// for the `limit` neurons whose incoming weights' gradient is largest, in neuron order. Each
     /// carries its share of the first layer's squared weight gradient, as `descent gradient` captions its tiles.
     /// - Complexity: O(first layer's weights + n log n) for its n neurons.
-    public func firstLayerNudges(limit: Int) -> [NeuronNudges] {
+    package func firstLayerNudges(limit: Int) -> [NeuronNudges] {
         let weights = example.gradients.weights[0]
         let sums = (0..<weights.rows).map { neuron in
             (0..<weights.columns).reduce(0.0) { total, input in
@@ -76,11 +76,11 @@ extension ExampleNudges {
 }
 
 /// One first-layer neuron's weight nudges.
-public struct NeuronNudges: Equatable, Sendable {
+package struct NeuronNudges: Equatable, Sendable {
     /// The neuron, in the first hidden layer.
-    public let neuron: Int
+    package let neuron: Int
     /// −∂C/∂w for each of its incoming weights, in input order.
-    public let nudges: [Float]
+    package let nudges: [Float]
     /// Its share of the first layer's squared weight gradient, in 0...1.
-    public let share: Double
+    package let share: Double
 }

@@ -1,37 +1,37 @@
-public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
+package import DescentDatasets
+import DescentLinearAlgebra
+package import DescentNetwork
 
 /// One component of the cost's gradient: which parameter, and how much the cost changes per unit
 /// nudge to it.
-public struct GradientComponent: Equatable, Sendable {
+package struct GradientComponent: Equatable, Sendable {
     /// The layer, counted as in `Network.layers` (0 is the first hidden layer).
-    public let layer: Int
+    package let layer: Int
     /// The neuron the weight leads into (or whose bias it is).
-    public let neuron: Int
+    package let neuron: Int
     /// The input the weight comes from: a pixel for layer 0, a neuron of the layer below otherwise;
     /// nil for a bias.
-    public let input: Int?
+    package let input: Int?
     /// ∂C/∂parameter. Gradient descent nudges the parameter by −learningRate times this.
-    public let derivative: Double
+    package let derivative: Double
 }
 
 /// Where the cost's gradient is large: the video's "which changes to which weights matter the most",
 /// measured on one image or a batch.
-public struct GradientAnalysis: Sendable {
+package struct GradientAnalysis: Sendable {
     /// The mean cost over the examples.
-    public let cost: Double
+    package let cost: Double
     /// ∂C/∂w and ∂C/∂b, shaped like the network.
-    public let gradients: Gradients<Float>
+    package let gradients: Gradients<Float>
     /// Every component, the largest |∂C/∂θ| first.
-    public let ranked: [GradientComponent]
+    package let ranked: [GradientComponent]
     /// Σ(∂C/∂θ)² over every component.
-    public let squaredNorm: Double
+    package let squaredNorm: Double
 
     /// Backpropagates the mean cost of `images` at `indices` through `network`.
     /// - Precondition: `indices` is not empty and every index is below `images.count`.
     /// - Complexity: O(indices.count · parameterCount + P log P) for P parameters.
-    public init(network: Network<Float>, images: LabeledImages, indices: [Int]) {
+    package init(network: Network<Float>, images: LabeledImages, indices: [Int]) {
         precondition(!indices.isEmpty && indices.allSatisfy { $0 >= 0 && $0 < images.count },
                      "GradientAnalysis: indices must be in 0..<\(images.count)")
         var workspace = Workspace(for: network, capacity: indices.count)
@@ -48,7 +48,7 @@ public struct GradientAnalysis: Sendable {
     ///   - cost: The cost the gradient is of.
     ///   - gradients: ∂C/∂w and ∂C/∂b, shaped like a network.
     /// - Complexity: O(P log P) for P parameters.
-    public init(cost: Double, gradients: Gradients<Float>) {
+    package init(cost: Double, gradients: Gradients<Float>) {
         var components: [GradientComponent] = []
         components.reserveCapacity(gradients.weights.reduce(0) { $0 + $1.elements.count + $1.rows })
         for (layer, weights) in gradients.weights.enumerated() {
@@ -67,16 +67,16 @@ public struct GradientAnalysis: Sendable {
 
     /// The share of the gradient's squared norm held by one component: (∂C/∂θ)² / Σ(∂C/∂θ)², 0 when
     /// the gradient is zero. What a step along the gradient spends on this parameter.
-    public func share(of component: GradientComponent) -> Double {
+    package func share(of component: GradientComponent) -> Double {
         squaredNorm > 0 ? component.derivative * component.derivative / squaredNorm : 0
     }
 
     /// The gradient's Euclidean norm.
-    public var norm: Double { squaredNorm.squareRoot() }
+    package var norm: Double { squaredNorm.squareRoot() }
 
     /// The share of the gradient's squared norm, Σ(∂C/∂θ)², held by the largest `fraction` of its
     /// components (at least one): how concentrated the "bang for the buck" is.
-    public func share(ofLargest fraction: Double) -> Double {
+    package func share(ofLargest fraction: Double) -> Double {
         guard squaredNorm > 0 else { return 0 }
         let count = max(1, Int((fraction * Double(ranked.count)).rounded()))
         return ranked.prefix(count).reduce(0) { $0 + $1.derivative * $1.derivative } / squaredNorm

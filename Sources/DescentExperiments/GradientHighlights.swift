@@ -1,21 +1,21 @@
-public import DescentNetwork
-public import DescentLinearAlgebra
+package import DescentNetwork
+import DescentLinearAlgebra
 
 /// What a page shows of a gradient without ranking all of it: its largest components, its squared
 /// norm, and the shares of that norm held by its largest fractions. `GradientAnalysis` sorts every
 /// component, O(P log P) time and a struct per parameter; this keeps the `count` largest in a small
 /// sorted list and finds each fraction's sum by selection (Hoare's FIND, C. A. R. Hoare, CACM 4(7),
 /// 1961), O(P) time on average and one Double per parameter.
-public struct GradientHighlights: Sendable {
+package struct GradientHighlights: Sendable {
     /// The largest |∂C/∂θ| first, at most `count` of them; ties in the order `GradientAnalysis` ranks them.
-    public let largest: [GradientComponent]
+    package let largest: [GradientComponent]
     /// Σ(∂C/∂θ)² over every component.
-    public let squaredNorm: Double
+    package let squaredNorm: Double
     /// The number of components (weights and biases).
-    public let parameterCount: Int
+    package let parameterCount: Int
     /// For each fraction asked for, the share of the squared norm held by the largest `fraction` of
     /// the components (at least one), as `GradientAnalysis.share(ofLargest:)` gives it.
-    public let sharesOfLargest: [Double]
+    package let sharesOfLargest: [Double]
 
     /// - Parameters:
     ///   - gradients: ∂C/∂w and ∂C/∂b, shaped like a network.
@@ -23,7 +23,7 @@ public struct GradientHighlights: Sendable {
     ///   - fractions: The fractions whose share of the squared norm to find, each in 0...1.
     /// - Complexity: O(P · count) worst case for the list (O(P) for the usual small `count`), and O(P)
     ///   on average for each fraction.
-    public init(gradients: Gradients<Float>, count: Int, fractions: [Double]) {
+    package init(gradients: Gradients<Float>, count: Int, fractions: [Double]) {
         var largest: [GradientComponent] = []
         var squares: [Double] = []
         squares.reserveCapacity(gradients.weights.reduce(0) { $0 + $1.elements.count + $1.rows })
@@ -56,12 +56,12 @@ public struct GradientHighlights: Sendable {
     }
 
     /// The share of the squared norm held by one component, 0 when the gradient is zero.
-    public func share(of component: GradientComponent) -> Double {
+    package func share(of component: GradientComponent) -> Double {
         squaredNorm > 0 ? component.derivative * component.derivative / squaredNorm : 0
     }
 
     /// The gradient's Euclidean norm.
-    public var norm: Double { squaredNorm.squareRoot() }
+    package var norm: Double { squaredNorm.squareRoot() }
 
     /// The sum of the `count` largest of `values`, which it reorders so that they come first.
     /// - Precondition: 1 ≤ `count` ≤ `values.count`, and no value is NaN.

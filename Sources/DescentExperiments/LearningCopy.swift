@@ -1,5 +1,5 @@
-public import DescentNetwork
-public import DescentLinearAlgebra
+package import DescentNetwork
+import DescentLinearAlgebra
 
 /// A copy of a network that learns from single labelled examples, one step of gradient descent at a
 /// time, and can take its last steps back: the video's "what does this one digit ask of the network?",
@@ -14,37 +14,37 @@ public import DescentLinearAlgebra
 /// order). So a copy holds two networks, `start` and `network`, and each kept step's example,
 /// whatever the number of steps. At most `undoLimit` steps are kept; taking one more folds the
 /// oldest into `start`, and it can no longer be undone.
-public struct LearningCopy: Sendable {
+package struct LearningCopy: Sendable {
     /// One step taken.
-    public struct Step: Equatable, Sendable {
+    package struct Step: Equatable, Sendable {
         /// The example's input, as given.
-        public let input: [Float]
+        package let input: [Float]
         /// The example's class.
-        public let label: Int
+        package let label: Int
         /// η, the step's size.
-        public let learningRate: Float
+        package let learningRate: Float
         /// The example's cost just before the step.
-        public let costBefore: Float
+        package let costBefore: Float
         /// The example's cost just after it.
-        public let costAfter: Float
+        package let costAfter: Float
     }
 
     /// The network now, after every step.
-    public private(set) var network: Network<Float>
+    package private(set) var network: Network<Float>
     /// The network before the oldest kept step: what undoing every kept step gives back.
-    public private(set) var start: Network<Float>
+    package private(set) var start: Network<Float>
     /// The steps that can be undone, oldest first.
-    public private(set) var steps: [Step] = []
+    package private(set) var steps: [Step] = []
     /// Every step taken since the copy was made or reset, kept or folded into `start`.
-    public private(set) var stepCount = 0
+    package private(set) var stepCount = 0
     /// The most steps kept for undo.
-    public let undoLimit: Int
+    package let undoLimit: Int
 
     /// A copy of `network` with no steps taken.
     /// - Parameters:
     ///   - network: The network to learn from; the caller's value is never changed.
     ///   - undoLimit: The most steps that can be undone (at least 0).
-    public init(_ network: Network<Float>, undoLimit: Int = 50) {
+    package init(_ network: Network<Float>, undoLimit: Int = 50) {
         self.network = network
         start = network
         self.undoLimit = max(0, undoLimit)
@@ -61,7 +61,7 @@ public struct LearningCopy: Sendable {
     /// - Precondition: as `Network.exampleGradient`'s, and `learningRate` finite and above 0.
     /// - Complexity: O(parameterCount).
     @discardableResult
-    public mutating func step(on input: [Float], label: Int, learningRate: Float) throws(LearningCopyError) -> Step {
+    package mutating func step(on input: [Float], label: Int, learningRate: Float) throws(LearningCopyError) -> Step {
         precondition(learningRate.isFinite && learningRate > 0, "LearningCopy.step: learning rate \(learningRate); expected a finite number above 0")
         var next = network
         let costBefore = Self.descend(&next, on: input, label: label, learningRate: learningRate)
@@ -82,7 +82,7 @@ public struct LearningCopy: Sendable {
     /// - Returns: The step taken back; nil when no step is kept.
     /// - Complexity: O(steps.count · parameterCount).
     @discardableResult
-    public mutating func undo() -> Step? {
+    package mutating func undo() -> Step? {
         guard let last = steps.popLast() else { return nil }
         var replayed = start
         for step in steps { Self.descend(&replayed, on: step.input, label: step.label, learningRate: step.learningRate) }
@@ -92,7 +92,7 @@ public struct LearningCopy: Sendable {
     }
 
     /// Starts again from `network`, with no steps.
-    public mutating func reset(to network: Network<Float>) {
+    package mutating func reset(to network: Network<Float>) {
         self.network = network
         start = network
         steps = []
@@ -115,12 +115,12 @@ public struct LearningCopy: Sendable {
 }
 
 /// A step a `LearningCopy` refused.
-public enum LearningCopyError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum LearningCopyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A step of size `learningRate` would have made the network's numbers or the cost infinite or NaN.
     case notFinite(learningRate: Float)
 
     /// One line for a person: what happened and what to do.
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFinite(let learningRate):
             return "a step with learning rate \(learningRate) makes the network's numbers overflow (not finite); "

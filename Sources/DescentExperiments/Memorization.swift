@@ -19,7 +19,7 @@ public enum MemorizationEvent: Sendable {
     /// Training on `noise` (run `run` of `of`) has started.
     case started(noise: LabelNoise, run: Int, of: Int)
     /// The trainer's own event for the current run.
-    case training(TrainingEvent)
+    case training(TrainingProgress)
 }
 
 /// Trains the same network, from the same starting weights, on true labels and on spoiled ones,
@@ -61,7 +61,7 @@ public struct Memorization: Sendable {
     ///   - generator: The source of the starting weights (drawn once, the same for every variant),
     ///     the spoiled labels and the shuffles.
     ///   - progress: Called as each run starts and with each of the trainer's events.
-    /// - Throws: `TrainingError` if a run diverges, or `NetworkError` if the sizes make no network.
+    /// - Throws: `TrainingError.diverged` if a run diverges, or `NetworkError` if the sizes make no network.
     /// - Complexity: O(variants · epochs · training.count · parameterCount).
     public func run(
         training: LabeledImages, test: LabeledImages, using generator: inout some RandomNumberGenerator,
@@ -75,7 +75,12 @@ public struct Memorization: Sendable {
             var weights = SplitMix64(seed: weightSeed)
             let network = try configuration.makeNetwork(using: &weights)
             let labeled = training.relabeled(noise, classCount: network.outputCount, using: &generator)
-            let result = try trainer.train(network, on: labeled, validation: test, using: &generator) { progress(.training($0)) }
+            let result: Trainer.Result
+            do {
+                result = try trainer.train(network, on: labeled, validation: test, using: &generator) { progress(.training($0)) }
+            } catch {
+                throw error.trainingError
+            }
             runs.append(MemorizationRun(noise: noise, epochs: result.epochs, labelAgreement: labeled.labelAgreement(with: training)))
         }
         return runs

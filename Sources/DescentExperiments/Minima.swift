@@ -1,48 +1,48 @@
-public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
-public import DescentTraining
+package import DescentDatasets
+import DescentLinearAlgebra
+package import DescentNetwork
+package import DescentTraining
 
 /// One network trained from one seed.
-public struct MinimaRun: Sendable {
+package struct MinimaRun: Sendable {
     /// The seed of its starting weights and of its shuffles: `descent train --seed` with the same
     /// recipe and data trains the same network.
-    public let seed: UInt64
+    package let seed: UInt64
     /// The network before training.
-    public let start: Network<Float>
+    package let start: Network<Float>
     /// The network after training.
-    public let network: Network<Float>
+    package let network: Network<Float>
     /// The trainer's report of each epoch. Its validation accuracy is measured only when early
     /// stopping (`configuration.patience`) needs it, and is 0 otherwise.
-    public let epochs: [EpochReport]
+    package let epochs: [EpochReport]
     /// The mean cost of the trained network over the whole training set (without regularisation).
-    public let trainingCost: Double
+    package let trainingCost: Double
     /// The share of the training set it classifies right, by the labels it was trained on.
-    public let trainingAccuracy: Double
+    package let trainingAccuracy: Double
     /// The share of the validation set the trained network classifies right; nil when there were
     /// no validation images.
-    public let validationAccuracy: Double?
+    package let validationAccuracy: Double?
     /// The share of the test set it classifies right.
-    public let testAccuracy: Double
+    package let testAccuracy: Double
 }
 
 /// Two of the trained networks compared: how far apart, and, for some pairs, the cost on the
 /// straight line between them, before and after their hidden neurons are matched.
-public struct MinimaPair: Sendable {
+package struct MinimaPair: Sendable {
     /// Indices into `MinimaReport.runs`; the second network is the one renumbered.
-    public let first: Int, second: Int
+    package let first: Int, second: Int
     /// The starting networks' relative distance (`Minima.relativeDistance`).
-    public let startDistance: Double
+    package let startDistance: Double
     /// The trained networks' relative distance.
-    public let distance: Double
+    package let distance: Double
     /// The relative distance once the second network's hidden neurons are renumbered to match the first's.
-    public let alignedDistance: Double
+    package let alignedDistance: Double
     /// The renumbering.
-    public let alignment: NeuronAlignment
+    package let alignment: NeuronAlignment
     /// The cost on the straight line between the two as trained; nil for pairs not measured.
-    public let path: LinearPath?
+    package let path: LinearPath?
     /// The cost on the straight line from the first to the renumbered second.
-    public let alignedPath: LinearPath?
+    package let alignedPath: LinearPath?
 }
 
 /// Several networks trained alike from different seeds, and how their valleys compare: the
@@ -50,19 +50,19 @@ public struct MinimaPair: Sendable {
 /// finds "tend to be of equal quality" (Choromanska et al., "The loss surfaces of multilayer
 /// networks", 2015), and that many apparent differences between them are only a renumbering of
 /// hidden neurons (Entezari et al. 2022; Ainsworth, Hayase & Srinivasa, "Git Re-Basin", 2023).
-public struct Minima: Sendable {
+package struct Minima: Sendable {
     /// The recipe every run is trained with (its seed is not used: see `seeds`).
-    public var configuration: TrainingConfiguration
+    package var configuration: TrainingConfiguration
     /// One run a seed.
-    public var seeds: [UInt64]
+    package var seeds: [UInt64]
     /// How many pairs get the straight-line cost, before and after alignment: the first network
     /// with each of the next `pathPairs`.
-    public var pathPairs: Int
+    package var pathPairs: Int
     /// Points on each straight line, ends included.
-    public var pathPoints: Int
+    package var pathPoints: Int
 
     /// An experiment on `seeds`, with paths from the first network to every other by default.
-    public init(configuration: TrainingConfiguration, seeds: [UInt64], pathPairs: Int? = nil, pathPoints: Int = 21) {
+    package init(configuration: TrainingConfiguration, seeds: [UInt64], pathPairs: Int? = nil, pathPoints: Int = 21) {
         self.configuration = configuration
         self.seeds = seeds
         self.pathPairs = pathPairs ?? max(0, seeds.count - 1)
@@ -72,7 +72,7 @@ public struct Minima: Sendable {
     /// ‖a − b‖ / ((‖a‖ + ‖b‖) / 2): the distance between two networks' parameter vectors in units
     /// of their mean length. 0 for equal networks; about √2 for two independent random vectors of
     /// the same length, which are nearly orthogonal in thousands of dimensions.
-    public static func relativeDistance(_ a: Network<Float>, _ b: Network<Float>) -> Double {
+    package static func relativeDistance(_ a: Network<Float>, _ b: Network<Float>) -> Double {
         let scale = (a.parameterNorm + b.parameterNorm) / 2
         return scale > 0 ? a.parameterDistance(to: b) / scale : 0
     }
@@ -85,10 +85,10 @@ public struct Minima: Sendable {
     ///   - test: Measured once at the end of each run.
     ///   - probe: The images the hidden neurons are matched on and the straight-line costs are measured on.
     ///   - progress: Called as each run starts and ends, and as each pair is compared.
-    /// - Throws: `TrainingError` if a run diverges, or `NetworkError` if the sizes make no network.
+    /// - Throws: `TrainerError` if a run diverges, or `NetworkError` if the sizes make no network.
     /// - Complexity: O(seeds · epochs · training.count · parameterCount + pathPairs · pathPoints ·
     ///   probe.count · parameterCount + seeds² · probe.count · n²).
-    public func run(
+    package func run(
         training: LabeledImages, validation: LabeledImages, test: LabeledImages, probe: LabeledImages,
         progress: (MinimaEvent) -> Void = { _ in }
     ) throws -> MinimaReport {
@@ -135,7 +135,7 @@ public struct Minima: Sendable {
 }
 
 /// Something the minima experiment reports while it works.
-public enum MinimaEvent: Sendable {
+package enum MinimaEvent: Sendable {
     /// Training run `run` of `of`, from `seed`, has started.
     case training(run: Int, of: Int, seed: UInt64)
     /// A run has finished.

@@ -1,16 +1,16 @@
 /// The mean, extremes and standard deviation of some numbers.
-public struct Spread: Sendable, Equatable {
+package struct Spread: Sendable, Equatable {
     /// The arithmetic mean.
-    public let mean: Double
+    package let mean: Double
     /// The smallest value.
-    public let minimum: Double
+    package let minimum: Double
     /// The largest value.
-    public let maximum: Double
+    package let maximum: Double
     /// The population standard deviation (divided by n, not n − 1).
-    public let standardDeviation: Double
+    package let standardDeviation: Double
 
     /// The spread of `values`; nil for none.
-    public init?(_ values: [Double]) {
+    package init?(_ values: [Double]) {
         guard !values.isEmpty else { return nil }
         let mean = values.reduce(0, +) / Double(values.count)
         self.mean = mean
@@ -20,48 +20,48 @@ public struct Spread: Sendable, Equatable {
     }
 
     /// maximum − minimum.
-    public var range: Double { maximum - minimum }
+    package var range: Double { maximum - minimum }
 }
 
 /// What the minima experiment found: the runs, and every pair of them compared.
-public struct MinimaReport: Sendable {
+package struct MinimaReport: Sendable {
     /// One a seed, in the order of the seeds.
-    public let runs: [MinimaRun]
+    package let runs: [MinimaRun]
     /// Every pair (i, j) with i < j, ordered by i then j.
-    public let pairs: [MinimaPair]
+    package let pairs: [MinimaPair]
 
     /// A report of `runs` and their `pairs`, as the experiment made them.
-    public init(runs: [MinimaRun], pairs: [MinimaPair]) {
+    package init(runs: [MinimaRun], pairs: [MinimaPair]) {
         self.runs = runs
         self.pairs = pairs
     }
 
     /// The final training cost across runs.
-    public var trainingCost: Spread? { Spread(runs.map(\.trainingCost)) }
+    package var trainingCost: Spread? { Spread(runs.map(\.trainingCost)) }
     /// The final training accuracy across runs.
-    public var trainingAccuracy: Spread? { Spread(runs.map(\.trainingAccuracy)) }
+    package var trainingAccuracy: Spread? { Spread(runs.map(\.trainingAccuracy)) }
     /// The final validation accuracy across runs (nil without validation images).
-    public var validationAccuracy: Spread? { Spread(runs.compactMap(\.validationAccuracy)) }
+    package var validationAccuracy: Spread? { Spread(runs.compactMap(\.validationAccuracy)) }
     /// The test accuracy across runs.
-    public var testAccuracy: Spread? { Spread(runs.map(\.testAccuracy)) }
+    package var testAccuracy: Spread? { Spread(runs.map(\.testAccuracy)) }
 
     /// The starting networks' relative distances across pairs.
-    public var startDistance: Spread? { Spread(pairs.map(\.startDistance)) }
+    package var startDistance: Spread? { Spread(pairs.map(\.startDistance)) }
     /// The trained networks' relative distances across pairs.
-    public var distance: Spread? { Spread(pairs.map(\.distance)) }
+    package var distance: Spread? { Spread(pairs.map(\.distance)) }
     /// The relative distances once hidden neurons are matched.
-    public var alignedDistance: Spread? { Spread(pairs.map(\.alignedDistance)) }
+    package var alignedDistance: Spread? { Spread(pairs.map(\.alignedDistance)) }
 
     /// The pairs whose straight lines were measured.
-    public var measuredPairs: [MinimaPair] { pairs.filter { $0.path != nil && $0.alignedPath != nil } }
+    package var measuredPairs: [MinimaPair] { pairs.filter { $0.path != nil && $0.alignedPath != nil } }
     /// The ridge on the straight line between networks as trained, across measured pairs.
-    public var ridge: Spread? { Spread(measuredPairs.compactMap { $0.path?.ridge }) }
+    package var ridge: Spread? { Spread(measuredPairs.compactMap { $0.path?.ridge }) }
     /// The ridge once the second network's hidden neurons are matched to the first's.
-    public var alignedRidge: Spread? { Spread(measuredPairs.compactMap { $0.alignedPath?.ridge }) }
+    package var alignedRidge: Spread? { Spread(measuredPairs.compactMap { $0.alignedPath?.ridge }) }
 
     /// The share of the mean ridge that matching the hidden neurons removed: 1 − aligned / before
     /// (nil when nothing was measured or there was no ridge to remove).
-    public var ridgeRemoved: Double? {
+    package var ridgeRemoved: Double? {
         guard let before = ridge?.mean, let after = alignedRidge?.mean, before > 0 else { return nil }
         return 1 - after / before
     }

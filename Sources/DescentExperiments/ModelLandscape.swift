@@ -1,23 +1,23 @@
-public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
+package import DescentDatasets
+import DescentLinearAlgebra
+package import DescentNetwork
 
 /// The cost of a trained network on a plane through its weights: θ(α, β) = θ* + α·d₁ + β·d₂, with
 /// d₁ and d₂ random directions normalised neuron by neuron (Li, Xu, Taylor, Studer & Goldstein,
 /// "Visualizing the loss landscape of neural nets", NeurIPS 2018, section 4).
-public struct ModelLandscape: Sendable {
+package struct ModelLandscape: Sendable {
     /// The α (and β) of each grid line, from −extent to +extent.
-    public let coordinates: [Double]
+    package let coordinates: [Double]
     /// costs[row][column]: the mean cost at β = coordinates[row], α = coordinates[column].
-    public let costs: [[Double]]
+    package let costs: [[Double]]
     /// The share classified right at each grid point, laid out as `costs`.
-    public let accuracies: [[Double]]
+    package let accuracies: [[Double]]
 
     /// A random direction shaped like `network`'s parameters: each neuron's incoming weights drawn
     /// N(0, 1) and then scaled to the norm of that neuron's weights in `network` (Li et al.'s
     /// filter normalisation, a neuron being a fully connected layer's filter). Bias components are
     /// zero, so the biases stay as trained (the authors' code does the same with `--xignore biasbn`).
-    public static func direction(like network: Network<Float>, using generator: inout some RandomNumberGenerator) -> Gradients<Float> {
+    package static func direction(like network: Network<Float>, using generator: inout some RandomNumberGenerator) -> Gradients<Float> {
         var direction = Gradients(zeroLike: network)
         for (index, layer) in network.layers.enumerated() {
             let width = layer.inputCount
@@ -33,7 +33,7 @@ public struct ModelLandscape: Sendable {
     }
 
     /// `network` moved to θ* + α·first + β·second.
-    public static func moved(_ network: Network<Float>, alpha: Double, first: Gradients<Float>,
+    package static func moved(_ network: Network<Float>, alpha: Double, first: Gradients<Float>,
                              beta: Double, second: Gradients<Float>) -> Network<Float> {
         var moved = network
         for index in moved.layers.indices {
@@ -58,7 +58,7 @@ public struct ModelLandscape: Sendable {
     ///   - resolution: Points along each axis, at least 2 (odd puts one at the network itself).
     ///   - progress: Called with the number of grid rows done.
     /// - Complexity: O(resolution² · data.count · parameterCount).
-    public init(network: Network<Float>, data: LabeledImages, directions: (Gradients<Float>, Gradients<Float>),
+    package init(network: Network<Float>, data: LabeledImages, directions: (Gradients<Float>, Gradients<Float>),
                 extent: Double = 1, resolution: Int = 21, progress: (Int) -> Void = { _ in }) {
         precondition(resolution >= 2 && extent > 0, "ModelLandscape: resolution \(resolution), extent \(extent)")
         let coordinates = (0..<resolution).map { -extent + 2 * extent * Double($0) / Double(resolution - 1) }
@@ -83,7 +83,7 @@ public struct ModelLandscape: Sendable {
 
     /// The mean cost (the network's own, without regularisation) and the share right on `data`.
     /// - Complexity: O(data.count · parameterCount).
-    public static func costAndAccuracy(_ network: Network<Float>, on data: LabeledImages, batchSize: Int = 500) -> (cost: Double, accuracy: Double) {
+    package static func costAndAccuracy(_ network: Network<Float>, on data: LabeledImages, batchSize: Int = 500) -> (cost: Double, accuracy: Double) {
         guard data.count > 0 else { return (0, 0) }
         var workspace = Workspace(for: network, capacity: min(batchSize, data.count))
         var totalCost = 0.0, correct = 0, first = 0

@@ -1,17 +1,17 @@
-public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
+package import DescentDatasets
+package import DescentLinearAlgebra
+package import DescentNetwork
 
 /// What each hidden neuron of a network does over a set of images, in the form that makes
 /// correlations cheap: its activations with their mean removed and scaled to unit length.
-public struct HiddenActivations: Sendable {
+package struct HiddenActivations: Sendable {
     /// One matrix per hidden layer, images x neurons: each column (a neuron) centred and scaled to
     /// norm 1 over the images; a neuron whose activation never changes (dead, or saturated) is zero.
-    public let layers: [Matrix<Double>]
+    package let layers: [Matrix<Double>]
 
     /// Runs `images` through `network` and keeps its hidden layers' activations, standardised.
     /// - Complexity: O(images.count · parameterCount).
-    public init(of network: Network<Float>, on images: LabeledImages) {
+    package init(of network: Network<Float>, on images: LabeledImages) {
         var layers = network.layers.dropLast().map { Matrix<Double>(rows: images.count, columns: $0.outputCount) }
         network.forwardBatches(of: images) { workspace, first, count in
             for layer in layers.indices {
@@ -38,7 +38,7 @@ public struct HiddenActivations: Sendable {
     /// correlations[i][j]: Pearson's correlation, over the images, of neuron `i` of this network's
     /// hidden layer `layer` with neuron `j` of `other`'s (0 where either never changes).
     /// - Complexity: O(images · n²) for n neurons.
-    public func correlations(with other: HiddenActivations, layer: Int) -> [[Double]] {
+    package func correlations(with other: HiddenActivations, layer: Int) -> [[Double]] {
         let (mine, theirs) = (layers[layer], other.layers[layer])
         precondition(mine.rows == theirs.rows && mine.columns == theirs.columns,
                      "correlations: layer \(layer) is \(mine.rows)x\(mine.columns) and \(theirs.rows)x\(theirs.columns)")
@@ -65,20 +65,20 @@ public struct HiddenActivations: Sendable {
 ///
 /// Layers are matched independently: renumbering layer l does not change the values of any layer's
 /// activations, only the order of layer l's, so each layer's best pairing does not depend on another's.
-public struct NeuronAlignment: Sendable, Equatable {
+package struct NeuronAlignment: Sendable, Equatable {
     /// One per hidden layer: position `i` of the aligned network takes neuron `permutations[l][i]`
     /// of the network being aligned, the one matched to the reference's neuron `i`. Pass them to
     /// `Network.permutingHiddenNeurons(by:)`.
-    public let permutations: [[Int]]
+    package let permutations: [[Int]]
     /// Per hidden layer: the mean correlation of the reference's neurons with their matches.
-    public let matchedCorrelations: [Double]
+    package let matchedCorrelations: [Double]
     /// Per hidden layer: the mean correlation of neuron i with neuron i, before renumbering.
-    public let unmatchedCorrelations: [Double]
+    package let unmatchedCorrelations: [Double]
 
     /// The renumbering of `other`'s hidden neurons that matches `reference`'s, from their activations
     /// on the same images.
     /// - Complexity: O(layers · (images · n² + n³)) for n neurons a layer.
-    public init(aligning other: HiddenActivations, to reference: HiddenActivations) {
+    package init(aligning other: HiddenActivations, to reference: HiddenActivations) {
         precondition(other.layers.count == reference.layers.count,
                      "NeuronAlignment: \(other.layers.count) and \(reference.layers.count) hidden layers")
         var permutations: [[Int]] = [], matched: [Double] = [], unmatched: [Double] = []
@@ -97,7 +97,7 @@ public struct NeuronAlignment: Sendable, Equatable {
 
     /// `other` with its hidden neurons renumbered to match `reference`'s on `images`: the same function.
     /// - Complexity: O(images.count · parameterCount + layers · (images · n² + n³)).
-    public static func aligned(_ other: Network<Float>, to reference: Network<Float>, on images: LabeledImages) -> Network<Float> {
+    package static func aligned(_ other: Network<Float>, to reference: Network<Float>, on images: LabeledImages) -> Network<Float> {
         let alignment = NeuronAlignment(aligning: HiddenActivations(of: other, on: images), to: HiddenActivations(of: reference, on: images))
         return other.permutingHiddenNeurons(by: alignment.permutations)
     }

@@ -1,27 +1,27 @@
-public import DescentDatasets
-public import DescentLinearAlgebra
-public import DescentNetwork
+package import DescentDatasets
+import DescentLinearAlgebra
+package import DescentNetwork
 
 /// What one hidden neuron responds to over a set of images.
-public struct NeuronProfile: Sendable {
+package struct NeuronProfile: Sendable {
     /// The layer, counted as in `Network.layers` (0 is the first hidden layer).
-    public let layer: Int
+    package let layer: Int
     /// The neuron within its layer.
-    public let neuron: Int
+    package let neuron: Int
     /// The images that excite it most, the strongest first: ranked by the weighted input
     /// z = w·x + b, which still tells images apart where a saturated sigmoid's activation reads 1.
-    public let topImages: [Int]
+    package let topImages: [Int]
     /// Its activation for each of `topImages`.
-    public let topActivations: [Double]
+    package let topActivations: [Double]
     /// Its weighted input z for each of `topImages`.
-    public let topWeightedInputs: [Double]
+    package let topWeightedInputs: [Double]
     /// Counts of its activations in equal bins over `range`.
-    public let histogram: [Int]
+    package let histogram: [Int]
     /// The range the histogram covers: the activation function's (0...1 for sigmoid, −1...1 for
     /// tanh), or 0 to the largest seen for ReLU.
-    public let range: ClosedRange<Double>
+    package let range: ClosedRange<Double>
     /// Its mean activation over the images.
-    public let mean: Double
+    package let mean: Double
 
     /// The profile of every hidden neuron, layer by layer.
     /// - Parameters:
@@ -30,7 +30,7 @@ public struct NeuronProfile: Sendable {
     ///   - top: How many most exciting images to keep.
     ///   - bins: Histogram bins.
     /// - Complexity: O(images.count · parameterCount).
-    public static func profiles(of network: Network<Float>, on images: LabeledImages, top: Int = 9, bins: Int = 20) -> [[NeuronProfile]] {
+    package static func profiles(of network: Network<Float>, on images: LabeledImages, top: Int = 9, bins: Int = 20) -> [[NeuronProfile]] {
         let hidden = network.layers.count - 1
         var activations = network.layers.prefix(hidden).map { [[Double]](repeating: [], count: $0.outputCount) }
         var weightedInputs = activations

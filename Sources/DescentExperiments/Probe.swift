@@ -1,7 +1,9 @@
 // Experiments: the video's claims about a trained network, made checkable: what it says about
 // noise, what it "dreams", whether it can memorise random labels, what gradient descent does on a
 // landscape, and which nudges to the weights matter most. Results are values; nothing is printed
-// and nothing is drawn here.
+// and nothing is drawn here. Public are the video's experiments a program would run itself (Probe,
+// Dream, Memorization with LabelNoise, TestFunction with DescentPath); the studies that only the
+// command line and the web explorer show (gradients, neurons, minima, landscapes) are `package`.
 
 public import DescentDatasets
 public import DescentNetwork

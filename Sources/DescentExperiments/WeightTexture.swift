@@ -1,13 +1,13 @@
-public import DescentNetwork
-public import DescentLinearAlgebra
+package import DescentNetwork
+import DescentLinearAlgebra
 
 /// How much a neuron's weights, seen as an image, look like strokes rather than noise.
-public enum WeightTexture {
+package enum WeightTexture {
     /// The correlation between each weight and its right and lower neighbours, over every neuron of
     /// `layer` (whose input must be a `side` x `side` image): near 1 for smooth strokes and blobs,
     /// near 0 for noise. Each neuron's weights are centred on their own mean first.
     /// - Complexity: O(layer's weights).
-    public static func neighbourCorrelation(_ layer: Layer<Float>, side: Int) -> Double {
+    package static func neighbourCorrelation(_ layer: Layer<Float>, side: Int) -> Double {
         precondition(side * side == layer.inputCount, "neighbourCorrelation: \(layer.inputCount) inputs are not \(side)x\(side)")
         var products = 0.0, squaresA = 0.0, squaresB = 0.0
         for neuron in 0..<layer.outputCount {

@@ -79,7 +79,7 @@ extension ExplorerState {
     }
 
     /// The figures with the fine-tuned model's accuracy after: on the digits, and on the test set.
-    static func fineTuneFigures(_ figures: FineTuneFigures, after result: TrainingRunResult, digits: LabeledImages) -> FineTuneFigures {
+    static func fineTuneFigures(_ figures: FineTuneFigures, after result: TrainingOutcome, digits: LabeledImages) -> FineTuneFigures {
         var figures = figures
         let test = result.test?.accuracy ?? Evaluation(network: result.model.network, on: result.testExamples).accuracy
         figures.after = FineTuneFigures.Accuracy(myDigits: Evaluation(network: result.model.network, on: digits).accuracy,

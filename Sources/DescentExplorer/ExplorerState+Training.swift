@@ -7,7 +7,7 @@ import Foundation
 /// fine-tuning's figures after, measured on that thread too).
 enum JobMessage: Sendable {
     case update(TrainingUpdate)
-    case outcome(Result<TrainingRunResult, TrainingRunError>, fineTune: FineTuneFigures?)
+    case outcome(Result<TrainingOutcome, TrainingError>, fineTune: FineTuneFigures?)
 }
 
 /// What a job's model replaces when it finishes: the served model, or one student's copy.
@@ -149,7 +149,7 @@ extension ExplorerState {
             // who 0: the calling thread alone (Linux keeps a nice value per thread), which ends with the job.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.trainingNice)
             #endif
-            let outcome = Result { () throws(TrainingRunError) -> TrainingRunResult in
+            let outcome = Result { () throws(TrainingError) -> TrainingOutcome in
                 try run.run { event in
                     switch event {
                     case .started(_, let accuracy): continuation.yield(.update(.initial(validationAccuracy: accuracy)))
@@ -199,7 +199,7 @@ extension ExplorerState {
         publish(update)
     }
 
-    private func finishTraining(_ outcome: Result<TrainingRunResult, TrainingRunError>, fineTune: FineTuneFigures?) async {
+    private func finishTraining(_ outcome: Result<TrainingOutcome, TrainingError>, fineTune: FineTuneFigures?) async {
         guard var status = job, let running else { return }
         switch outcome {
         case .success(let result) where !result.isFinished:

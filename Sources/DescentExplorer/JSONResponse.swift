@@ -77,6 +77,8 @@ enum JSONResponse {
         case .typeMismatch(_, let context): return "wrong type\(path(context))"
         case .valueNotFound(_, let context): return "missing value\(path(context))"
         case .keyNotFound(let key, _): return "missing key \"\(key.stringValue)\""
+        // A value the type refused (an unknown name, say) at a key: its own words, which name the key.
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty: return context.debugDescription
         case .dataCorrupted(let context): return "not valid JSON\(path(context))"
         @unknown default: return "not valid JSON"
         }

@@ -8,7 +8,7 @@ import Darwin
 
 extension Files {
     /// What a folder's entry is, its symbolic links followed.
-    public enum EntryKind: Sendable, Equatable {
+    package enum EntryKind: Sendable, Equatable {
         /// A regular file.
         case file
         /// A folder.
@@ -24,7 +24,7 @@ extension Files {
     /// - Throws: `FileError.notFound` when `folder` does not exist, `.unreadable` with the system's
     ///   reason when it cannot be listed (not a folder, no permission).
     /// - Complexity: O(entries · log entries).
-    public static func entries(in folder: String) throws(FileError) -> [(name: String, kind: EntryKind)] {
+    package static func entries(in folder: String) throws(FileError) -> [(name: String, kind: EntryKind)] {
         guard let directory = opendir(folder) else {
             let code = errno
             if code == ENOENT { throw .notFound(path: folder) }
@@ -50,7 +50,7 @@ extension Files {
     }
 
     /// Whether a folder exists at `path` (a symbolic link to one counts).
-    public static func isFolder(_ path: String) -> Bool {
+    package static func isFolder(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
@@ -59,7 +59,7 @@ extension Files {
     /// power cut.
     /// - Parameter path: The file to remove.
     /// - Throws: `FileError.notFound` when there is no such file, `.unwritable` with the system's reason.
-    public static func remove(_ path: String) throws(FileError) {
+    package static func remove(_ path: String) throws(FileError) {
         guard unlink(path) == 0 else {
             let code = errno
             if code == ENOENT { throw .notFound(path: path) }

@@ -10,7 +10,7 @@ import Darwin
 ///
 /// Foundation is avoided here on purpose: the errors must name the file and the `errno` reason,
 /// and an atomic write must `fsync` the data before the `rename` that publishes it.
-public enum Files {
+package enum Files {
     /// Returns the contents of the file at `path`.
     ///
     /// - Parameters:
@@ -18,13 +18,13 @@ public enum Files {
     ///   - limit: The largest size accepted, checked before anything is allocated.
     /// - Throws: `FileError` naming `path`.
     /// - Complexity: O(size of the file).
-    public static func read(_ path: String, limit: Int = 1 << 31) throws(FileError) -> [UInt8] {
+    package static func read(_ path: String, limit: Int = 1 << 31) throws(FileError) -> [UInt8] {
         try read(path, limit: limit, advise: { _ in })
     }
 
     /// `read(_:limit:)`, calling `advise` with the buffer before the first byte is written to it:
     /// the moment to ask for huge pages (`madvise`), which a buffer already touched cannot get.
-    public static func read(
+    package static func read(
         _ path: String, limit: Int = 1 << 31, advise: (UnsafeMutableRawBufferPointer) -> Void
     ) throws(FileError) -> [UInt8] {
         let (descriptor, size) = try openRegularFile(path)
@@ -54,7 +54,7 @@ public enum Files {
     /// The first `head` and the last `tail` bytes of the file at `path` (fewer when it is shorter),
     /// and its size, without reading the rest: enough to tell a gzip file's header and trailer.
     /// - Throws: `FileError` naming `path`.
-    public static func readEnds(_ path: String, head: Int, tail: Int) throws(FileError) -> (head: [UInt8], tail: [UInt8], size: Int) {
+    package static func readEnds(_ path: String, head: Int, tail: Int) throws(FileError) -> (head: [UInt8], tail: [UInt8], size: Int) {
         let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
         func bytes(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
@@ -96,7 +96,7 @@ public enum Files {
     }
 
     /// Whether a regular file exists at `path`.
-    public static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
@@ -115,7 +115,7 @@ public enum Files {
     /// - Throws: `FileError.unwritable` naming `path` and the system's reason (a full disk, a
     ///   read-only folder); the previous file is then untouched and the temporary file removed.
     /// - Complexity: O(`bytes.count`).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
+    package static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
         try writeAtomically(bytes, to: path) { descriptor, buffer, count in write(descriptor, buffer, count) }
     }
 
@@ -209,7 +209,7 @@ public enum Files {
     }
 
     /// Creates `path` and any missing parents, like `mkdir -p`.
-    public static func createDirectory(_ path: String) throws(FileError) {
+    package static func createDirectory(_ path: String) throws(FileError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
             prefix += part + "/"
@@ -220,13 +220,13 @@ public enum Files {
     }
 
     /// The folder part of `path` (`"."` when it has none).
-    public static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The last component of `path`.
-    public static func fileName(of path: String) -> String {
+    package static func fileName(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }

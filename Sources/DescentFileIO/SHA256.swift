@@ -13,29 +13,29 @@ import Crypto
 /// let digest = SHA256.hash(Array("abc".utf8))
 /// SHA256.hex(digest)  // "ba7816bf..."
 /// ```
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private var hasher = Crypto.SHA256()
 
     /// Creates a hasher for an empty message.
-    public init() {}
+    package init() {}
 
     /// Adds `bytes` to the message.
     /// - Complexity: O(`bytes.count`).
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.baseAddress != nil, bytes.count > 0 else { return }
         hasher.update(bufferPointer: bytes)
     }
 
     /// Adds `bytes` to the message.
     /// - Complexity: O(`bytes.count`).
-    public mutating func update(_ bytes: [UInt8]) {
+    package mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
     /// Returns the message's 32-byte digest, big-endian.
     ///
     /// The hasher is then reset to a fresh one, ready for another message.
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let digest = Array(hasher.finalize())
         self = SHA256()
         return digest
@@ -43,12 +43,12 @@ public struct SHA256: Sendable {
 
     /// The digest of `bytes`.
     /// - Complexity: O(`bytes.count`).
-    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+    package static func hash(_ bytes: [UInt8]) -> [UInt8] {
         Array(Crypto.SHA256.hash(data: bytes))
     }
 
     /// `digest` written as lowercase hexadecimal, two digits a byte, as `sha256sum` prints it.
-    public static func hex(_ digest: [UInt8]) -> String {
+    package static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(digest.count * 2)

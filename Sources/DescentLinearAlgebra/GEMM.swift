@@ -8,7 +8,7 @@
 /// - backward deltas, A·B: deltas (B x out) times weights (out x in).
 /// - Complexity: O(m·n·k).
 @inlinable
-public func naiveGEMM<Scalar: BinaryFloatingPoint>(
+package func naiveGEMM<Scalar: BinaryFloatingPoint>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Scalar,
     a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int,
     beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int

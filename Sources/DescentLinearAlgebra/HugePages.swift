@@ -11,13 +11,13 @@ import Musl
 /// the TLB. Elsewhere, and when the kernel declines, these are ordinary arrays.
 ///
 /// Used for the training images (`LabeledImages`) and their sparse encoding (`SparseInputs`).
-public enum HugePages {
+package enum HugePages {
     /// The size of one huge page in bytes: 2 MiB, the transparent huge page of x86-64 Linux.
-    public static let size = 2 << 20
+    package static let size = 2 << 20
 
     /// Marks the whole huge pages inside `buffer` for huge pages. Call it before the memory is first
     /// written, so that the kernel can back it with them as it faults the pages in.
-    public static func advise(_ buffer: UnsafeMutableRawBufferPointer) {
+    package static func advise(_ buffer: UnsafeMutableRawBufferPointer) {
         #if os(Linux)
         guard let base = buffer.baseAddress, buffer.count >= 2 * size else { return }
         // Only whole huge pages inside the buffer: round the start up and the end down.
@@ -30,7 +30,7 @@ public enum HugePages {
     }
 
     /// A copy of `source` in memory marked for huge pages.
-    public static func copy(_ source: ArraySlice<UInt8>) -> [UInt8] {
+    package static func copy(_ source: ArraySlice<UInt8>) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
             advise(UnsafeMutableRawBufferPointer(buffer))
             _ = source.withUnsafeBufferPointer { buffer.initialize(from: $0) }
@@ -39,7 +39,7 @@ public enum HugePages {
     }
 
     /// `count` zeros in memory marked for huge pages.
-    public static func zeros(_ count: Int) -> [UInt8] {
+    package static func zeros(_ count: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             advise(UnsafeMutableRawBufferPointer(buffer))
             buffer.initialize(repeating: 0)

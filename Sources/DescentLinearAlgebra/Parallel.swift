@@ -7,14 +7,14 @@ import CDescentKernels
 /// Work split across threads for the training loop's products: a pool of worker threads (in
 /// CDescentKernels' parallel.c) that stay awake for a millisecond or two between runs, because a
 /// batch's products come microseconds apart and take only 50-500 µs each.
-public enum Parallel {
+package enum Parallel {
     /// Calls `body(i)` for each i in `0..<count`, `body(0)` on this thread and the others on the
     /// pool, and returns when all have finished. Runs one at a time: a second caller waits. Each
     /// worker runs in this thread's floating-point mode (see `SubnormalFlushing`). Where the run has
     /// more threads than the process may use (`availableProcessors`), no thread spins while it waits.
     /// - Precondition: `body` does not itself call `forEach` (it would wait for itself): such a call
     ///   stops the program with a message, rather than hanging it.
-    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+    package static func forEach(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else {
             if count == 1 { body(0) }
             return
@@ -32,5 +32,5 @@ public enum Parallel {
 
     /// The CPUs this process may use: its affinity mask (`taskset`), capped by its cgroup's CPU
     /// quota (a container's `--cpus`), rounded up; at least 1. The default thread count of a run.
-    public static var availableProcessors: Int { descent_available_cpus() }
+    package static var availableProcessors: Int { descent_available_cpus() }
 }

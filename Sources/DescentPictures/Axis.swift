@@ -8,20 +8,20 @@ import Darwin
 
 /// One axis of a chart: a range widened to round numbers, its ticks, and the map from values to
 /// picture coordinates.
-public struct Axis: Equatable, Sendable {
+package struct Axis: Equatable, Sendable {
     /// The value at the start of the axis (left or bottom).
-    public let lower: Double
+    package let lower: Double
     /// The value at its end (right or top).
-    public let upper: Double
+    package let upper: Double
     /// Tick values, every `step` from `lower` to `upper`.
-    public let ticks: [Double]
+    package let ticks: [Double]
     /// The distance between ticks: 1, 2 or 5 times a power of ten (Heckbert, "Nice numbers for graph
     /// labels", Graphics Gems, 1990).
-    public let step: Double
+    package let step: Double
 
     /// An axis covering `lower...upper` with about `tickCount` ticks at round values, its ends
     /// moved out to the ticks around them. Non-finite bounds give 0...1; an empty range is widened.
-    public init(covering lower: Double, _ upper: Double, tickCount: Int = 6) {
+    package init(covering lower: Double, _ upper: Double, tickCount: Int = 6) {
         var low = lower.isFinite ? lower : 0
         var high = upper.isFinite ? upper : max(low + 1, 1)
         if high < low { swap(&low, &high) }
@@ -46,7 +46,7 @@ public struct Axis: Equatable, Sendable {
 
     /// An axis exactly `lower...upper` with ticks at round values inside it (for ranges that must
     /// not grow, like 0...1 for accuracy or a grid's extent).
-    public init(exactly lower: Double, _ upper: Double, tickCount: Int = 6) {
+    package init(exactly lower: Double, _ upper: Double, tickCount: Int = 6) {
         let nice = Axis(covering: lower, upper, tickCount: tickCount)
         self.lower = lower
         self.upper = upper > lower ? upper : lower + 1
@@ -64,12 +64,12 @@ public struct Axis: Equatable, Sendable {
     }
 
     /// Where `value` falls between `start` (at `lower`) and `end` (at `upper`) in picture coordinates.
-    public func position(of value: Double, from start: Double, to end: Double) -> Double {
+    package func position(of value: Double, from start: Double, to end: Double) -> Double {
         start + (value - lower) / (upper - lower) * (end - start)
     }
 
     /// A tick's label, with as many decimals as the step needs (`0.25` but `1`, `2`, `3`).
-    public func label(_ value: Double, percent: Bool = false) -> String {
+    package func label(_ value: Double, percent: Bool = false) -> String {
         let shown = percent ? value * 100 : value
         let step = percent ? self.step * 100 : self.step
         if abs(shown) >= 1e6 || (step < 1e-4) { return NumberText.scientific(shown) + (percent ? "%" : "") }

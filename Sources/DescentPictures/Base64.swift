@@ -10,15 +10,15 @@ import Foundation
 
 /// Base64 (RFC 4648, section 4: the standard alphabet, with `=` padding), for images inlined as
 /// `data:` URIs.
-public enum Base64 {
+package enum Base64 {
     /// The encoding of `bytes`.
     /// - Complexity: O(`bytes.count`).
-    public static func encoded(_ bytes: [UInt8]) -> String {
+    package static func encoded(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
     }
 
     /// A `data:` URI holding `bytes` of the given media type, e.g. `image/png`.
-    public static func dataURI(_ bytes: [UInt8], mediaType: String) -> String {
+    package static func dataURI(_ bytes: [UInt8], mediaType: String) -> String {
         "data:\(mediaType);base64,\(encoded(bytes))"
     }
 }

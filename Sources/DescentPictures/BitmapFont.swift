@@ -6,11 +6,11 @@
 
 /// The X11 misc-fixed 6x13 font (public domain), drawn pixel by pixel into PNG pictures so that
 /// captions need no font library. Every glyph is 6 pixels wide and 13 high, baseline 2 from the bottom.
-public enum BitmapFont {
+package enum BitmapFont {
     /// The advance of one character, in pixels at scale 1.
-    public static let width = 6
+    package static let width = 6
     /// The height of one line, in pixels at scale 1.
-    public static let height = 13
+    package static let height = 13
 
     /// The 13 row bitmaps of `character` (bit 7 leftmost), or of `?` for one the font lacks here.
     static func rows(of character: Character) -> [UInt8] {
@@ -26,8 +26,8 @@ public enum BitmapFont {
     }
 
     /// Whether the font has a glyph for `character` (others are drawn as `?`).
-    public static func covers(_ character: Character) -> Bool { glyphRows[character] != nil }
+    package static func covers(_ character: Character) -> Bool { glyphRows[character] != nil }
 
     /// The width of `text` drawn at `scale`, in pixels.
-    public static func width(of text: String, scale: Int = 1) -> Int { text.count * width * scale }
+    package static func width(of text: String, scale: Int = 1) -> Int { text.count * width * scale }
 }

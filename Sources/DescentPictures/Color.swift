@@ -1,6 +1,8 @@
 // Pictures: PNG sheets drawn pixel by pixel (with a bitmap font), SVG charts written by hand, and a
 // self-contained HTML page. It reads numbers, images and networks; it knows nothing of training,
-// never prints, and returns bytes or text for the caller to write.
+// never prints, and returns bytes or text for the caller to write. Public are the pictures a program
+// would make itself (WeightPicture.image, TileSheet, LineChart, Figure, ConfusionChart, Color); the
+// report page, contour maps, neuron sheets and the drawing primitives behind them are `package`.
 
 /// An 8-bit sRGB colour.
 public struct Color: Equatable, Hashable, Sendable {

@@ -1,13 +1,13 @@
 /// Contour lines of a sampled function by marching squares (Lorensen & Cline's marching cubes,
 /// "Marching cubes", SIGGRAPH 1987, in two dimensions).
-public enum ContourLines {
+package enum ContourLines {
     /// The segments where the surface crosses `level`, in grid coordinates: x is a fractional column,
     /// y a fractional row.
     /// - Parameters:
     ///   - values: `values[row][column]`, every row the same length, at least 2 x 2.
     ///   - level: The height of the contour.
     /// - Complexity: O(rows · columns).
-    public static func segments(_ values: [[Double]], level: Double) -> [((x: Double, y: Double), (x: Double, y: Double))] {
+    package static func segments(_ values: [[Double]], level: Double) -> [((x: Double, y: Double), (x: Double, y: Double))] {
         guard values.count >= 2, let width = values.first?.count, width >= 2 else { return [] }
         var result: [((x: Double, y: Double), (x: Double, y: Double))] = []
         for row in 0..<(values.count - 1) {

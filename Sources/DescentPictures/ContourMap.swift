@@ -1,4 +1,4 @@
-public import DescentDatasets
+package import DescentDatasets
 
 #if canImport(Glibc)
 import Glibc
@@ -10,18 +10,18 @@ import Darwin
 
 /// A function of two inputs seen from above: its height as colour (low dark, high light), contour
 /// lines, a colour bar, and paths walked across it, such as gradient descent's steps.
-public struct ContourMap: Sendable {
+package struct ContourMap: Sendable {
     /// A walk across the map, drawn as a line with a dot at every step, a ring at the start and a
     /// filled dot at the end.
-    public struct Path: Sendable {
+    package struct Path: Sendable {
         /// What the legend calls it.
-        public var name: String
+        package var name: String
         /// The points, in the map's coordinates.
-        public var points: [(x: Double, y: Double)]
+        package var points: [(x: Double, y: Double)]
         /// The colour of its line and dots.
-        public var color: Color
+        package var color: Color
         /// A path through `points`.
-        public init(name: String, points: [(x: Double, y: Double)], color: Color) {
+        package init(name: String, points: [(x: Double, y: Double)], color: Color) {
             self.name = name
             self.points = points
             self.color = color
@@ -29,15 +29,15 @@ public struct ContourMap: Sendable {
     }
 
     /// A named place, such as a minimum, drawn as a white cross.
-    public struct Mark: Sendable {
+    package struct Mark: Sendable {
         /// What the legend calls it.
-        public var name: String
+        package var name: String
         /// Its x coordinate.
-        public var x: Double
+        package var x: Double
         /// Its y coordinate.
-        public var y: Double
+        package var y: Double
         /// A mark at (`x`, `y`); an empty name leaves it out of the legend.
-        public init(name: String, x: Double, y: Double) {
+        package init(name: String, x: Double, y: Double) {
             self.name = name
             self.x = x
             self.y = y
@@ -45,35 +45,35 @@ public struct ContourMap: Sendable {
     }
 
     /// The heading above the map.
-    public var title: String
+    package var title: String
     /// Smaller lines under the title.
-    public var notes: [String]
+    package var notes: [String]
     /// The horizontal axis's title.
-    public var xLabel: String
+    package var xLabel: String
     /// The vertical axis's title.
-    public var yLabel: String
+    package var yLabel: String
     /// What the colours mean, over the colour bar.
-    public var valueLabel: String
+    package var valueLabel: String
     /// The x values the grid spans.
-    public var xRange: ClosedRange<Double>
+    package var xRange: ClosedRange<Double>
     /// The y values the grid spans.
-    public var yRange: ClosedRange<Double>
+    package var yRange: ClosedRange<Double>
     /// `values[row][column]`: row 0 at `yRange.lowerBound`, column 0 at `xRange.lowerBound`, the last
     /// at the upper bounds, evenly spaced.
-    public var values: [[Double]]
+    package var values: [[Double]]
     /// Colour and contours by log10(value) when every value is positive, else by
     /// log10(value − minimum + 10⁻⁴ × range): for surfaces whose valleys are shallow next to their
     /// walls (Rosenbrock's, or a network's cost).
-    public var logarithmic: Bool
+    package var logarithmic: Bool
     /// Walks drawn over the map.
-    public var paths: [Path]
+    package var paths: [Path]
     /// Places marked with a cross.
-    public var marks: [Mark]
+    package var marks: [Mark]
     /// The number of bands the contour lines divide the colour range into.
-    public var contourCount: Int = 14
+    package var contourCount: Int = 14
 
     /// A map of `values`, a grid of at least 2 x 2.
-    public init(title: String, notes: [String] = [], xLabel: String, yLabel: String, valueLabel: String,
+    package init(title: String, notes: [String] = [], xLabel: String, yLabel: String, valueLabel: String,
                 xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, values: [[Double]],
                 logarithmic: Bool = false, paths: [Path] = [], marks: [Mark] = []) {
         precondition(values.count >= 2 && values.allSatisfy { $0.count == values[0].count && $0.count >= 2 },
@@ -104,7 +104,7 @@ public struct ContourMap: Sendable {
 
     /// The map as an SVG document, its colours an embedded PNG.
     /// - Throws: `ImageError.encodingFailed` if libpng cannot encode the colours (out of memory).
-    public func svg() throws(ImageError) -> SVGDocument {
+    package func svg() throws(ImageError) -> SVGDocument {
         let top = 40 + 17 * Double(notes.count)
         let plot = Frame(x: 76, y: top + 8, width: 440, height: 440)
         let legendWidth = 60 + 7.2 * Double((paths.map(\.name) + marks.map(\.name) + ["start", "end"]).map(\.count).max() ?? 0)

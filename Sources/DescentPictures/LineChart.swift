@@ -55,7 +55,7 @@ public struct LineChart: Sendable {
     }
 
     /// The axes: the given ranges exactly, or the data's range widened to round ticks.
-    public var axes: (x: Axis, y: Axis) {
+    package var axes: (x: Axis, y: Axis) {
         let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         func axis(_ range: ClosedRange<Double>?, _ values: [Double]) -> Axis {
             if let range { return Axis(exactly: range.lowerBound, range.upperBound) }
@@ -68,7 +68,7 @@ public struct LineChart: Sendable {
     static let margins = (left: 70.0, right: 14.0, top: 30.0, bottom: 50.0)
 
     /// Draws the panel into `frame` of `svg`.
-    public func draw(into svg: inout SVGDocument, frame: Frame) {
+    package func draw(into svg: inout SVGDocument, frame: Frame) {
         let plot = Frame(x: frame.x + Self.margins.left, y: frame.y + Self.margins.top,
                          width: frame.width - Self.margins.left - Self.margins.right,
                          height: frame.height - Self.margins.top - Self.margins.bottom)

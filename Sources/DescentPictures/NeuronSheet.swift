@@ -1,21 +1,21 @@
-public import DescentDatasets
+package import DescentDatasets
 
 /// A PNG with one row per neuron: labels, its weights as an image, the inputs that excite it most,
 /// and a histogram of its activations; column headings on top and a colour key beneath.
-public struct NeuronSheet: Sendable {
+package struct NeuronSheet: Sendable {
     /// One neuron's row.
-    public struct Row: Sendable {
+    package struct Row: Sendable {
         /// Lines at the left, such as the neuron's name and mean activation.
-        public var labels: [String]
+        package var labels: [String]
         /// Its weights drawn as an image (drawn 3 times larger).
-        public var weights: RGBImage
+        package var weights: RGBImage
         /// The inputs that excite it most, with captions (drawn 2 times larger).
-        public var examples: [TileSheet.Tile]
+        package var examples: [TileSheet.Tile]
         /// Its activation histogram, drawn as it is.
-        public var histogram: RGBImage
+        package var histogram: RGBImage
 
         /// A row from its parts.
-        public init(labels: [String], weights: RGBImage, examples: [TileSheet.Tile], histogram: RGBImage) {
+        package init(labels: [String], weights: RGBImage, examples: [TileSheet.Tile], histogram: RGBImage) {
             self.labels = labels
             self.weights = weights
             self.examples = examples
@@ -24,18 +24,18 @@ public struct NeuronSheet: Sendable {
     }
 
     /// The heading above the rows.
-    public var title: String
+    package var title: String
     /// Smaller lines under the title.
-    public var notes: [String]
+    package var notes: [String]
     /// The headings over the weights, examples and histogram columns.
-    public var headings: (weights: String, examples: String, histogram: String)
+    package var headings: (weights: String, examples: String, histogram: String)
     /// One row a neuron, top to bottom.
-    public var rows: [Row]
+    package var rows: [Row]
     /// Drawn under the rows: the colour bar of the weights.
-    public var key: RGBImage?
+    package var key: RGBImage?
 
     /// A sheet of `rows`.
-    public init(title: String, notes: [String], headings: (weights: String, examples: String, histogram: String),
+    package init(title: String, notes: [String], headings: (weights: String, examples: String, histogram: String),
                 rows: [Row], key: RGBImage? = nil) {
         self.title = title
         self.notes = notes
@@ -45,7 +45,7 @@ public struct NeuronSheet: Sendable {
     }
 
     /// The sheet as an image.
-    public func image() -> RGBImage {
+    package func image() -> RGBImage {
         let header = TileSheet(title: title, notes: notes, tiles: [], columns: 1).header
         let labelWidth = (rows.flatMap(\.labels).map { BitmapFont.width(of: $0) }.max() ?? 0) + 10
         let weightWidth = max((rows.map(\.weights.width).max() ?? 0) * 3, BitmapFont.width(of: headings.weights)) + 12

@@ -8,10 +8,10 @@ import Darwin
 
 /// Numbers written for people in pictures, without Foundation: a fixed count of decimals, or
 /// about three significant digits.
-public enum NumberText {
+package enum NumberText {
     /// `value` rounded to `decimals` places: `fixed(0.125, decimals: 2)` is `"0.13"` (ties away from
     /// zero), `fixed(-0.001, decimals: 2)` is `"0.00"`; infinities and NaN are spelled out.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         precondition(decimals >= 0 && decimals <= 12, "NumberText.fixed: \(decimals) decimals")
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
         let factor = pow(10, Double(decimals))
@@ -27,7 +27,7 @@ public enum NumberText {
 
     /// About three significant digits: `0.0123`, `1.23`, `123`, `12346`; very large or small
     /// magnitudes as `1.23e-05`.
-    public static func short(_ value: Double) -> String {
+    package static func short(_ value: Double) -> String {
         guard value.isFinite, value != 0 else { return fixed(value, decimals: 0) }
         let magnitude = abs(value)
         if magnitude >= 1e5 || magnitude < 1e-3 { return scientific(value) }
@@ -36,7 +36,7 @@ public enum NumberText {
     }
 
     /// `value` as `m.mme±XX`, three significant digits.
-    public static func scientific(_ value: Double) -> String {
+    package static func scientific(_ value: Double) -> String {
         guard value.isFinite, value != 0 else { return fixed(value, decimals: 0) }
         var exponent = Int(floor(log10(abs(value))))
         var mantissa = value / pow(10, Double(exponent))
@@ -49,12 +49,12 @@ public enum NumberText {
     }
 
     /// A share as a percentage with `decimals` places: `percent(0.9712)` is `"97.1%"`.
-    public static func percent(_ share: Double, decimals: Int = 1) -> String {
+    package static func percent(_ share: Double, decimals: Int = 1) -> String {
         fixed(share * 100, decimals: decimals) + "%"
     }
 
     /// A signed number with an explicit `+` for positive values: `+0.12`, `-0.50`.
-    public static func signed(_ value: Double, decimals: Int) -> String {
+    package static func signed(_ value: Double, decimals: Int) -> String {
         let text = fixed(value, decimals: decimals)
         return text.hasPrefix("-") || text == fixed(0, decimals: decimals) ? text : "+" + text
     }

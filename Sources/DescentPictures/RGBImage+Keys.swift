@@ -1,10 +1,10 @@
-public import DescentDatasets
+package import DescentDatasets
 
 /// Small keys and charts drawn into PNG pictures with the bitmap font.
 extension RGBImage {
     /// A horizontal colour bar for `scale`, `width` pixels of colour with ticks at both ends and at
     /// zero when the range spans it, and `label` above: the key to a picture's colours.
-    public static func colorBar(_ scale: ColorScale, width: Int, label: String) -> RGBImage {
+    package static func colorBar(_ scale: ColorScale, width: Int, label: String) -> RGBImage {
         let barTop = BitmapFont.height + 4, barHeight = 14
         var ticks = [scale.lower, scale.upper]
         if scale.lower < 0 && scale.upper > 0 { ticks.insert(0, at: 1) }
@@ -29,7 +29,7 @@ extension RGBImage {
 
     /// A small bar chart of `counts` (a histogram), bars in `color` on a baseline, with `lowerLabel`
     /// and `upperLabel` under its ends and the tallest count at its top left.
-    public static func histogram(counts: [Int], width: Int, height: Int, color: Color,
+    package static func histogram(counts: [Int], width: Int, height: Int, color: Color,
                                  lowerLabel: String, upperLabel: String) -> RGBImage {
         let plotHeight = height - BitmapFont.height - 2
         var image = RGBImage(width: width, height: height, color: .white)

@@ -1,9 +1,9 @@
-public import DescentDatasets
+package import DescentDatasets
 
 extension RGBImage {
     /// `images` one above the other, left-aligned, `spacing` pixels apart on white.
     /// - Complexity: O(total pixels).
-    public static func stacked(_ images: [RGBImage], spacing: Int = 10) -> RGBImage {
+    package static func stacked(_ images: [RGBImage], spacing: Int = 10) -> RGBImage {
         let width = max(1, images.map(\.width).max() ?? 1)
         let height = max(1, images.map(\.height).reduce(0, +) + spacing * max(0, images.count - 1))
         var result = RGBImage(width: width, height: height, color: .white)
@@ -16,7 +16,7 @@ extension RGBImage {
     }
 
     /// `images` side by side, top-aligned, `spacing` pixels apart on white.
-    public static func besideEachOther(_ images: [RGBImage], spacing: Int = 10) -> RGBImage {
+    package static func besideEachOther(_ images: [RGBImage], spacing: Int = 10) -> RGBImage {
         let width = max(1, images.map(\.width).reduce(0, +) + spacing * max(0, images.count - 1))
         let height = max(1, images.map(\.height).max() ?? 1)
         var result = RGBImage(width: width, height: height, color: .white)
@@ -29,7 +29,7 @@ extension RGBImage {
     }
 
     /// This image with a white margin of `margin` pixels all round.
-    public func padded(_ margin: Int) -> RGBImage {
+    package func padded(_ margin: Int) -> RGBImage {
         var result = RGBImage(width: width + 2 * margin, height: height + 2 * margin, color: .white)
         result.draw(self, x: margin, y: margin)
         return result

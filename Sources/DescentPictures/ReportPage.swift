@@ -1,8 +1,8 @@
 /// A self-contained HTML page: headings, paragraphs, tables and pictures, every picture inlined as
 /// a `data:` URI so the one file opens from disk anywhere, with no network and no other files.
-public struct ReportPage: Sendable {
+package struct ReportPage: Sendable {
     /// One piece of the page, in order.
-    public enum Block: Sendable {
+    package enum Block: Sendable {
         /// A section heading (`<h2>`), escaped.
         case heading(String)
         /// A paragraph of plain text (`<p>`), escaped.
@@ -14,18 +14,18 @@ public struct ReportPage: Sendable {
     }
 
     /// The page's title and first heading.
-    public var title: String
+    package var title: String
     /// The content, top to bottom.
-    public var blocks: [Block]
+    package var blocks: [Block]
 
     /// A page with `blocks`.
-    public init(title: String, blocks: [Block] = []) {
+    package init(title: String, blocks: [Block] = []) {
         self.title = title
         self.blocks = blocks
     }
 
     /// The page as HTML5 text; every string from the caller is escaped.
-    public var html: String {
+    package var html: String {
         var lines = [
             "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
@@ -38,7 +38,7 @@ public struct ReportPage: Sendable {
     }
 
     /// The page as UTF-8 bytes.
-    public var bytes: [UInt8] { Array(html.utf8) }
+    package var bytes: [UInt8] { Array(html.utf8) }
 
     private func html(of block: Block) -> String {
         switch block {

@@ -9,7 +9,7 @@ extension SVGDocument {
     ///   - tickCount: About how many ticks when `ticks` is nil.
     ///   - ticks: Where the ticks go, in the scale's units; nil puts them at round values.
     ///   - labelValue: How tick values are written (for example as percentages, or as 10^v on a log scale).
-    public mutating func colorBar(
+    package mutating func colorBar(
         _ scale: ColorScale, in frame: Frame, label: String, tickCount: Int = 5, ticks: [Double]? = nil,
         labelValue: (Double) -> String = { NumberText.short($0) }
     ) {

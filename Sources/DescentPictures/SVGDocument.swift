@@ -1,16 +1,16 @@
 /// A rectangle in picture coordinates: x to the right, y down, from the top-left corner.
-public struct Frame: Equatable, Sendable {
+package struct Frame: Equatable, Sendable {
     /// The left edge.
-    public var x: Double
+    package var x: Double
     /// The top edge.
-    public var y: Double
+    package var y: Double
     /// The width, to the right.
-    public var width: Double
+    package var width: Double
     /// The height, downwards.
-    public var height: Double
+    package var height: Double
 
     /// A rectangle from its top-left corner and size.
-    public init(x: Double, y: Double, width: Double, height: Double) {
+    package init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
         self.width = width
@@ -18,13 +18,13 @@ public struct Frame: Equatable, Sendable {
     }
 
     /// The right edge.
-    public var right: Double { x + width }
+    package var right: Double { x + width }
     /// The bottom edge.
-    public var bottom: Double { y + height }
+    package var bottom: Double { y + height }
 }
 
 /// Where a text's anchor point lies on it.
-public enum TextAnchor: String, Sendable {
+package enum TextAnchor: String, Sendable {
     /// SVG's `text-anchor`: the text begins at, is centred on, or ends at its point.
     case start, middle, end
 }
@@ -40,17 +40,17 @@ public struct SVGDocument: Sendable {
     private var clipCount = 0
 
     /// An empty white picture of the given size in pixels.
-    public init(width: Double, height: Double) {
+    package init(width: Double, height: Double) {
         self.width = width
         self.height = height
         rect(Frame(x: 0, y: 0, width: width, height: height), fill: .white)
     }
 
     /// The font the text asks for: DejaVu Sans is on most Linux systems, the others elsewhere.
-    public static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
+    package static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
     /// A filled (and optionally outlined) rectangle.
-    public mutating func rect(_ frame: Frame, fill: Color?, stroke: Color? = nil, strokeWidth: Double = 1, title: String? = nil) {
+    package mutating func rect(_ frame: Frame, fill: Color?, stroke: Color? = nil, strokeWidth: Double = 1, title: String? = nil) {
         let tooltip = title.map { "<title>\(XML.escaped($0))</title>" } ?? ""
         let close = tooltip.isEmpty ? "/>" : ">\(tooltip)</rect>"
         elements.append("<rect x=\"\(n(frame.x))\" y=\"\(n(frame.y))\" width=\"\(n(frame.width))\" height=\"\(n(frame.height))\" "
@@ -58,13 +58,13 @@ public struct SVGDocument: Sendable {
     }
 
     /// A straight line.
-    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: Color, width: Double = 1, dashed: Bool = false) {
+    package mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: Color, width: Double = 1, dashed: Bool = false) {
         elements.append("<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" "
             + "\(paint(fill: nil, stroke: stroke, strokeWidth: width))\(dash(dashed))/>")
     }
 
     /// A polyline through `points`; needs at least two.
-    public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: Color, width: Double = 1.5, dashed: Bool = false) {
+    package mutating func polyline(_ points: [(x: Double, y: Double)], stroke: Color, width: Double = 1.5, dashed: Bool = false) {
         guard points.count >= 2 else { return }
         let list = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
         elements.append("<polyline points=\"\(list)\" \(paint(fill: nil, stroke: stroke, strokeWidth: width))"
@@ -72,20 +72,20 @@ public struct SVGDocument: Sendable {
     }
 
     /// A path from SVG path data (`M x y L x y ...`), drawn without fill.
-    public mutating func path(_ data: String, stroke: Color, width: Double = 1, opacity: Double = 1) {
+    package mutating func path(_ data: String, stroke: Color, width: Double = 1, opacity: Double = 1) {
         guard !data.isEmpty else { return }
         elements.append("<path d=\"\(XML.escaped(data))\" \(paint(fill: nil, stroke: stroke, strokeWidth: width)) "
             + "stroke-opacity=\"\(n(opacity))\"/>")
     }
 
     /// A circle.
-    public mutating func circle(x: Double, y: Double, radius: Double, fill: Color?, stroke: Color? = nil, strokeWidth: Double = 1) {
+    package mutating func circle(x: Double, y: Double, radius: Double, fill: Color?, stroke: Color? = nil, strokeWidth: Double = 1) {
         elements.append("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" "
             + "\(paint(fill: fill, stroke: stroke, strokeWidth: strokeWidth))/>")
     }
 
     /// Text with its anchor at (`x`, `y`) on the baseline, optionally rotated about that point.
-    public mutating func text(
+    package mutating func text(
         _ string: String, x: Double, y: Double, size: Double = 13, anchor: TextAnchor = .start,
         color: Color = .black, bold: Bool = false, rotation: Double = 0
     ) {
@@ -96,14 +96,14 @@ public struct SVGDocument: Sendable {
     }
 
     /// A PNG stretched over `frame`, inlined as a `data:` URI so the file stands alone.
-    public mutating func image(png: [UInt8], in frame: Frame, smooth: Bool = true) {
+    package mutating func image(png: [UInt8], in frame: Frame, smooth: Bool = true) {
         let rendering = smooth ? "" : " image-rendering=\"pixelated\" style=\"image-rendering:pixelated\""
         elements.append("<image x=\"\(n(frame.x))\" y=\"\(n(frame.y))\" width=\"\(n(frame.width))\" height=\"\(n(frame.height))\" "
             + "preserveAspectRatio=\"none\"\(rendering) xlink:href=\"\(Base64.dataURI(png, mediaType: "image/png"))\"/>")
     }
 
     /// Runs `draw` with everything it adds clipped to `frame` (lines leaving a plot stop at its edge).
-    public mutating func clipped(to frame: Frame, _ draw: (inout SVGDocument) -> Void) {
+    package mutating func clipped(to frame: Frame, _ draw: (inout SVGDocument) -> Void) {
         clipCount += 1
         let id = "clip\(clipCount)"
         elements.append("<clipPath id=\"\(id)\"><rect x=\"\(n(frame.x))\" y=\"\(n(frame.y))\" width=\"\(n(frame.width))\" "
@@ -136,7 +136,7 @@ public struct SVGDocument: Sendable {
 
     /// A coordinate with at most two decimals, as path data wants it; a non-finite one (which SVG
     /// cannot hold) as 0.
-    public static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         NumberText.trimmed(NumberText.fixed(value.isFinite ? value : 0, decimals: 2))
     }
 }

@@ -34,7 +34,7 @@ public enum WeightPicture {
 
     /// Each of `rows` as a `side` x `side` image on one symmetric diverging scale, in a grid with
     /// captions, and the scale's colour bar beneath.
-    public static func tiles(
+    package static func tiles(
         rows: [[Double]], side: Int, captions: [[TileSheet.Caption]], title: String, notes: [String],
         valueName: String, columns: Int = 8, scale: Int = 4
     ) -> RGBImage {
@@ -60,7 +60,7 @@ public enum WeightPicture {
     ///   - heading: A line above the rows saying what they show.
     ///   - valueName: What the values are (`weight`), in the colour bar's label.
     ///   - rowName: Each row's label, before its number (`neuron`, or `output` for the last layer).
-    public static func heatRows(rows: [[Double]], biases: [Double], title: String?, heading: String, valueName: String,
+    package static func heatRows(rows: [[Double]], biases: [Double], title: String?, heading: String, valueName: String,
                                 rowName: String = "neuron") -> RGBImage {
         let columns = rows.first?.count ?? 0
         let cell = max(2, min(16, 560 / max(1, columns)))

@@ -1,9 +1,9 @@
 /// Text made safe for XML and HTML.
-public enum XML {
+package enum XML {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, usable in element content and in
     /// quoted attributes alike. Control characters XML 1.0 forbids (all below U+0020 but tab, line
     /// feed and carriage return) become U+FFFD, so no input can make the document malformed.
-    public static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -13,7 +13,7 @@ package import DescentNetwork
 ///
 /// Exists only for speed: after `writeBack`, the network and the optimizer hold the truth.
 struct BatchFeeder {
-    let training: Examples
+    let training: LabeledExamples
     /// The training images, when the examples are images (the two lit-pixel paths need them).
     private let images: LabeledImages?
     /// The first layer trained over the lit pixels; nil on the dense path.
@@ -29,7 +29,7 @@ struct BatchFeeder {
     /// The teacher of a distilled run, which writes its softened outputs for each batch's examples.
     private var teacher: TeacherFeed?
 
-    init(training: Examples, configuration: TrainingConfiguration, optimizer: TrainingOptimizer, network: Network<Float>, capacity: Int,
+    init(training: LabeledExamples, configuration: TrainingConfiguration, optimizer: TrainingOptimizer, network: Network<Float>, capacity: Int,
          teacher: DistillingTeacher? = nil) {
         self.training = training
         images = training.images
@@ -187,7 +187,7 @@ private struct TeacherFeed {
     }
 
     /// The softened outputs of every example of `training`, computed batch by batch.
-    mutating func precompute(_ training: Examples) {
+    mutating func precompute(_ training: LabeledExamples) {
         let width = network.outputCount
         var all = [Float](repeating: 0, count: training.count * width)
         for first in stride(from: 0, to: training.count, by: workspace.capacity) {

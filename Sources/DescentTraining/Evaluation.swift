@@ -29,13 +29,13 @@ public struct Evaluation: Sendable, Equatable {
     /// - Precondition: the images have `network.inputCount` pixels.
     /// - Complexity: O(data.count · network.parameterCount).
     public init(network: Network<Float>, on data: LabeledImages, batchSize: Int = 500) {
-        self.init(network: network, on: Examples.images(data), batchSize: batchSize)
+        self.init(network: network, on: LabeledExamples.images(data), batchSize: batchSize)
     }
 
     /// Classifies every example of `data` with `network`, a batch at a time.
     /// - Precondition: the examples are `network.inputCount` wide.
     /// - Complexity: O(data.count · network.parameterCount).
-    public init(network: Network<Float>, on data: Examples, batchSize: Int = 500) {
+    public init(network: Network<Float>, on data: LabeledExamples, batchSize: Int = 500) {
         precondition(data.count == 0 || data.width == network.inputCount,
                      "Evaluation: \(data.width)-wide examples for a network of \(network.inputCount) inputs")
         let callerMode = SubnormalFlushing.enter()  // as in training, so both classify alike

@@ -60,8 +60,8 @@ public struct Teacher: Sendable {
     }
 
     /// Checks that this teacher can teach a run of `configuration` on examples `width` wide (images or not).
-    /// - Throws: `TrainingRunError.configuration` naming the option, or `.data` naming the teacher and what does not match.
-    func check(against configuration: TrainingConfiguration, width: Int, images: Bool) throws(TrainingRunError) {
+    /// - Throws: `TrainingError.configuration` naming the option, or `.data` naming the teacher and what does not match.
+    func check(against configuration: TrainingConfiguration, width: Int, images: Bool) throws(TrainingError) {
         guard alpha.isFinite, (0...1).contains(alpha) else {
             throw .configuration(.invalid(option: "distillation-alpha", value: "\(alpha)", expected: "a number in 0...1"))
         }

@@ -18,8 +18,8 @@ public struct EpochReport: Sendable, Equatable, Codable {
     public let seconds: Double
 }
 
-/// Something the trainer reports while it works.
-public enum TrainingEvent: Sendable {
+/// What a run reports while it works: its start, its progress through each epoch, and each epoch's end.
+public enum TrainingProgress: Sendable {
     /// A fresh run is about to take its first step: the network it starts from, and that network's
     /// validation accuracy (the first point of a learning curve).
     case started(network: Network<Float>, validationAccuracy: Double)
@@ -33,35 +33,39 @@ public enum TrainingEvent: Sendable {
     case networkAfterEpoch(epoch: Int, network: Network<Float>)
 }
 
-/// A trained network and the reports of its epochs.
-package struct TrainingResult: Sendable {
-    /// The last network, or with early stopping the network of the best epoch.
-    package let network: Network<Float>
-    package let epochs: [EpochReport]
-    /// With early stopping, the epoch (from 1) whose network is returned; nil without.
-    package let bestEpoch: Int?
+extension Trainer {
+    /// A trained network and the reports of its epochs.
+    package struct Result: Sendable {
+        /// The last network, or with early stopping the network of the best epoch.
+        package let network: Network<Float>
+        package let epochs: [EpochReport]
+        /// With early stopping, the epoch (from 1) whose network is returned; nil without.
+        package let bestEpoch: Int?
 
-    package init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
-        self.network = network
-        self.epochs = epochs
-        self.bestEpoch = bestEpoch
+        package init(network: Network<Float>, epochs: [EpochReport], bestEpoch: Int? = nil) {
+            self.network = network
+            self.epochs = epochs
+            self.bestEpoch = bestEpoch
+        }
     }
 }
 
-/// Training that had to stop.
-public enum TrainingError: Error, Sendable, CustomStringConvertible {
+/// Training that had to stop; a run reports it as `TrainingError.diverged`.
+package enum TrainerError: Error, Sendable, CustomStringConvertible {
     /// The cost became NaN or infinite. `lastGood` is the network at the end of the last
     /// completed epoch (nil if the first epoch failed), and `epochs` their reports.
     case diverged(epoch: Int, batch: Int, learningRate: Double, lastGood: Network<Float>?, epochs: [EpochReport])
 
-    /// One line for a person: where the cost diverged, and the advice to lower the learning rate.
-    public var description: String {
+    /// The same divergence as a run reports it, with no model kept (`TrainingError.diverged`).
+    package var trainingError: TrainingError {
         switch self {
         case .diverged(let epoch, let batch, let learningRate, _, _):
-            return "the cost became NaN or infinite in epoch \(epoch), batch \(batch); "
-                + "try a smaller learning rate than \(learningRate)"
+            return .diverged(epoch: epoch, batch: batch, learningRate: learningRate, lastGood: nil)
         }
     }
+
+    /// One line for a person, as the run reports it.
+    package var description: String { trainingError.description }
 }
 
 /// Mini-batch stochastic gradient descent over a set of labelled images.
@@ -95,18 +99,18 @@ package struct Trainer: Sendable {
     ///   - progress: Called with progress about a hundred times an epoch, and after each epoch.
     ///   - shouldStop: Asked at the start of each epoch and before each of its later mini-batches;
     ///     when it answers true, training stops there and returns the network as it is, with the reports of the epochs completed (a web page's cancel).
-    /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    /// - Throws: `TrainerError.diverged` if the cost stops being a finite number.
     /// - Complexity: O(epochs · training.count · network.parameterCount).
     @_specialize(exported: true, where Generator == SplitMix64)
     package func train<Generator: RandomNumberGenerator>(
         _ network: Network<Float>, on training: LabeledImages, validation: LabeledImages,
-        using generator: inout Generator, progress: (TrainingEvent) -> Void = { _ in },
+        using generator: inout Generator, progress: (TrainingProgress) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
-    ) throws(TrainingError) -> TrainingResult {
+    ) throws(TrainerError) -> Trainer.Result {
         var state = TrainingState(network: network, configuration: configuration, trainingCount: training.count, generator: generator)
         defer { generator = state.generator }
         try run(&state, on: .images(training), validation: .images(validation), progress: progress, shouldStop: shouldStop)
-        return TrainingResult(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
+        return Trainer.Result(network: state.best ?? state.network, epochs: state.reports, bestEpoch: state.bestEpoch)
     }
 
     /// Trains from `state` until its last epoch ends or `shouldStop` answers true, leaving `state`
@@ -119,7 +123,7 @@ package struct Trainer: Sendable {
     ///   - shouldStop: Asked at the start of each epoch (before its shuffle) and before each later
     ///     mini-batch; when it answers true, training stops there, with `state.network` up to date.
     ///   - epochEnded: Called with the state after each epoch, its report already in `reports`.
-    /// - Throws: `TrainingError.diverged` if the cost stops being a finite number.
+    /// - Throws: `TrainerError.diverged` if the cost stops being a finite number.
     ///
     /// Each batch draws from `state.generator`, in this order: the distortions of its images, one after
     /// another (when `configuration.augmentation` is on), then the dropout masks (when
@@ -128,10 +132,10 @@ package struct Trainer: Sendable {
     /// is kept in `state.best`, and training ends once that many epochs have passed without improvement.
     @_specialize(exported: true, where Generator == SplitMix64)
     package func run<Generator: RandomNumberGenerator>(
-        _ state: inout TrainingState<Generator>, on training: Examples, validation: Examples,
-        progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false },
+        _ state: inout TrainingState<Generator>, on training: LabeledExamples, validation: LabeledExamples,
+        progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false },
         epochEnded: (TrainingState<Generator>) -> Void = { _ in }
-    ) throws(TrainingError) {
+    ) throws(TrainerError) {
         precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
         // Subnormals flushed on this thread for the run, the caller's mode restored after it; the
         // pool's workers follow this thread's mode (SubnormalFlushing).
@@ -215,11 +219,11 @@ package struct Trainer: Sendable {
 
     /// One mini-batch, `state.batch` of the epoch: its examples loaded (and distorted), dropout masks
     /// drawn, the scheduled learning rate set, and one optimizer step taken.
-    /// - Throws: `TrainingError.diverged` when the batch's cost is not a finite number.
+    /// - Throws: `TrainerError.diverged` when the batch's cost is not a finite number.
     private func trainBatch<Generator: RandomNumberGenerator>(
         _ state: inout TrainingState<Generator>, feeder: inout BatchFeeder, workspace: inout Workspace<Float>,
         gradients: inout Gradients<Float>, batchSize: Int, batchCount: Int
-    ) throws(TrainingError) {
+    ) throws(TrainerError) {
         let (epoch, batch) = (state.epoch, state.batch)
         let first = batch * batchSize
         let count = min(batchSize, feeder.training.count - first)
@@ -245,10 +249,10 @@ package struct Trainer: Sendable {
 
     /// Closes the epoch: its training cost (with the L2 term) and accuracy, the network kept as the
     /// last good one, the state moved to the next epoch. The validation is the caller's.
-    /// - Throws: `TrainingError.diverged` when the cost or the weights are not finite numbers.
+    /// - Throws: `TrainerError.diverged` when the cost or the weights are not finite numbers.
     private func closeEpoch<Generator: RandomNumberGenerator>(
         _ state: inout TrainingState<Generator>, seconds: Double
-    ) throws(TrainingError) -> ClosedEpoch {
+    ) throws(TrainerError) -> ClosedEpoch {
         let network = state.network
         let trainingCount = state.order.count
         let regularisation = configuration.weightDecay / (2 * Double(trainingCount)) * Double(network.sumOfSquaredWeights)
@@ -309,7 +313,7 @@ private final class ValidationAhead: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var finished = false
 
-    init(_ closed: ClosedEpoch, network: Network<Float>, validation: Examples, on worker: WorkerThread) {
+    init(_ closed: ClosedEpoch, network: Network<Float>, validation: LabeledExamples, on worker: WorkerThread) {
         self.closed = closed
         self.network = network
         worker.submit { [self] in

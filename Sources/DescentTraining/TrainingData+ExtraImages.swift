@@ -34,10 +34,10 @@ extension TrainingData {
     /// - Parameters:
     ///   - folder: The pictures, prepared (28x28).
     ///   - share: The share of the training split they make up, above 0 and below 1.
-    /// - Throws: `TrainingRunError.configuration` for a share outside 0<..<1; `.data` when the
+    /// - Throws: `TrainingError.configuration` for a share outside 0<..<1; `.data` when the
     ///   training examples are not 28x28 images.
     /// - Complexity: O(training.count + share · training.count) bytes copied.
-    public func mixing(_ folder: ImageFolder, share: Double = defaultExtraShare) throws(TrainingRunError) -> TrainingData {
+    public func mixing(_ folder: ImageFolder, share: Double = defaultExtraShare) throws(TrainingError) -> TrainingData {
         guard share > 0 && share < 1 else {
             throw .configuration(.invalid(option: "extra-share", value: "\(share)", expected: "a fraction above 0 and below 1, such as 0.1"))
         }

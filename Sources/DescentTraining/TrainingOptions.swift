@@ -1,9 +1,10 @@
 public import DescentDatasets
 public import DescentNetwork
 
-/// A preset and the values that override it, as a person gives them: `descent train`'s options and
-/// the body of the explorer's `POST /api/train` are both read into this, so that the two accept the
-/// same options and check them the same way.
+/// A preset and the values that override it, as a person gives them: `descent train` sets one from
+/// its options, and the explorer's `POST /api/train` decodes one from its JSON body (see
+/// `init(from:)`), so that the two accept the same options and check them the same way, in
+/// `configuration(inputCount:classCount:images:)`.
 public struct TrainingOptions: Sendable, Equatable {
     /// `--preset`: the recipe the other values override; nil: `video`.
     public var preset: TrainingConfiguration.Preset?
@@ -107,7 +108,7 @@ public struct TrainingOptions: Sendable, Equatable {
     }
 
     /// The command-line names of the options given (`--preset`, `--layers`, ...), in a fixed order.
-    public var given: [String] {
+    package var given: [String] {
         let all: [(String, Bool)] = [
             ("preset", preset != nil), ("layers", layers != nil), ("activation", hidden != nil), ("output", output != nil),
             ("cost", cost != nil), ("init", initialization != nil), ("learning-rate", learningRate != nil),

@@ -14,9 +14,9 @@ extension TrainingRun {
     ///     the configuration's.
     ///   - configuration: The recipe, checked against the data as `init(configuration:data:)` does.
     ///   - data: The examples.
-    /// - Throws: `TrainingRunError.configuration` naming what differs between the network and the
+    /// - Throws: `TrainingError.configuration` naming what differs between the network and the
     ///   configuration, or as `init(configuration:data:)` does.
-    public init(fineTuning network: Network<Float>, configuration: TrainingConfiguration, data: TrainingData) throws(TrainingRunError) {
+    public init(fineTuning network: Network<Float>, configuration: TrainingConfiguration, data: TrainingData) throws(TrainingError) {
         let activations = network.layers.map(\.activation)
         let expected = Array(repeating: configuration.hidden, count: max(0, configuration.sizes.count - 2)) + [configuration.output]
         guard network.sizes == configuration.sizes else {

@@ -17,13 +17,13 @@ extension TrainingRun {
     ///   - shouldStop: Asked at the start of each epoch and before each later mini-batch; when it
     ///     answers true the run saves a checkpoint (with `checkpointing`) and returns, `stopped` set.
     /// - Returns: The model with its metadata, the reports, and the test set's evaluation.
-    /// - Throws: `TrainingRunError.diverged` (with the last good model) when the cost stops being a
+    /// - Throws: `TrainingError.diverged` (with the last good model) when the cost stops being a
     ///   finite number, `.data` when a resumed checkpoint was made on other data, `.checkpoint` when a
     ///   checkpoint cannot be written.
     /// - Complexity: O(epochs · training.count · parameterCount).
     public func run(
-        progress: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }
-    ) throws(TrainingRunError) -> TrainingRunResult {
+        progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws(TrainingError) -> TrainingOutcome {
         if let resumed, teacher == nil, let name = resumed.metadata["teacher"] {
             throw .data("the checkpoint's run was taught by \(name); give the same teacher (distill(from:), --teacher) to resume it")
         }
@@ -39,7 +39,7 @@ extension TrainingRun {
             progress(.started(network: state.network, validationAccuracy: accuracy))
         }
         var testAccuracies = resumed.map(Self.testAccuracies) ?? []
-        var failure: TrainingRunError?
+        var failure: TrainingError?
         var trainer = Trainer(configuration: configuration)
         trainer.teacher = teacher.map { DistillingTeacher(network: $0.model.network, alpha: Float($0.alpha), temperature: Float($0.temperature)) }
         // A small network's epoch is validated on the second core while the next one trains (a
@@ -55,7 +55,7 @@ extension TrainingRun {
             }, shouldStop: { failure != nil || shouldStop() }, epochEnded: { state in
                 guard let checkpointing, let every = checkpointing.everyEpochs,
                       (state.epoch - 1) % every == 0, !trainer.isFinished(state) else { return }
-                do throws(TrainingRunError) {
+                do throws(TrainingError) {
                     try save(checkpoint(state, sha256: hashing.sha256, testAccuracies: testAccuracies), to: checkpointing.path)
                 } catch {
                     failure = error
@@ -65,19 +65,22 @@ extension TrainingRun {
             let lastGood = state.lastGood.map {
                 model($0, reports: state.reports, bestEpoch: nil, test: nil, training: prepared.training, sha256: hashing.sha256)
             }
-            throw .diverged(error, lastGood: lastGood)
+            switch error {
+            case .diverged(let epoch, let batch, let learningRate, _, _):
+                throw .diverged(epoch: epoch, batch: batch, learningRate: learningRate, lastGood: lastGood)
+            }
         }
         if let failure { throw failure }
         guard trainer.isFinished(state) else {
             let stopped = checkpoint(state, sha256: hashing.sha256, testAccuracies: testAccuracies)
             if let checkpointing { try save(stopped, to: checkpointing.path) }
-            return TrainingRunResult(
+            return TrainingOutcome(
                 model: model(state.network, reports: state.reports, bestEpoch: nil, test: nil, training: prepared.training, sha256: hashing.sha256),
                 epochs: state.reports, bestEpoch: nil, test: nil, testAccuracies: testAccuracies, testExamples: prepared.test, stopped: stopped)
         }
         let network = state.best ?? state.network
         let test = prepared.test.count == 0 ? nil : Evaluation(network: network, on: prepared.test)
-        return TrainingRunResult(
+        return TrainingOutcome(
             model: model(network, reports: state.reports, bestEpoch: state.bestEpoch, test: test, training: prepared.training, sha256: hashing.sha256),
             epochs: state.reports, bestEpoch: state.bestEpoch, test: test, testAccuracies: testAccuracies, testExamples: prepared.test, stopped: nil)
     }
@@ -85,9 +88,9 @@ extension TrainingRun {
     // MARK: - The steps
 
     /// The three splits as the network sees them: through the configuration's preprocessing.
-    func preparedData() -> (training: Examples, validation: Examples, test: Examples) {
+    func preparedData() -> (training: LabeledExamples, validation: LabeledExamples, test: LabeledExamples) {
         let preprocessing = configuration.preprocessing
-        func prepared(_ examples: Examples) -> Examples {
+        func prepared(_ examples: LabeledExamples) -> LabeledExamples {
             guard let images = examples.images else { return examples }  // features: none allowed (`init`)
             return .images(preprocessing.apply(to: images))
         }
@@ -96,7 +99,7 @@ extension TrainingRun {
 
     /// A fresh run's first state (its network drawn from the seed, or the one it fine-tunes), or the resumed checkpoint's,
     /// after checking that it was made on these very examples.
-    func startingState(training: Examples, sha256: String) throws(TrainingRunError) -> TrainingState<SplitMix64> {
+    func startingState(training: LabeledExamples, sha256: String) throws(TrainingError) -> TrainingState<SplitMix64> {
         if let resumed {
             let saved = resumed.metadata["training_sha256"] ?? "(none)"
             guard saved == sha256 else {
@@ -117,7 +120,7 @@ extension TrainingRun {
 
     /// The model file's content: the network and every key that says how it was made.
     func model(
-        _ network: Network<Float>, reports: [EpochReport], bestEpoch: Int?, test: Evaluation?, training: Examples, sha256: String
+        _ network: Network<Float>, reports: [EpochReport], bestEpoch: Int?, test: Evaluation?, training: LabeledExamples, sha256: String
     ) -> Model {
         var metadata = modelMetadata
         metadata.merge(configuration.metadata) { _, own in own }
@@ -145,7 +148,7 @@ extension TrainingRun {
         return TrainingCheckpoint(configuration: configuration, state: state, metadata: metadata)
     }
 
-    func save(_ checkpoint: TrainingCheckpoint, to path: String) throws(TrainingRunError) {
+    func save(_ checkpoint: TrainingCheckpoint, to path: String) throws(TrainingError) {
         do {
             try checkpoint.save(to: path)
         } catch {
@@ -169,7 +172,7 @@ private final class Hashing: @unchecked Sendable {
     private let lock = NSLock()
     private var worker: WorkerThread?
 
-    init(_ examples: Examples, onWorker: Bool) {
+    init(_ examples: LabeledExamples, onWorker: Bool) {
         guard onWorker else {
             value = examples.sha256
             finished = true

@@ -9,11 +9,11 @@ public struct TrainingData: Sendable {
     /// The data set's name, recorded in the model file as `dataset` (e.g. `mnist`).
     public var name: String
     /// The examples the network learns from.
-    public var training: Examples
+    public var training: LabeledExamples
     /// The examples measured after every epoch (may be empty).
-    public var validation: Examples
+    public var validation: LabeledExamples
     /// The examples measured once, at the end (may be empty).
-    public var test: Examples
+    public var test: LabeledExamples
     /// The name of each class, label by label (recorded in the model file); nil: the labels' numbers.
     public var classNames: [String]?
     /// Keys a run trained on this data writes into its model's metadata, saying where the data came
@@ -21,7 +21,7 @@ public struct TrainingData: Sendable {
     public var metadata: [String: String] = [:]
 
     /// The three splits, of images or of features (all three of one kind and width).
-    public init(name: String, training: Examples, validation: Examples, test: Examples, classNames: [String]? = nil) {
+    public init(name: String, training: LabeledExamples, validation: LabeledExamples, test: LabeledExamples, classNames: [String]? = nil) {
         self.name = name
         self.training = training
         self.validation = validation
@@ -55,8 +55,8 @@ public struct TrainingData: Sendable {
 /// ```swift
 /// let mnist = try MNIST(folder: "mnist")
 /// let run = try TrainingRun(configuration: TrainingConfiguration(preset: .video), data: TrainingData(mnist))
-/// let result = try run.run { event in if case .epochFinished(let report) = event { print(report) } }
-/// try result.model.save(to: "model.safetensors")
+/// let outcome = try run.run { progress in if case .epochFinished(let report) = progress { print(report) } }
+/// try outcome.model.save(to: "model.safetensors")
 /// ```
 public struct TrainingRun: Sendable {
     /// The recipe, checked against the data by `init`.
@@ -65,7 +65,7 @@ public struct TrainingRun: Sendable {
     public let data: TrainingData
     /// Where the run is saved when it stops early, and how often it is saved anyway; nil: never saved.
     public var checkpointing: Checkpointing?
-    /// Whether to measure the test set after every epoch too (`TrainingRunResult.testAccuracies`).
+    /// Whether to measure the test set after every epoch too (`TrainingOutcome.testAccuracies`).
     public var measuresTestEveryEpoch = false
     /// Keys added to the model's metadata (kept in checkpoints, so a resumed run writes them too);
     /// a fresh run starts with the data's own (`TrainingData.metadata`).
@@ -91,11 +91,11 @@ public struct TrainingRun: Sendable {
     /// Makes this a distilled run: each example's cost weighs the label against `teacher`'s softened
     /// outputs for the very image the network sees (see `Teacher`). A resumed run must be given the
     /// teacher it began with.
-    /// - Throws: `TrainingRunError.configuration` for an α or T out of range or a student without a
+    /// - Throws: `TrainingError.configuration` for an α or T out of range or a student without a
     ///   softmax output and cross-entropy cost; `.data` for a teacher that is not a softmax network of
     ///   the student's inputs and outputs, whose preprocessing is not the run's, or (resuming) that is
     ///   not the checkpoint's teacher.
-    public mutating func distill(from teacher: Teacher) throws(TrainingRunError) {
+    public mutating func distill(from teacher: Teacher) throws(TrainingError) {
         try teacher.check(against: configuration, width: data.training.width, images: data.training.images != nil)
         if let resumed {
             let recorded = Teacher.keys.map { resumed.metadata[$0] }
@@ -128,17 +128,17 @@ public struct TrainingRun: Sendable {
     }
 
     /// A fresh run of `configuration` on `data`.
-    /// - Throws: `TrainingRunError.configuration` naming the option that cannot be used, or
+    /// - Throws: `TrainingError.configuration` naming the option that cannot be used, or
     ///   `.data` when the data cannot be trained on (no training examples, images whose size is not
     ///   the first layer's, a label the last layer has no output for).
-    public init(configuration: TrainingConfiguration, data: TrainingData) throws(TrainingRunError) {
+    public init(configuration: TrainingConfiguration, data: TrainingData) throws(TrainingError) {
         try self.init(configuration: configuration, data: data, resumed: nil)
     }
 
     /// The run saved in `checkpoint`, to be continued on `data` (the same data it began on).
-    /// - Throws: `TrainingRunError` as `init(configuration:data:)` does; the data is compared with the
+    /// - Throws: `TrainingError` as `init(configuration:data:)` does; the data is compared with the
     ///   checkpoint's when the run starts.
-    public init(resuming checkpoint: TrainingCheckpoint, data: TrainingData) throws(TrainingRunError) {
+    public init(resuming checkpoint: TrainingCheckpoint, data: TrainingData) throws(TrainingError) {
         try self.init(configuration: checkpoint.configuration, data: data, resumed: checkpoint)
         modelMetadata = checkpoint.metadata.reduce(into: [:]) { kept, entry in
             if entry.key.hasPrefix(Self.modelKeyPrefix) { kept[String(entry.key.dropFirst(Self.modelKeyPrefix.count))] = entry.value }
@@ -146,7 +146,7 @@ public struct TrainingRun: Sendable {
         checkpointMetadata = checkpoint.metadata.filter { !$0.key.hasPrefix(Self.modelKeyPrefix) && !Self.ownKeys.contains($0.key) }
     }
 
-    private init(configuration: TrainingConfiguration, data: TrainingData, resumed: TrainingCheckpoint?) throws(TrainingRunError) {
+    private init(configuration: TrainingConfiguration, data: TrainingData, resumed: TrainingCheckpoint?) throws(TrainingError) {
         let classCount = configuration.sizes.last ?? 0
         do {
             try configuration.validate(inputCount: data.training.width, classCount: classCount)
@@ -189,8 +189,8 @@ public struct TrainingRun: Sendable {
     static let modelKeyPrefix = "model."
 }
 
-/// What a run produced.
-public struct TrainingRunResult: Sendable {
+/// What a run returns: the model, the reports of its epochs, and its test measurements.
+public struct TrainingOutcome: Sendable {
     /// The trained network with its complete metadata: the recipe, the data's name, size and
     /// SHA-256, the epochs completed, and the validation and test accuracy.
     public let model: Model
@@ -203,7 +203,7 @@ public struct TrainingRunResult: Sendable {
     /// The test accuracy after each epoch, when `measuresTestEveryEpoch` was set.
     public let testAccuracies: [Double]
     /// The test examples as the model sees them (after the preprocessing).
-    public let testExamples: Examples
+    public let testExamples: LabeledExamples
     /// Where the run stood when `shouldStop` ended it before its last epoch (saved to the
     /// checkpointing path, if any); nil when it ran to the end.
     public let stopped: TrainingCheckpoint?
@@ -213,23 +213,27 @@ public struct TrainingRunResult: Sendable {
 }
 
 /// A run that could not start or had to end.
-public enum TrainingRunError: Error, Sendable, CustomStringConvertible {
+public enum TrainingError: Error, Sendable, CustomStringConvertible {
     /// An option value that cannot be used.
     case configuration(ConfigurationError)
     /// Data that cannot be trained on, or that is not the data a checkpoint began on.
     case data(String)
-    /// The cost became NaN or infinite; `lastGood` is the model from the end of the last completed
-    /// epoch, with its metadata (nil when none completed).
-    case diverged(TrainingError, lastGood: Model?)
+    /// The cost became NaN or infinite in `batch` (from 0) of `epoch` (from 1), stepping at
+    /// `learningRate`; `lastGood` is the model from the end of the last completed epoch, with its
+    /// metadata (nil when none completed).
+    case diverged(epoch: Int, batch: Int, learningRate: Double, lastGood: Model?)
     /// A checkpoint could not be written; the run stopped there.
     case checkpoint(path: String, reason: String)
 
-    /// One line for a person: the configuration, data or checkpoint problem, or the divergence and its advice.
+    /// One line for a person: the configuration, data or checkpoint problem, or the divergence and
+    /// the advice to lower the learning rate.
     public var description: String {
         switch self {
         case .configuration(let error): return error.description
         case .data(let message): return message
-        case .diverged(let error, _): return error.description
+        case .diverged(let epoch, let batch, let learningRate, _):
+            return "the cost became NaN or infinite in epoch \(epoch), batch \(batch); "
+                + "try a smaller learning rate than \(learningRate)"
         case .checkpoint(let path, let reason): return "\(path): the checkpoint could not be written: \(reason)"
         }
     }

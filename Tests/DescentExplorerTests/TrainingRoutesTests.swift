@@ -75,6 +75,18 @@ struct TrainingRoutesTests {
         }
     }
 
+    @Test("a bad field's 400 names the field", arguments: [
+        ("{\"activation\": \"swish\"}", "activation \"swish\" is not known"), ("{\"epochs\": \"one\"}", "epochs"),
+        ("{\"learningRate\": -1}", "learning-rate -1"),
+    ])
+    func namesBadField(body: String, expected: String) async throws {
+        try await ExplorerFixture.test { client in
+            let (status, json, text) = try await client.call(.post, "/api/train", json: body)
+            #expect(status == .badRequest, "\(body): \(text)")
+            #expect(errorMessage(json)?.contains(expected) == true, "\(body): \(text)")
+        }
+    }
+
     @Test("a preset that needs a teacher is refused with 422 and left out of the presets")
     func teacherPresets() async throws {
         try await ExplorerFixture.test { client in

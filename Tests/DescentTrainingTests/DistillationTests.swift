@@ -203,7 +203,7 @@ struct DistillationTests {
         var other = teacher
         other.temperature = 2
         var wrong = try TrainingRun(resuming: checkpoint, data: TrainingRunTests.data())
-        #expect(throws: TrainingRunError.self) { try wrong.distill(from: other) }
+        #expect(throws: TrainingError.self) { try wrong.distill(from: other) }
         var resumed = try TrainingRun(resuming: checkpoint, data: TrainingRunTests.data())
         try resumed.distill(from: teacher)
         #expect(try resumed.run().model.encoded() == expected)

@@ -53,10 +53,10 @@ struct ExtraImagesTests {
         #expect(result.model.metadata["extra_images_sha256"] == pictures.sha256)
         #expect(result.model.metadata["training_examples"] == "250" && result.model.metadata["dataset"] == "made-up")
 
-        #expect(throws: TrainingRunError.self) { try data.mixing(pictures, share: 1) }
-        #expect(throws: TrainingRunError.self) { try data.mixing(pictures, share: 0) }
+        #expect(throws: TrainingError.self) { try data.mixing(pictures, share: 1) }
+        #expect(throws: TrainingError.self) { try data.mixing(pictures, share: 0) }
         let table = try LabeledFeatures(rows: [[0, 1]], labels: [0])
         let features = TrainingData(name: "table", training: table, validation: table, test: table)
-        #expect(throws: TrainingRunError.self) { try features.mixing(pictures) }
+        #expect(throws: TrainingError.self) { try features.mixing(pictures) }
     }
 }

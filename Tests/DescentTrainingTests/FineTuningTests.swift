@@ -26,9 +26,9 @@ struct FineTuningTests {
 
         var other = configuration
         other.sizes = [784, 6, 4]
-        #expect(throws: TrainingRunError.self) { try TrainingRun(fineTuning: trained, configuration: other, data: data) }
+        #expect(throws: TrainingError.self) { try TrainingRun(fineTuning: trained, configuration: other, data: data) }
         var relu = configuration
         relu.hidden = .relu
-        #expect(throws: TrainingRunError.self) { try TrainingRun(fineTuning: trained, configuration: relu, data: data) }
+        #expect(throws: TrainingError.self) { try TrainingRun(fineTuning: trained, configuration: relu, data: data) }
     }
 }

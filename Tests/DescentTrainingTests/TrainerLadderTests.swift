@@ -19,14 +19,14 @@ struct TrainerLadderTests {
         return configuration
     }
 
-    func train(_ configuration: TrainingConfiguration, validation: LabeledImages = brightestPixelImages(count: 200, seed: 2)) throws -> TrainingResult {
+    func train(_ configuration: TrainingConfiguration, validation: LabeledImages = brightestPixelImages(count: 200, seed: 2)) throws -> Trainer.Result {
         var generator = SplitMix64(seed: configuration.seed)
         let network = try configuration.makeNetwork(using: &generator)
         return try Trainer(configuration: configuration).train(
             network, on: brightestPixelImages(count: 1000, seed: 1), validation: validation, using: &generator)
     }
 
-    func bytes(_ result: TrainingResult) -> [UInt8] { Model(network: result.network).encoded() }
+    func bytes(_ result: Trainer.Result) -> [UInt8] { Model(network: result.network).encoded() }
 
     @Test("every ingredient learns, and the same seed gives the same bytes", arguments: [
         "nesterov", "adam+cosine+warm-up", "step", "dropout", "dropout+sgd", "shift",

@@ -28,7 +28,7 @@ struct TrainerTests {
         return configuration
     }
 
-    func train(_ configuration: TrainingConfiguration) throws -> TrainingResult {
+    func train(_ configuration: TrainingConfiguration) throws -> Trainer.Result {
         var generator = SplitMix64(seed: configuration.seed)
         let network = try configuration.makeNetwork(using: &generator)
         return try Trainer(configuration: configuration).train(
@@ -82,7 +82,7 @@ struct TrainerTests {
         do {
             _ = try train(recipe)
             Issue.record("training with learning rate 1e38 did not diverge")
-        } catch let error as TrainingError {
+        } catch let error as TrainerError {
             guard case .diverged(let epoch, let batch, _, let lastGood, let epochs) = error else { return }
             #expect(epoch >= 1 && batch >= 1)
             #expect(epochs.count == epoch - 1)

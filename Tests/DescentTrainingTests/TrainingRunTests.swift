@@ -43,7 +43,7 @@ struct TrainingRunTests {
     func checksConfigurationAndData() throws {
         var wide = Self.configuration()
         wide.sizes = [100, 8, 4]
-        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: wide, data: Self.data()) }
+        #expect(throws: TrainingError.self) { try TrainingRun(configuration: wide, data: Self.data()) }
         do {
             _ = try TrainingRun(configuration: wide, data: Self.data())
         } catch {
@@ -67,7 +67,7 @@ struct TrainingRunTests {
         }
         var empty = Self.data()
         empty.training = empty.training.prefix(0)
-        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: Self.configuration(), data: empty) }
+        #expect(throws: TrainingError.self) { try TrainingRun(configuration: Self.configuration(), data: empty) }
     }
 
     @Test("a deskewing run trains on deskewed images, records it, and measures the test set as the model sees it")
@@ -211,7 +211,7 @@ struct TrainingRunTests {
             _ = try TrainingRun(configuration: configuration, data: Self.data()).run()
             Issue.record("a learning rate of 1e30 did not diverge")
         } catch {
-            guard case .diverged(_, let lastGood) = error else { Issue.record("\(error)"); return }
+            guard case .diverged(_, _, _, let lastGood) = error else { Issue.record("\(error)"); return }
             if let lastGood { #expect(lastGood.metadata["dataset"] == "made-up") }
             #expect(error.description.contains("NaN or infinite"))
         }
@@ -281,14 +281,14 @@ struct FeatureTrainingTests {
         var configuration = TrainingConfiguration(preset: .videoBest)
         configuration.sizes = [2, 4, 2]
         let data = TrainingData(name: "s", training: features, validation: features, test: features)
-        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: configuration, data: data) }  // deskew
+        #expect(throws: TrainingError.self) { try TrainingRun(configuration: configuration, data: data) }  // deskew
         configuration.preprocessing = .none
         configuration.augmentation.maxRotation = 5
-        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: configuration, data: data) }
+        #expect(throws: TrainingError.self) { try TrainingRun(configuration: configuration, data: data) }
         configuration.augmentation.maxRotation = 0
         var named = data
         named.classNames = ["one", "two", "three"]
-        #expect(throws: TrainingRunError.self) { try TrainingRun(configuration: configuration, data: named) }
+        #expect(throws: TrainingError.self) { try TrainingRun(configuration: configuration, data: named) }
         _ = try TrainingRun(configuration: configuration, data: data)
     }
 }

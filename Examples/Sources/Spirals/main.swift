@@ -33,11 +33,11 @@ options.epochs = 300
 options.batchSize = 32
 options.learningRate = 0.01
 let configuration = try options.configuration(inputCount: 2, classCount: 2, images: false)
-let result = try TrainingRun(configuration: configuration, data: data).run()
+let outcome = try TrainingRun(configuration: configuration, data: data).run()
 
-let training = Evaluation(network: result.model.network, on: data.training)
+let training = Evaluation(network: outcome.model.network, on: data.training)
 print("2-32-32-2 on \(data.training.count) points, \(configuration.epochs) epochs: training accuracy \(training.accuracy), "
-    + "test accuracy \(result.test?.accuracy ?? 0)")
+    + "test accuracy \(outcome.test?.accuracy ?? 0)")
 if training.accuracy < 0.99 {
     print("expected at least 99% training accuracy")
     exit(1)

@@ -5,10 +5,10 @@ import Descent
 let arguments = CommandLine.arguments.dropFirst()
 let mnist = try MNIST(folder: arguments.first ?? "mnist")
 let run = try TrainingRun(configuration: TrainingConfiguration(preset: .video), data: TrainingData(mnist))
-let result = try run.run { event in
-    if case .epochFinished(let report) = event {
+let outcome = try run.run { progress in
+    if case .epochFinished(let report) = progress {
         print("epoch \(report.epoch): cost \(report.trainingCost), validation accuracy \(report.validationAccuracy)")
     }
 }
-try result.model.save(to: arguments.dropFirst().first ?? "video.safetensors")
-print("test accuracy \(result.test?.accuracy ?? 0)")
+try outcome.model.save(to: arguments.dropFirst().first ?? "video.safetensors")
+print("test accuracy \(outcome.test?.accuracy ?? 0)")

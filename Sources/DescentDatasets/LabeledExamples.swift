@@ -3,7 +3,7 @@ package import DescentLinearAlgebra
 /// Labelled examples as a network learns from them: images kept as bytes (MNIST and its kind,
 /// which a run can deskew and distort, and whose lit pixels the first layer can skip to), or rows of
 /// `Float` features of any width.
-public enum Examples: Equatable, Sendable {
+public enum LabeledExamples: Equatable, Sendable {
     /// Images kept as bytes, which a run can deskew and distort.
     case images(LabeledImages)
     /// Rows of `Float` features, read by the network as they are.
@@ -48,7 +48,7 @@ public enum Examples: Equatable, Sendable {
     }
 
     /// The first `limit` examples (all of them if there are fewer).
-    public func prefix(_ limit: Int) -> Examples {
+    public func prefix(_ limit: Int) -> LabeledExamples {
         switch self {
         case .images(let images): return .images(images.prefix(limit))
         case .features(let features): return .features(features.slice(0..<min(limit, features.count)))
@@ -66,7 +66,7 @@ public enum Examples: Equatable, Sendable {
     /// Writes example `index` into row `row` of `inputs` (width `self.width`), as numbers: bytes
     /// scaled to 0...1, features as they are.
     package func write(_ index: Int, into inputs: inout Matrix<Float>, row: Int) {
-        precondition(inputs.columns == width && row < inputs.rows, "Examples: a \(width)-wide example into row \(row) of \(inputs.rows)x\(inputs.columns)")
+        precondition(inputs.columns == width && row < inputs.rows, "LabeledExamples: a \(width)-wide example into row \(row) of \(inputs.rows)x\(inputs.columns)")
         let width = width
         switch self {
         case .images(let images):
@@ -87,3 +87,7 @@ public enum Examples: Equatable, Sendable {
         }
     }
 }
+
+/// Labelled examples, under their former name.
+@available(*, deprecated, renamed: "LabeledExamples")
+public typealias Examples = LabeledExamples

@@ -4,8 +4,8 @@ import DescentNetwork
 import Testing
 import DescentTraining
 
-@Suite("Training events")
-struct TrainingEventTests {
+@Suite("Training progress")
+struct TrainingProgressTests {
     @Test("the network is sent after each epoch's report, and the last one is the result")
     func networkAfterEpoch() throws {
         var configuration = TrainingConfiguration()
