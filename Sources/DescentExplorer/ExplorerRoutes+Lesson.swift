@@ -26,8 +26,9 @@ extension ExplorerRoutes {
             let make: @Sendable () -> LessonCostResponse = {
                 LessonCostResponse(ExampleCosts(network: network, on: test), network: network, raw: raw, version: version, shown: shown)
             }
+            // The served model's once per version; a copy's in the lesson's slot, one at a time.
             let answer = model.session == nil ? try await state.lessonCosts.value(for: version, make: make)
-                : await ExplorerState.offThePool(make)
+                : try await state.lessonSlot.run(make)
             return try JSONResponse.make(answer)
         }
         groups.read.get("/api/lesson/valleys") { _, _ in
@@ -50,9 +51,11 @@ extension ExplorerRoutes {
             var configuration = TrainingConfiguration(preset: .video)
             configuration.seed = try body.validatedSeed()
             configuration.epochs = try LessonRequest.checked(body.epochs, "epochs", in: 1...configuration.epochs, default: configuration.epochs)
-            let limit = try LessonRequest.checked(body.trainingLimit, "trainingLimit", in: 100...state.data.training.count,
-                                                  default: state.data.training.count)
-            // The student's copy takes the new network: theirs, or one made now.
+            let available = state.data.training.count
+            guard available > 0 else { throw APIError(.conflict, "this server has no training images") }
+            let limit = try LessonRequest.checked(body.trainingLimit, "trainingLimit", in: min(100, available)...available, default: available)
+            // The student's copy takes the new network: theirs, or one made now and dropped again when
+            // the training is refused (a full queue, a limit), so that retries leave no copies behind.
             let id: String
             if let session = body.session {
                 _ = try await state.learningCopies.entry(session)
@@ -60,19 +63,27 @@ extension ExplorerRoutes {
             } else {
                 id = try await state.learningCopies.change(nil, orCopyOf: await state.snapshot()) { _ in }.id
             }
-            let status = try await state.startTraining(configuration, trainingLimit: limit, target: .copy(id))
-            return try JSONResponse.make(status, status: .accepted)
+            do {
+                let status = try await state.startTraining(configuration, trainingLimit: limit, target: .copy(id))
+                return try JSONResponse.make(status, status: .accepted)
+            } catch {
+                if body.session == nil { await state.learningCopies.remove(id) }
+                throw error
+            }
         }
         groups.read.get("/api/lesson/learned") { request, _ in
-            let model = try await ShownModel(session: sessionQuery(request), state: state)
-            let evaluation: Evaluation
-            if model.session == nil {
-                evaluation = await state.snapshotWithEvaluation().1
-            } else {
-                let (network, test) = (model.network, await state.testImages(preparedWith: model.preprocessing))
-                evaluation = await ExplorerState.offThePool { Evaluation(network: network, on: test) }
+            let session = sessionQuery(request)
+            if session == nil {
+                // The model and its evaluation from one snapshot: a training that swaps the model between
+                // two reads would otherwise give one model's sizes with another's accuracy.
+                let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+                return try JSONResponse.make(LearnedResponse(evaluation, network: snapshot.network, version: snapshot.version,
+                                                             shown: "served", raw: state.data.test))
             }
-            return try JSONResponse.make(LearnedResponse(evaluation, model: model, raw: state.data.test))
+            let model = try await ShownModel(session: session, state: state)
+            let (network, test) = (model.network, await state.testImages(preparedWith: model.preprocessing))
+            let evaluation = try await state.lessonSlot.run { Evaluation(network: network, on: test) }
+            return try JSONResponse.make(LearnedResponse(evaluation, network: network, version: model.version, shown: "copy", raw: state.data.test))
         }
         groups.compute.post("/api/lesson/probe") { request, _ in
             let body = try await JSONResponse.decode(LessonRequest.self, from: request, expected: "{\"seed\": 0}")
@@ -80,7 +91,7 @@ extension ExplorerRoutes {
             let model = try await ShownModel(session: body.session, state: state)
             let test = await state.testImages(preparedWith: model.preprocessing)
             let network = model.network
-            let reports = await ExplorerState.offThePool {
+            let reports = try await state.lessonSlot.run {
                 var generator = SplitMix64(seed: seed)
                 return Probe.run(network, kinds: [.uniformNoise, .test], count: lessonProbeCount, test: test,
                                  exampleCount: lessonExampleCount, using: &generator)
@@ -97,7 +108,7 @@ extension ExplorerRoutes {
             dreamSettings.steps = try LessonRequest.checked(body.steps, "steps", in: 1...300, default: 200)
             let settings = dreamSettings
             guard network.inputCount == 784 else { throw APIError(.conflict, "the model takes \(network.inputCount) inputs; a dream is a 28x28 picture") }
-            let result = await ExplorerState.offThePool {
+            let result = try await state.lessonSlot.run {
                 var generator = SplitMix64(seed: seed)
                 return Dream.run(network, settings: settings, side: 28, using: &generator)
             }
@@ -291,8 +302,8 @@ struct LearnedResponse: Encodable {
     let modelVersion: Int
     let model: String
 
-    init(_ evaluation: Evaluation, model: ShownModel, raw: LabeledImages) {
-        sizes = model.network.sizes
+    init(_ evaluation: Evaluation, network: Network<Float>, version: Int, shown: String, raw: LabeledImages) {
+        sizes = network.sizes
         accuracy = evaluation.accuracy
         count = evaluation.total
         perDigit = evaluation.perClassAccuracy
@@ -303,7 +314,7 @@ struct LearnedResponse: Encodable {
                 LessonExample(index: $0, label: Int(raw.labels[$0]), digit: evaluation.predictions[$0],
                               score: Double(evaluation.confidences[$0]), bytes: Array(raw.image($0)))
             }
-        (modelVersion, self.model) = (model.version, model.shown)
+        (modelVersion, model) = (version, shown)
     }
 }
 
@@ -352,7 +363,7 @@ struct DreamResponse: Encodable {
     let digit: Int
     /// 784 bytes, 0 ... 255.
     let bytes: [UInt8]
-    /// The target output after every step (at most 100 values, evenly spaced).
+    /// The target output along the way: about 100 values evenly spaced, and the last.
     let trace: [Double]
     let reads: Int
     let outputs: [Double]

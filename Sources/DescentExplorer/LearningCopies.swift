@@ -97,6 +97,11 @@ actor LearningCopies {
         return true
     }
 
+    /// Drops copy `id`, if it is kept.
+    func remove(_ id: String) {
+        entries[id] = nil
+    }
+
     /// Drops every copy.
     /// - Returns: How many there were.
     func removeAll() -> Int {

@@ -35,6 +35,24 @@ actor LessonSlot {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
+    /// Runs `work` in the slot, off Swift's cooperative pool, and returns its result: a copy's cost or
+    /// evaluation, a probe, a dream. One lesson computation at a time, so that a class asking together
+    /// queues instead of starving predictions.
+    /// - Throws: `APIError` (429) when the slot's queue is full; what `work` throws.
+    nonisolated func run<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await enter()
+        do {
+            let result = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async { continuation.resume(with: Swift.Result { try work() }) }
+            }
+            await leave()
+            return result
+        } catch {
+            await leave()
+            throw error
+        }
+    }
+
     /// Runs `work` in the slot on a thread of its own and streams what it emits as JSON lines
     /// (`application/x-ndjson`), each as soon as it is emitted. A failure becomes a last line
     /// `{"error": "..."}`: by then the 200 has been sent.
@@ -73,19 +91,25 @@ actor LessonSlot {
 }
 
 /// One value per model version: computed once for the served model, dropped when it is replaced.
+/// Requests that arrive while it is being computed wait for that computation instead of starting
+/// their own.
 actor VersionedCache<Value: Sendable> {
-    private var kept: (version: Int, value: Value)?
+    private var kept: (version: Int, value: Task<Value, any Error>)?
 
     /// The value for `version`, computing it with `make` (outside the actor) when missing.
-    nonisolated func value(for version: Int, make: @escaping @Sendable () throws -> Value) async throws -> Value {
-        if let found = await cached(version) { return found }
-        let value = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result { try make() }) }
+    func value(for version: Int, make: @escaping @Sendable () throws -> Value) async throws -> Value {
+        if let kept, kept.version == version { return try await kept.value.value }
+        let task = Task<Value, any Error> {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result { try make() }) }
+            }
         }
-        await keep(value, version: version)
-        return value
+        if (kept?.version ?? 0) <= version { kept = (version, task) }
+        do {
+            return try await task.value
+        } catch {
+            if kept?.version == version { kept = nil }  // a failure is not kept: the next request tries again
+            throw error
+        }
     }
-
-    private func cached(_ version: Int) -> Value? { kept?.version == version ? kept?.value : nil }
-    private func keep(_ value: Value, version: Int) { if (kept?.version ?? 0) <= version { kept = (version, value) } }
 }

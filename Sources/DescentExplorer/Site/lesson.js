@@ -19,6 +19,8 @@ const lesson = {
   memorize: { lines: [], done: null, running: false },
   minima: { runs: [], done: null, running: false },
   loaded: new Set(),
+  // Counts examples and chapter 7's requests: a reply for an older one is dropped.
+  generation: 0, learnedRequest: 0,
 };
 
 const LESSON_STEP_RATE = 1;
@@ -39,7 +41,9 @@ function setUpLesson() {
   document.addEventListener("keydown", (event) => {
     if (!$("page-lesson").classList.contains("active")) return;
     const target = event.target;
-    if (target.closest && target.closest("input, select, textarea, canvas[tabindex]")) return;
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    // Keys a control uses itself: Space presses a button, the arrows move a ball.
+    if (target.closest && target.closest("input, select, textarea, button, a, [role=button], canvas[tabindex]")) return;
     const present = document.body.classList.contains("present");
     if (event.key === "PageDown" || (present && (event.key === "ArrowRight" || event.key === " "))) { event.preventDefault(); moveChapter(1); }
     if (event.key === "PageUp" || (present && event.key === "ArrowLeft")) { event.preventDefault(); moveChapter(-1); }
@@ -67,8 +71,10 @@ function setUpLesson() {
   $("lesson-step").addEventListener("click", lessonStep);
   $("lesson-train").addEventListener("click", lessonTrain);
   // Chapter 7.
-  $("lesson-learned-served").addEventListener("click", () => showLearned("served"));
-  $("lesson-learned-copy").addEventListener("click", () => showLearned("copy"));
+  for (const which of ["served", "copy"]) {
+    $(`lesson-learned-${which}`).addEventListener("click", () =>
+      showLearned(which).then(() => showError(null, "lesson"), (error) => showError(`Could not load what it learned: ${error.message}`, "lesson")));
+  }
   // Chapter 8.
   $("lesson-dream-digit").replaceChildren(...Array.from({ length: 10 }, (_, digit) =>
     Object.assign(document.createElement("option"), { value: digit, textContent: digit, selected: digit === 5 })));
@@ -118,7 +124,7 @@ const chapterLoaders = {
   2: async () => showCostTerms(),
   3: loadCosts,
   4: async () => { await loadValley(); await loadSurface(); },
-  5: async () => { if (lesson.label != null && !lesson.gradient) await refreshLessonGradient(); showNudges(); },
+  5: async () => { if (lesson.example && lesson.label != null && !lesson.gradient) await refreshLessonGradient(); showNudges(); },
   7: () => showLearned(lesson.learned),
 };
 
@@ -128,11 +134,15 @@ function drawLessonNetwork() {
   paintDigit($("lesson-input"), lesson.prediction ? lesson.prediction.input : new Array(784).fill(0));
   describe($("lesson-input"), inputText(lesson.prediction));
   drawNetwork(lesson.prediction, $("lesson-network"), $("lesson-input"));
-  $("lesson-parameters").textContent = network.sizes.slice(1).reduce((sum, size, i) => sum + size * network.sizes[i] + size, 0).toLocaleString("en");
+  const count = network.sizes.slice(1).reduce((sum, size, i) => sum + size * network.sizes[i] + size, 0);
+  const video = network.sizes.join("-") === "784-16-16-10";
+  $("lesson-served").textContent = video ? "the served model has exactly this shape"
+    : `the served model is ${network.sizes.join("-")}, with ${count.toLocaleString("en")} weights and biases; the figures show its first 20 neurons a layer`;
 }
 
 /** The example changes: a drawing, a test image, or nothing. `label`: known for a test image. */
 async function setExample(example, label, prediction) {
+  lesson.generation += 1;
   lesson.example = example;
   lesson.prediction = prediction;
   lesson.gradient = null;
@@ -193,7 +203,9 @@ async function chooseLessonLabel(digit) {
 }
 
 async function refreshLessonGradient() {
-  lesson.gradient = await postJSON("/api/gradient", { ...lesson.example, label: lesson.label });
+  const generation = lesson.generation, label = lesson.label;
+  const gradient = await postJSON("/api/gradient", { ...lesson.example, label });
+  if (generation === lesson.generation && label === lesson.label) lesson.gradient = gradient;
 }
 
 /** Chapter 2: one bar per output, its share of the example's cost. */
@@ -215,7 +227,8 @@ function showCostTerms() {
     bars.append(bar);
   });
   const dearest = gradient.costTerms.reduce((best, term, i) => (term > gradient.costTerms[best] ? i : best), 0);
-  const text = `Label ${gradient.label}, read as ${gradient.digit}: cost ${gradient.cost.toFixed(4)}, the sum of ten terms ½(output − wanted)². `
+  const terms = gradient.costName === "quadratic" ? "the sum of ten terms ½(output − wanted)²" : `the sum of its ${gradient.costName} terms`;
+  const text = `Label ${gradient.label}, read as ${gradient.digit}: cost ${gradient.cost.toFixed(4)}, ${terms}. `
     + `Output ${gradient.label} is ${gradient.outputs[gradient.label].toFixed(3)} and should be 1; `
     + `the largest term is output ${dearest}'s, ${gradient.costTerms[dearest].toFixed(4)}.`;
   $("lesson-cost-text").textContent = text;
@@ -282,6 +295,7 @@ function setUpValley() {
     placeValleyBall(low + (high - low) * ((event.clientX - box.left) / box.width * canvas.width - 30) / (canvas.width - 40));
   });
   canvas.addEventListener("keydown", (event) => {
+    if (!lesson.valley) return;
     if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
       event.preventDefault();
       placeValleyBall(lesson.valleyStart + (event.key === "ArrowLeft" ? -0.05 : 0.05));
@@ -377,13 +391,16 @@ function setUpSurface() {
 
 async function loadSurface() {
   if (!lesson.surface) lesson.surface = await api("/api/landscapes/bowl?size=90");
-  await computeSurfacePath();
+  await computeSurfacePath(true);
 }
 
-async function computeSurfacePath() {
+/** The bowl's path from the chosen start; a failure is shown, and thrown when `rethrow` (the chapter's
+ *  loader then tries again on the next visit). */
+async function computeSurfacePath(rethrow = false) {
   try {
     lesson.surfacePath = (await postJSON("/api/landscapes/bowl/descent", { start: lesson.surfaceStart, learningRate: 0.1, momentum: 0, steps: 25 })).path;
   } catch (error) {
+    if (rethrow) throw error;
     return showError(`Could not compute the path: ${error.message}`, "lesson");
   }
   drawSurface();
@@ -497,7 +514,7 @@ function drawStepChart() {
 }
 
 async function lessonTrain() {
-  clearInterval(lesson.polling);
+  clearTimeout(lesson.polling);
   const seed = Number($("lesson-seed").value) || 0;
   let status;
   try {
@@ -512,11 +529,12 @@ async function lessonTrain() {
   $("lesson-train").disabled = true;
   $("lesson-train-status").textContent = status.message || `Training 784-16-16-10 on ${status.trainingCount.toLocaleString("en")} images, seed ${seed}…`;
   drawTrainingCurve();
-  lesson.polling = setInterval(async () => {
+  const run = status.id;
+  const poll = async () => {
+    if (!lesson.training || lesson.training.id !== run) return;  // a newer training took over
     try {
-      lesson.training = await api(`/api/train?id=${status.id}`);
+      lesson.training = await api(`/api/train?id=${run}`);
     } catch (error) {
-      clearInterval(lesson.polling);
       $("lesson-train").disabled = false;
       return showError(`Lost the training: ${error.message}`, "lesson");
     }
@@ -524,16 +542,17 @@ async function lessonTrain() {
     $("lesson-train-progress").value = current.reports.length / current.epochs;
     drawTrainingCurve();
     if (["finished", "failed", "cancelled"].includes(current.state)) {
-      clearInterval(lesson.polling);
       $("lesson-train").disabled = false;
       $("lesson-train-status").textContent = current.message || current.state;
       $("lesson-train-status").dataset.state = current.state;
       lesson.loaded.delete(`7@${modelVersion}`);
       lesson.learned = "copy";
-    } else if (current.state === "queued") {
-      $("lesson-train-status").textContent = current.message || "waiting for other trainings";
+      return;
     }
-  }, 150);
+    if (current.state === "queued") $("lesson-train-status").textContent = current.message || "waiting for other trainings";
+    lesson.polling = setTimeout(poll, 150);  // the next poll once this one has answered
+  };
+  lesson.polling = setTimeout(poll, 150);
 }
 
 function drawTrainingCurve() {
@@ -563,6 +582,7 @@ async function showLearned(which) {
   $("lesson-learned-served").setAttribute("aria-pressed", String(which === "served"));
   $("lesson-learned-copy").setAttribute("aria-pressed", String(which === "copy"));
   const session = which === "copy" ? lesson.session : null;
+  const request = ++lesson.learnedRequest;
   let learned, rows;
   try {
     const query = session ? `?session=${encodeURIComponent(session)}` : "";
@@ -571,6 +591,7 @@ async function showLearned(which) {
     if (error.status === 404 && session) { keepSession(null); return showLearned("served"); }
     throw error;
   }
+  if (request !== lesson.learnedRequest) return;  // a later click has asked for the other network
   const tiles = [];
   for (let neuron = 0; neuron < rows.rows; neuron++) {
     const row = rows.weights.subarray(neuron * rows.columns, (neuron + 1) * rows.columns);
@@ -644,17 +665,21 @@ async function streamLines(path, body, onLine) {
   }
   const reader = response.body.getReader(), decoder = new TextDecoder();
   let buffered = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) buffered += decoder.decode(value, { stream: true });
-    let end;
-    while ((end = buffered.indexOf("\n")) >= 0) {
-      const line = JSON.parse(buffered.slice(0, end));
-      buffered = buffered.slice(end + 1);
-      if (line.error) throw new Error(line.error);
-      onLine(line);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (value) buffered += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffered.indexOf("\n")) >= 0) {
+        const line = JSON.parse(buffered.slice(0, end));
+        buffered = buffered.slice(end + 1);
+        if (line.error) throw new Error(line.error);
+        onLine(line);
+      }
+      if (done) return;
     }
-    if (done) return;
+  } finally {
+    reader.cancel().catch(() => {});
   }
 }
 
