@@ -25,37 +25,66 @@ package struct GradientHighlights: Sendable {
     ///   on average for each fraction.
     package init(gradients: Gradients<Float>, count: Int, fractions: [Double]) {
         var largest: [GradientComponent] = []
-        var squares: [Double] = []
-        squares.reserveCapacity(gradients.weights.reduce(0) { $0 + $1.elements.count + $1.rows })
-        func consider(_ component: GradientComponent) {
-            squares.append(component.derivative * component.derivative)
-            let size = abs(component.derivative)
-            guard count > 0, largest.count < count || size > abs(largest[largest.count - 1].derivative) else { return }
+        // The smallest size in a full list: a component must pass it to enter (most do not).
+        var threshold = -Double.infinity
+        func consider(layer: Int, neuron: Int, input: Int?, derivative: Float) {
+            let size = abs(Double(derivative))
+            guard count > 0, largest.count < count || size > threshold else { return }
             // After every component at least as large: an earlier one wins a tie, as in a stable sort.
             let position = largest.firstIndex { abs($0.derivative) < size } ?? largest.count
-            largest.insert(component, at: position)
+            largest.insert(GradientComponent(layer: layer, neuron: neuron, input: input, derivative: Double(derivative)), at: position)
             if largest.count > count { largest.removeLast() }
+            if largest.count == count { threshold = abs(largest[largest.count - 1].derivative) }
         }
-        for (layer, weights) in gradients.weights.enumerated() {
-            for neuron in 0..<weights.rows {
-                for input in 0..<weights.columns {
-                    consider(GradientComponent(layer: layer, neuron: neuron, input: input, derivative: Double(weights[neuron, input])))
+        let total = gradients.weights.reduce(0) { $0 + $1.elements.count + $1.rows }
+        var squares = [Double](repeating: 0, count: total)
+        squares.withUnsafeMutableBufferPointer { squares in
+            var next = 0
+            for (layer, weights) in gradients.weights.enumerated() {
+                let columns = weights.columns
+                weights.elements.withUnsafeBufferPointer { elements in
+                    gradients.biases[layer].withUnsafeBufferPointer { biases in
+                        for neuron in 0..<weights.rows {
+                            let row = neuron * columns
+                            for input in 0..<columns {
+                                let value = elements[row + input]
+                                squares[next] = Double(value) * Double(value)
+                                next += 1
+                                if abs(Double(value)) > threshold || largest.count < count {
+                                    consider(layer: layer, neuron: neuron, input: input, derivative: value)
+                                }
+                            }
+                            let bias = biases[neuron]
+                            squares[next] = Double(bias) * Double(bias)
+                            next += 1
+                            if abs(Double(bias)) > threshold || largest.count < count {
+                                consider(layer: layer, neuron: neuron, input: nil, derivative: bias)
+                            }
+                        }
+                    }
                 }
-                consider(GradientComponent(layer: layer, neuron: neuron, input: nil, derivative: Double(gradients.biases[layer][neuron])))
             }
         }
         let squaredNorm = squares.reduce(0, +)
         self.largest = largest
         self.squaredNorm = squaredNorm
         parameterCount = squares.count
-        sharesOfLargest = fractions.map { fraction in
-            guard squaredNorm > 0, squaredNorm.isFinite, !squares.isEmpty else { return 0 }
-            let wanted = min(squares.count, max(1, Int((fraction * Double(squares.count)).rounded())))
-            return Self.sumOfLargest(wanted, in: &squares) / squaredNorm
+        // The largest fraction first: its selection leaves its values at the front, and each smaller
+        // fraction's values are among them, so its selection needs look no further.
+        var shares = Array(repeating: 0.0, count: fractions.count)
+        if squaredNorm > 0, squaredNorm.isFinite, !squares.isEmpty {
+            let wanted = fractions.map { min(squares.count, max(1, Int(($0 * Double(squares.count)).rounded()))) }
+            var prefix = squares.count
+            for index in wanted.indices.sorted(by: { wanted[$0] > wanted[$1] }) {
+                shares[index] = squares.withUnsafeMutableBufferPointer { values in
+                    Self.sumOfLargest(wanted[index], in: UnsafeMutableBufferPointer(rebasing: values[0..<prefix]))
+                } / squaredNorm
+                prefix = wanted[index]
+            }
         }
+        sharesOfLargest = shares
     }
 
-    /// The share of the squared norm held by one component, 0 when the gradient is zero.
     package func share(of component: GradientComponent) -> Double {
         squaredNorm > 0 ? component.derivative * component.derivative / squaredNorm : 0
     }
@@ -67,6 +96,10 @@ package struct GradientHighlights: Sendable {
     /// - Precondition: 1 ≤ `count` ≤ `values.count`, and no value is NaN.
     /// - Complexity: O(values.count) on average.
     static func sumOfLargest(_ count: Int, in values: inout [Double]) -> Double {
+        values.withUnsafeMutableBufferPointer { sumOfLargest(count, in: $0) }
+    }
+
+    static func sumOfLargest(_ count: Int, in values: UnsafeMutableBufferPointer<Double>) -> Double {
         precondition(count >= 1 && count <= values.count, "sumOfLargest: \(count) of \(values.count) values")
         let target = count - 1  // the index that must end up holding the count-th largest
         var (low, high) = (0, values.count - 1)
