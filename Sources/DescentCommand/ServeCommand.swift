@@ -116,7 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
         var limits = ServerLimits.standard
         limits.idleTimeoutSeconds = idleTimeout
         limits.maximumConnections = maximumConnections
-        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits, access: access) { port in
+        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits, access: access,
+                                                 metrics: ExplorerMetrics.bootstrap()) { port in
             let shown = ["0.0.0.0", "::", "[::]"].contains(host) ? machine : host
             let url = "http://\(shown):\(port)/?token="
             if isClassroom {
@@ -128,6 +129,8 @@ struct ServeCommand: AsyncParsableCommand {
                 console.say("    \(url)\(access.pageToken)")
             }
             console.say("Limits: \(work.summary)")
+            console.say("Heavy work (evaluations, lesson experiments, fine-tune mixing): \(state.executor.threads) thread(s) at nice \(state.executor.nice), "
+                + "\(state.executor.queueLimit) may wait; metrics for Prometheus at \(url.dropLast(7))metrics with the teacher's token (X-Descent-Token)")
             console.say("My digits are kept in \(myDigits.folder)" + (isClassroom ? ", a folder for each browser" : ""))
         }
         try await app.runService()
