@@ -355,7 +355,7 @@ def main():
             confusion = api(base, "/api/confusion")["matrix"]
             actual, predicted = max(((a, p) for a in range(10) for p in range(10) if a != p), key=lambda cell: confusion[cell[0]][cell[1]])
             index = api(base, f"/api/confusion/{actual}/{predicted}?count=1")["images"][0]["index"]
-            prediction_after(browser, lambda: browser.execute_script(f"showTestDigit({index});"))
+            prediction_after(browser, lambda: browser.execute_script(f"location.hash = '#draw/{index}'"))  # the page's link to a test image
             browser.find_element(By.ID, f"learn-label-{actual}").click()
             WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "learn-body").is_displayed()
                                              and f"A {actual}:" in b.find_element(By.ID, "learn-summary").text)
@@ -375,7 +375,11 @@ def main():
             browser.set_window_size(1280, 1000)
 
             # A blank canvas is refused (422): the page says so in its alert region, not only the console.
-            browser.execute_script("clearDrawing(); predictDrawing();")
+            # The stroke is pressed and released outside the canvas, so it leaves no ink.
+            browser.find_element(By.ID, "clear").click()
+            browser.execute_script("""const pad = document.getElementById('draw');
+                for (const type of ['pointerdown', 'pointerup'])
+                    pad.dispatchEvent(new PointerEvent(type, {pointerId: 1, clientX: -1000, clientY: -1000, bubbles: true}));""")
             WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "error").is_displayed())
             error, text = browser.find_element(By.ID, "error"), browser.find_element(By.ID, "error-text").text
             check(error.get_attribute("role") == "alert" and "draw a digit" in text, f"a blank drawing shows an alert: {text}")
