@@ -2,7 +2,7 @@
 // this one example asks of the network (POST /api/gradient), then lets a copy of the network that belongs
 // to this page take steps of gradient descent on it (POST /api/step, /api/step/undo, /api/step/reset).
 // Every number comes from the server's backpropagation; this module only draws.
-import { postJSON } from "./api.js";
+import { postGradient, postJSON } from "./api.js";
 import { $, labelButtons, pressLabel, showError } from "./dom.js";
 import { bars, describe, divergingBars, lineChart, weightPicture } from "./figures.js";
 import { drawing } from "./draw.js";
@@ -61,7 +61,7 @@ function exampleBody(extra = {}) {
 async function refreshGradient() {
   if (!learn.example) return;  // A new drawing arrived meanwhile: its label has to be said first.
   try {
-    learn.gradient = await postJSON("/api/gradient", exampleBody());
+    learn.gradient = await postGradient(exampleBody());
     showError(null, "learn");
   } catch (error) {
     if (error.status === 404 && (learn.session || sessionStorage.getItem("descent-copy"))) return copyForgotten();

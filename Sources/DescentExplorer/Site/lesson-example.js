@@ -1,6 +1,6 @@
 // The Lesson's chapters 1 to 3: the reader's example (a drawing or a test image) flowing through the
 // network, its cost for the label the reader says, and the cost of every test image.
-import { api, postJSON } from "./api.js";
+import { api, postGradient, postJSON } from "./api.js";
 import { $, labelButtons, pressLabel, showError } from "./dom.js";
 import { bars, clearFigure, describe, digitFigure } from "./figures.js";
 import { drawStepChart, showNudges } from "./lesson-learning.js";
@@ -92,7 +92,7 @@ async function chooseLessonLabel(digit) {
 /** The example's gradient for its label (POST /api/gradient), kept unless the example or label changed meanwhile. */
 export async function refreshLessonGradient() {
   const generation = lesson.generation, label = lesson.label;
-  const gradient = await postJSON("/api/gradient", { ...lesson.example, label });
+  const gradient = await postGradient({ ...lesson.example, label });
   if (generation === lesson.generation && label === lesson.label) lesson.gradient = gradient;
 }
 
