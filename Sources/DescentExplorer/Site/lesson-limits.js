@@ -13,6 +13,7 @@ export function setUpLimits() {
     Object.assign(document.createElement("option"), { value: digit, textContent: digit, selected: digit === 5 })));
   $("lesson-noise").addEventListener("click", feedNoise);
   $("lesson-dream").addEventListener("click", dream);
+  describe($("lesson-dream-picture"), "The picture that makes an output largest: not dreamed yet (choose a digit and press Dream); all 784 pixels are dark.");
   // Chapters 9 and 10.
   $("lesson-memorize").addEventListener("click", runMemorize);
   $("lesson-minima").addEventListener("click", runMinima);
@@ -47,12 +48,18 @@ async function dream() {
     return showError(`Could not dream: ${error.message}`, "lesson");
   }
   paintDigit($("lesson-dream-picture"), answer.bytes);
-  const text = `The picture that makes output ${digit} largest, after ${answer.trace.length > 1 ? "gradient ascent on the pixels" : "one step"}: `
+  describe($("lesson-dream-picture"), `The picture that makes output ${digit} largest, after `
+    + `${answer.trace.length > 1 ? `${answer.trace.length - 1} steps of gradient ascent on the pixels` : "one step"}: `
     + `output ${digit} rose from ${answer.trace[0].toFixed(3)} to ${answer.trace[answer.trace.length - 1].toFixed(3)}; the network reads it as `
-    + `${answer.reads} (${answer.outputs[answer.reads].toFixed(2)}). ${answer.bytes.filter((b) => b > 127).length} of 784 pixels are brighter than half.`;
-  $("lesson-dream-text").textContent = text;
-  $("lesson-dream-picture").setAttribute("role", "img");
-  $("lesson-dream-picture").setAttribute("aria-label", text);
+    + `${answer.reads} (${answer.outputs[answer.reads].toFixed(2)}). ${pictureText(answer.bytes)}`);
+}
+
+/** A 28x28 picture (255 bright) in numbers: how many pixels are bright, its mean, and where its brightness is centred. */
+function pictureText(bytes) {
+  const total = bytes.reduce((sum, b) => sum + b, 0) || 1;
+  const [row, column] = [0, 1].map((axis) => bytes.reduce((sum, b, i) => sum + b * (axis ? i % 28 : Math.floor(i / 28)), 0) / total);
+  return `${bytes.filter((b) => b > 127).length} of 784 pixels are brighter than half; the mean brightness is `
+    + `${(bytes.reduce((sum, b) => sum + b, 0) / 784 / 255).toFixed(2)} of 1, centred at row ${row.toFixed(1)}, column ${column.toFixed(1)} (of 0 to 27).`;
 }
 
 // MARK: - Chapters 9 and 10: runs streamed from the server
