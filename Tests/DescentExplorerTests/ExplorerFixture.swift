@@ -77,6 +77,24 @@ extension TestClientProtocol {
             return (response.status, parsed, text)
         }
     }
+
+    /// The paths of the page's files as a browser finds them: "/", then each file of its own that a file
+    /// names (`src="main.js"`, `href="style.css"`) or imports (`from "./api.js"`), each once, in that order.
+    func sitePaths() async throws -> [String] {
+        let reference = try NSRegularExpression(pattern: #"(?:src|href)="([\w.-]+)"|from "\./([\w.-]+)""#)
+        var paths = ["/"], index = 0
+        while index < paths.count {
+            let text = try await call(.get, paths[index], token: nil).text
+            index += 1
+            for match in reference.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let group = match.range(at: 1).location != NSNotFound ? 1 : 2
+                guard let range = Range(match.range(at: group), in: text) else { continue }
+                let path = "/" + text[range]
+                if !paths.contains(path) { paths.append(path) }
+            }
+        }
+        return paths
+    }
 }
 
 /// `POST /api/gradient`'s binary answer read back, as the page reads it: the JSON part, with each
