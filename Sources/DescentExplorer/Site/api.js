@@ -64,14 +64,7 @@ export async function weightRows(layer, first, count, session = null) {
 export async function postGradient(body) {
   const response = await send("/api/gradient", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   if (!response.ok) throw await failure(response);
-  if ((response.headers.get("Content-Type") || "").startsWith("application/octet-stream")) {
-    return decodeGradient(await response.arrayBuffer());
-  }
-  // The JSON answer of a server from before the binary one: the same object, arrays made typed.
-  const answer = await response.json();
-  answer.firstLayerNudges.forEach((picture) => { picture.nudges = Float32Array.from(picture.nudges); });
-  answer.input = Uint8Array.from(answer.input);
-  return answer;
+  return decodeGradient(await response.arrayBuffer());
 }
 
 const GRADIENT_MAGIC = "DGR1";
