@@ -123,6 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandError("--class-dir \(classFolder ?? ""): \(error)")
         }
         let state = ExplorerState(model: model, data: ExplorerData(mnist), myDigits: myDigits, limits: work, classroom: classroom)
+        let classSet = classFolder.map { "in \($0), a folder for each label" } ?? "in memory (--class-dir keeps it in a folder)"
         let host = host
         var limits = ServerLimits.standard
         limits.idleTimeoutSeconds = idleTimeout
@@ -144,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
                 + "\(state.executor.queueLimit) may wait; metrics for Prometheus at \(url.dropLast(7))metrics with the teacher's token (X-Descent-Token)")
             console.say("My digits are kept in \(myDigits.folder)" + (isClassroom ? ", a folder for each browser" : ""))
             if isClassroom {
-                console.say("The class set is kept " + (classFolder.map { "in \($0), a folder for each label" } ?? "in memory (--class-dir keeps it in a folder)"))
+                console.say("The class set is kept " + classSet)
             }
         }
         try await app.runService()

@@ -69,18 +69,11 @@ package struct GradientHighlights: Sendable {
         self.largest = largest
         self.squaredNorm = squaredNorm
         parameterCount = squares.count
-        // The largest fraction first: its selection leaves its values at the front, and each smaller
-        // fraction's values are among them, so its selection needs look no further.
         var shares = Array(repeating: 0.0, count: fractions.count)
         if squaredNorm > 0, squaredNorm.isFinite, !squares.isEmpty {
             let wanted = fractions.map { min(squares.count, max(1, Int(($0 * Double(squares.count)).rounded()))) }
-            var prefix = squares.count
-            for index in wanted.indices.sorted(by: { wanted[$0] > wanted[$1] }) {
-                shares[index] = squares.withUnsafeMutableBufferPointer { values in
-                    Self.sumOfLargest(wanted[index], in: UnsafeMutableBufferPointer(rebasing: values[0..<prefix]))
-                } / squaredNorm
-                prefix = wanted[index]
-            }
+            let sums = squares.withUnsafeBufferPointer { Self.sumsOfLargest(wanted, in: $0) }
+            shares = sums.map { $0 / squaredNorm }
         }
         sharesOfLargest = shares
     }
@@ -91,6 +84,53 @@ package struct GradientHighlights: Sendable {
 
     /// The gradient's Euclidean norm.
     package var norm: Double { squaredNorm.squareRoot() }
+
+    /// The sums of the `counts[i]` largest of `values`, each. Non-negative doubles order as their bit
+    /// patterns do, so a value's top 15 bits (its exponent and three bits of mantissa) name a bucket an
+    /// eighth of an octave wide: one pass counts the buckets, then for each count one pass adds up the
+    /// values above the bucket holding the count-th largest and gathers that bucket's, and only those
+    /// are selected among (`sumOfLargest`). The counting keeps four histograms, so that a run of values
+    /// in one bucket does not wait on its own increments.
+    /// - Precondition: every count in 1...`values.count`; no value negative, infinite or NaN.
+    /// - Complexity: O(values.count) for each count, plus a selection among one bucket's values.
+    static func sumsOfLargest(_ counts: [Int], in values: UnsafeBufferPointer<Double>) -> [Double] {
+        let buckets = 1 << 15
+        func bucket(_ value: Double) -> Int { Int(truncatingIfNeeded: value.bitPattern >> 49) & (buckets - 1) }
+        var histogram = [UInt32](repeating: 0, count: 4 * buckets)
+        histogram.withUnsafeMutableBufferPointer { histogram in
+            let quads = values.count / 4
+            for index in 0..<quads {
+                let first = 4 * index
+                histogram[bucket(values[first])] &+= 1
+                histogram[buckets + bucket(values[first + 1])] &+= 1
+                histogram[2 * buckets + bucket(values[first + 2])] &+= 1
+                histogram[3 * buckets + bucket(values[first + 3])] &+= 1
+            }
+            for index in (4 * quads)..<values.count { histogram[bucket(values[index])] &+= 1 }
+        }
+        func count(of bucket: Int) -> Int {
+            Int(histogram[bucket]) + Int(histogram[buckets + bucket]) + Int(histogram[2 * buckets + bucket]) + Int(histogram[3 * buckets + bucket])
+        }
+        return counts.map { wanted in
+            precondition(wanted >= 1 && wanted <= values.count, "sumsOfLargest: \(wanted) of \(values.count) values")
+            var (above, chosen) = (0, buckets - 1)
+            while above + count(of: chosen) < wanted {
+                above += count(of: chosen)
+                chosen -= 1
+            }
+            // The bucket's bounds as bit patterns, [low, high): compared as doubles, subnormal bounds
+            // would read as 0 on a thread that flushes them (DAZ).
+            let (low, high) = (UInt64(chosen) << 49, UInt64(chosen + 1) << 49)
+            var sum = 0.0
+            var inBucket: [Double] = []
+            inBucket.reserveCapacity(count(of: chosen))
+            for value in values {
+                let bits = value.bitPattern
+                if bits >= high { sum += value } else if bits >= low { inBucket.append(value) }
+            }
+            return sum + sumOfLargest(wanted - above, in: &inBucket)
+        }
+    }
 
     /// The sum of the `count` largest of `values`, which it reorders so that they come first.
     /// - Precondition: 1 ≤ `count` ≤ `values.count`, and no value is NaN.
