@@ -142,7 +142,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             console.say("Limits: \(work.summary)")
             console.say("Heavy work (evaluations, lesson experiments, fine-tune mixing): \(state.executor.threads) thread(s) at nice \(state.executor.nice), "
-                + "\(state.executor.queueLimit) may wait; metrics for Prometheus at \(url.dropLast(7))metrics with the teacher's token (X-Descent-Token)")
+                + "\(state.executor.queueLimit) may wait; metrics for Prometheus at \(url.dropLast(7))metrics with the teacher's token (Authorization: Bearer TOKEN)")
             console.say("My digits are kept in \(myDigits.folder)" + (isClassroom ? ", a folder for each browser" : ""))
             if isClassroom {
                 console.say("The class set is kept " + classSet)

@@ -50,7 +50,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         case .teach:
             guard access.role(of: request) == .teacher else {
-                throw APIError(.forbidden, "\(request.method) \(request.uri.path) changes the model everyone sees, so it needs the teacher's token "
+                throw APIError(.forbidden, "\(request.method) \(request.uri.path) is the teacher's alone (it leads or changes what the whole class sees), so it needs the teacher's token "
                     + "(the line descent serve printed for the teacher), sent as X-Descent-Token: TOKEN")
             }
         }
