@@ -139,23 +139,21 @@ AVX512 static void sgemm_avx512(bool transpose_a, bool transpose_b, long m, long
     descent_sgemm_tiled(&tiles, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-// Independent chains of fused multiply-adds on registers only: the core's arithmetic peak. Twelve
-// chains cover two FMA units with a latency of 4 to 6 cycles.
+// Independent chains of fused multiply-adds on registers only: the core's arithmetic peak. Sixteen
+// chains cover two FMA units with a latency of 4 to 6 cycles. Each chain starts from its own value:
+// chains that start alike compute alike, and the compiler folds them into one (gcc did: the old
+// loop timed one chain of latency-bound FMAs and counted twelve).
 AVX512 static long fma_peak_avx512(long iterations, double *sink) {
-    __m512 a0 = _mm512_set1_ps(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
-    __m512 a10 = a0, a11 = a0;
+    __m512 a[16];
+    for (int j = 0; j < 16; j++) a[j] = _mm512_set1_ps(1.0f + (float)j * 0x1p-10f);
     const __m512 x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-7f);
     for (long i = 0; i < iterations; i++) {
-        a0 = _mm512_fmadd_ps(a0, x, y); a1 = _mm512_fmadd_ps(a1, x, y); a2 = _mm512_fmadd_ps(a2, x, y);
-        a3 = _mm512_fmadd_ps(a3, x, y); a4 = _mm512_fmadd_ps(a4, x, y); a5 = _mm512_fmadd_ps(a5, x, y);
-        a6 = _mm512_fmadd_ps(a6, x, y); a7 = _mm512_fmadd_ps(a7, x, y); a8 = _mm512_fmadd_ps(a8, x, y);
-        a9 = _mm512_fmadd_ps(a9, x, y); a10 = _mm512_fmadd_ps(a10, x, y); a11 = _mm512_fmadd_ps(a11, x, y);
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; j++) a[j] = _mm512_fmadd_ps(a[j], x, y);
     }
-    __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
-                               _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
-    sum = _mm512_add_ps(sum, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));
-    *sink = _mm512_reduce_add_ps(sum);
-    return iterations * 12 * 16 * 2;
+    for (int j = 1; j < 16; j++) a[0] = _mm512_add_ps(a[0], a[j]);
+    *sink = _mm512_reduce_add_ps(a[0]);
+    return iterations * 16 * 16 * 2;
 }
 
 // MARK: - Element-wise

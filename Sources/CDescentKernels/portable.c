@@ -155,8 +155,10 @@ static long sparse_encode_portable(const unsigned char *bytes, long count, unsig
     return found;
 }
 
+// Eight chains, each from its own starting value (alike, the compiler may fold them into one).
 static long fma_peak_portable(long iterations, double *sink) {
-    float a[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    float a[8];
+    for (int j = 0; j < 8; j++) a[j] = 1.0f + (float)j * 0x1p-10f;
     for (long i = 0; i < iterations; i++)
         for (int j = 0; j < 8; j++) a[j] = a[j] * 0.999999f + 1e-7f;
     *sink = a[0] + a[7];
