@@ -11,6 +11,7 @@
 //   "dot" C[i][j] = sum_p A[i][p] * B[j][p]: tiles of 5 rows x 2 columns, k 16 at a time.
 // Fused multiply-add is used deliberately: results differ from the reference in rounding only.
 #include "kernels.h"
+#include <string.h>
 
 #ifdef DESCENT_X86
 #include <immintrin.h>
@@ -23,6 +24,22 @@ AVX512 static inline __mmask16 lanes(long count) {
 }
 
 // MARK: - Products
+
+// C[i][0..cols) = alpha · sums[i] + beta · C[i] for i < rows, cols <= 32 (beta 0: C not read).
+AVX512 static inline void store_rows(__m512 (*sums)[2], long rows, long cols, float alpha, float beta, float *c, long ldc) {
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __mmask16 mask0 = lanes(cols), mask1 = lanes(cols - 16);
+    for (long i = 0; i < rows; i++) {
+        float *out = c + i * ldc;
+        __m512 lo = _mm512_mul_ps(va, sums[i][0]), hi = _mm512_mul_ps(va, sums[i][1]);
+        if (beta != 0) {
+            lo = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask0, out), lo);
+            hi = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask1, out + 16), hi);
+        }
+        _mm512_mask_storeu_ps(out, mask0, lo);
+        _mm512_mask_storeu_ps(out + 16, mask1, hi);
+    }
+}
 
 // C[0..rows) x [0..cols) = alpha * op(A) rows x panel + beta * C; rows <= 8, cols <= 32. Element
 // (r, p) of op(A) is a[r * row_step + p * p_step].
@@ -53,18 +70,7 @@ AVX512 static void kernel_8x32(long rows, long cols, long kc, const float *a, lo
         c70 = _mm512_fmadd_ps(s, x0, c70); c71 = _mm512_fmadd_ps(s, x1, c71);
     }
     __m512 sums[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
-    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    __mmask16 mask0 = lanes(cols), mask1 = lanes(cols - 16);
-    for (long i = 0; i < rows; i++) {
-        float *out = c + i * ldc;
-        __m512 lo = _mm512_mul_ps(va, sums[i][0]), hi = _mm512_mul_ps(va, sums[i][1]);
-        if (beta != 0) {
-            lo = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask0, out), lo);
-            hi = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask1, out + 16), hi);
-        }
-        _mm512_mask_storeu_ps(out, mask0, lo);
-        _mm512_mask_storeu_ps(out + 16, mask1, hi);
-    }
+    store_rows(sums, rows, cols, alpha, beta, c, ldc);
 }
 
 // Dot form on one tile: up to 5 rows of A (row-major) against up to 2 rows of B: 10 accumulators.
@@ -155,6 +161,161 @@ AVX512 static long fma_peak_avx512(long iterations, double *sink) {
     *sink = _mm512_reduce_add_ps(a[0]);
     return iterations * 16 * 16 * 2;
 }
+
+// MARK: - Products in bfloat16 (AVX512_BF16: Intel Cooper Lake and Sapphire Rapids, AMD Zen 4)
+// vdpbf16ps adds to each float32 lane the two products of a pair of bfloat16 (k even and odd): one
+// instruction, 32 multiply-adds. Operands are packed as oneDNN packs them for it: op(B) in panels
+// 32 wide of 32-bit pairs along k, op(A) in rows of bfloat16, both rounded once per block of k by
+// vcvtne2ps2bf16 (round to nearest even, NaN made quiet, subnormal inputs read as zero). A 12x32
+// micro-kernel holds 24 accumulators; each pair of k takes two panel loads and twelve 32-bit
+// broadcasts of A's pairs for its 24 vdpbf16ps. vdpbf16ps itself reads subnormal bfloat16 as zero
+// and flushes subnormal sums; its two products are added to the sum one after the other, rounded.
+#define AVX512_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+enum { BF16_KC = 384, BF16_MR = 12, BF16_NR = 32 };
+
+// Lanes 0..count-1 of a 32-lane vector of 16-bit elements.
+AVX512_BF16 static inline __mmask32 lanes32(long count) {
+    return count >= 32 ? (__mmask32)0xFFFFFFFFu : count <= 0 ? (__mmask32)0 : (__mmask32)((1u << count) - 1);
+}
+
+// Word q of a packed row: the pair of bfloat16 at k = 2q, 2q + 1.
+static inline int pair_at(const unsigned short *row, long q) {
+    int word;
+    memcpy(&word, row + 2 * q, 4);
+    return word;
+}
+
+// C[0..rows) x [0..cols) = alpha · A rows x panel + beta · C; rows <= 12, cols <= 32. A's rows are
+// a_stride bfloat16 apart, zero past m (the packing pads them), so all twelve are read.
+AVX512_BF16 static void kernel_bf16_12x32(long rows, long cols, long pairs, const unsigned short *a, long a_stride,
+                                          const unsigned int *panel, float alpha, float beta, float *c, long ldc) {
+    __m512 sums[BF16_MR][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < BF16_MR; i++) sums[i][0] = sums[i][1] = _mm512_setzero_ps();
+    for (long q = 0; q < pairs; q++) {
+        __m512bh x0 = (__m512bh)_mm512_load_si512(panel + q * BF16_NR);
+        __m512bh x1 = (__m512bh)_mm512_load_si512(panel + q * BF16_NR + 16);
+#pragma GCC unroll 12
+        for (int i = 0; i < BF16_MR; i++) {
+            __m512bh s = (__m512bh)_mm512_set1_epi32(pair_at(a + i * a_stride, q));
+            sums[i][0] = _mm512_dpbf16_ps(sums[i][0], s, x0);
+            sums[i][1] = _mm512_dpbf16_ps(sums[i][1], s, x1);
+        }
+    }
+    store_rows(sums, rows, cols, alpha, beta, c, ldc);
+}
+
+// op(A)'s rows as bfloat16, 32 at a time: two float32 vectors rounded into one. Transposed, a row
+// of op(A) is a column of A: sixteen of its elements come in one gather (A is at most a batch of
+// examples wide here, the weight gradient's δᵀ).
+AVX512_BF16 void descent_bf16_pack_a_avx512(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0,
+                                            long kc, long kc_padded, unsigned short *packed) {
+    const __m512i down = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                            _mm512_set1_epi32((int)lda));
+    for (long i = 0; i < m_padded; i++) {
+        unsigned short *row = packed + i * kc_padded;
+        for (long p = 0; p < kc_padded; p += 32) {
+            __m512i words = _mm512_setzero_si512();
+            if (i < m) {
+                __mmask16 mask0 = lanes(kc - p), mask1 = lanes(kc - p - 16);
+                __m512 low, high;
+                if (transpose_a) {
+                    low = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask0, down, a + (k0 + p) * lda + i, 4);
+                    high = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask1, down, a + (k0 + p + 16) * lda + i, 4);
+                } else {
+                    low = _mm512_maskz_loadu_ps(mask0, a + i * lda + k0 + p);
+                    high = _mm512_maskz_loadu_ps(mask1, a + i * lda + k0 + p + 16);
+                }
+                words = (__m512i)_mm512_cvtne2ps_pbh(high, low);
+            }
+            _mm512_mask_storeu_epi16(row + p, lanes32(kc_padded - p), words);
+        }
+    }
+}
+
+// op(B) into pair-major panels, 16 columns (one vector of pairs) at a time. B as it is (k x n):
+// rows p and p + 1 rounded into one vector, then interleaved into pairs. B transposed (n x k): a
+// pair is two adjacent floats of one row of B, so one 64-bit gather brings eight columns' pairs.
+AVX512_BF16 void descent_bf16_pack_b_avx512(bool transpose_b, const float *b, long ldb, long n, long k0, long kc,
+                                            long kc_padded, long nr, unsigned int *packed) {
+    if (nr % 16 != 0) {
+        descent_bf16_pack_b_portable(transpose_b, b, ldb, n, k0, kc, kc_padded, nr, packed);
+        return;
+    }
+    static const unsigned short interleave[32] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+                                                  8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+    const __m512i order = _mm512_loadu_si512(interleave);
+    const __m512i down16 = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                              _mm512_set1_epi32((int)ldb));
+    const __m256i down8 = _mm512_castsi512_si256(down16);
+    long pairs = kc_padded / 2;
+    for (long j = 0; j < (n + nr - 1) / nr * nr; j += 16) {
+        unsigned int *column = packed + (j / nr) * nr * pairs + j % nr;
+        __mmask16 mask = lanes(n - j);
+        for (long q = 0; q < pairs; q++) {
+            long p = 2 * q;
+            __m512i words = _mm512_setzero_si512();
+            if (mask && p < kc) {
+                if (!transpose_b) {
+                    __m512 low = _mm512_maskz_loadu_ps(mask, b + (k0 + p) * ldb + j);
+                    __m512 high = p + 1 < kc ? _mm512_maskz_loadu_ps(mask, b + (k0 + p + 1) * ldb + j) : _mm512_setzero_ps();
+                    words = _mm512_permutexvar_epi16(order, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+                } else if (p + 1 < kc) {
+                    const float *start = b + j * ldb + k0 + p;
+                    __m512i low = _mm512_mask_i32gather_epi64(words, (__mmask8)mask, down8, start, 4);
+                    __m512i high = _mm512_mask_i32gather_epi64(words, (__mmask8)(mask >> 8), down8, start + 8 * ldb, 4);
+                    words = (__m512i)_mm512_cvtne2ps_pbh((__m512)high, (__m512)low);
+                } else {  // the last k of an odd block: its pair's high half is zero
+                    __m512 single = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, down16, b + j * ldb + k0 + p, 4);
+                    words = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(single));
+                }
+            }
+            _mm512_store_si512(column + q * nr, words);
+        }
+    }
+}
+
+static const descent_bf16_tiles bf16_tiles = {
+    .kernel = kernel_bf16_12x32, .mr = BF16_MR, .nr = BF16_NR, .kc = BF16_KC, .k_step = 2,
+    .pack_a = descent_bf16_pack_a_avx512, .pack_b = descent_bf16_pack_b_avx512,
+};
+
+static void sgemm_bf16_avx512(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha, const float *a,
+                              long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (!descent_sgemm_bf16_packed(&bf16_tiles, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+        descent_sgemm_bf16_reference(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+AVX512_BF16 void descent_bf16_convert_avx512(const float *values, long count, unsigned short *bits) {
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lanes(count - i);
+        __m256i rounded = (__m256i)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, values + i));
+        _mm256_mask_storeu_epi16(bits + i, mask, rounded);
+    }
+}
+
+// Sixteen independent chains of vdpbf16ps, each from its own value: 64 FLOP an instruction.
+AVX512_BF16 static long bf16_peak_avx512(long iterations, double *sink) {
+    __m512 a[16];
+    for (int j = 0; j < 16; j++) a[j] = _mm512_set1_ps(1.0f + (float)j * 0x1p-10f);
+    const __m512bh x = (__m512bh)_mm512_set1_epi32(0x3F803F80);  // (1, 1)
+    const __m512bh y = (__m512bh)_mm512_set1_epi32(0x34003400);  // (2^-23, 2^-23)
+    for (long i = 0; i < iterations; i++) {
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; j++) a[j] = _mm512_dpbf16_ps(a[j], x, y);
+    }
+    for (int j = 1; j < 16; j++) a[0] = _mm512_add_ps(a[0], a[j]);
+    *sink = _mm512_reduce_add_ps(a[0]);
+    return iterations * 16 * 16 * 4;
+}
+
+const descent_bf16_table descent_bf16_avx512 = {
+    .name = "avx512-bf16",
+    .sgemm = sgemm_bf16_avx512,
+    .convert = descent_bf16_convert_avx512,
+    .flushes_subnormals = true,
+    .peak = bf16_peak_avx512,
+};
 
 // MARK: - Element-wise
 
@@ -409,4 +570,5 @@ const descent_kernel_table descent_kernels_avx512 = {
 };
 #else
 const descent_kernel_table descent_kernels_avx512 = {.name = 0};
+const descent_bf16_table descent_bf16_avx512 = {.name = 0};
 #endif
