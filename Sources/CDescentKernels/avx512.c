@@ -233,44 +233,94 @@ AVX512_BF16 void descent_bf16_pack_a_avx512(bool transpose_a, const float *a, lo
     }
 }
 
+// Sixteen rows of eight pairs (one row's 16 floats of k, rounded, as 8 words), two rows to a
+// register, into eight registers of one pair for the sixteen rows: a transpose of 32-bit words in
+// three rounds of vpermt2d, each swapping one bit of the register number with one bit of the lane
+// (Hacker's Delight 7-3). Lane bit 3 starts as the row's lowest bit; the last round's indices put
+// the rows in order.
+typedef struct transpose_indices {
+    __m512i low[3], high[3];
+} transpose_indices;
+
+AVX512_BF16 static transpose_indices make_transpose_indices(void) {
+    transpose_indices t;
+    for (int round = 0; round < 3; round++) {
+        int low[16], high[16], bit = 1 << round;
+        for (int lane = 0; lane < 16; lane++) {
+            // The last round writes lane `row` from the lane L that row sits in after it:
+            // L's bits 0-2 are the row's bits 1-3 and L's bit 3 the row's bit 0.
+            int from = round < 2 ? lane : ((lane >> 1) & 7) | ((lane & 1) << 3);
+            int other = from & bit ? 16 : 0;
+            low[lane] = (from & ~bit) + other;
+            high[lane] = (from | bit) + other;
+        }
+        t.low[round] = _mm512_loadu_si512(low);
+        t.high[round] = _mm512_loadu_si512(high);
+    }
+    return t;
+}
+
+// rows: 8 registers, register s holding rows 2s (lanes 0-7) and 2s + 1 (lanes 8-15), lane q of
+// each half the row's pair q. Afterwards register q holds pair q of rows 0..15, in order.
+AVX512_BF16 static inline __attribute__((always_inline)) void transpose_pairs(__m512i rows[8],
+                                                                              const transpose_indices *t) {
+#pragma GCC unroll 3
+    for (int round = 0; round < 3; round++) {
+        int bit = 1 << round;
+        __m512i next[8];
+#pragma GCC unroll 8
+        for (int r = 0; r < 8; r++) {
+            if (r & bit) continue;
+            next[r] = _mm512_permutex2var_epi32(rows[r], t->low[round], rows[r | bit]);
+            next[r | bit] = _mm512_permutex2var_epi32(rows[r], t->high[round], rows[r | bit]);
+        }
+#pragma GCC unroll 8
+        for (int r = 0; r < 8; r++) rows[r] = next[r];
+    }
+}
+
 // op(B) into pair-major panels, 16 columns (one vector of pairs) at a time. B as it is (k x n):
 // rows p and p + 1 rounded into one vector, then interleaved into pairs. B transposed (n x k): a
-// pair is two adjacent floats of one row of B, so one 64-bit gather brings eight columns' pairs.
+// pair is two adjacent floats of one row of B; sixteen rows' 16 floats are rounded two rows to a
+// register and transposed into eight vectors of pairs.
 AVX512_BF16 void descent_bf16_pack_b_avx512(bool transpose_b, const float *b, long ldb, long n, long k0, long kc,
                                             long kc_padded, long nr, unsigned int *packed) {
     if (nr % 16 != 0) {
         descent_bf16_pack_b_portable(transpose_b, b, ldb, n, k0, kc, kc_padded, nr, packed);
         return;
     }
-    static const unsigned short interleave[32] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
-                                                  8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
-    const __m512i order = _mm512_loadu_si512(interleave);
-    const __m512i down16 = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                              _mm512_set1_epi32((int)ldb));
-    const __m256i down8 = _mm512_castsi512_si256(down16);
-    long pairs = kc_padded / 2;
-    for (long j = 0; j < (n + nr - 1) / nr * nr; j += 16) {
-        unsigned int *column = packed + (j / nr) * nr * pairs + j % nr;
-        __mmask16 mask = lanes(n - j);
+    long pairs = kc_padded / 2, width = (n + nr - 1) / nr * nr;
+    if (!transpose_b) {
+        static const unsigned short interleave[32] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+                                                      8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+        const __m512i order = _mm512_loadu_si512(interleave);
         for (long q = 0; q < pairs; q++) {
             long p = 2 * q;
-            __m512i words = _mm512_setzero_si512();
-            if (mask && p < kc) {
-                if (!transpose_b) {
-                    __m512 low = _mm512_maskz_loadu_ps(mask, b + (k0 + p) * ldb + j);
-                    __m512 high = p + 1 < kc ? _mm512_maskz_loadu_ps(mask, b + (k0 + p + 1) * ldb + j) : _mm512_setzero_ps();
-                    words = _mm512_permutexvar_epi16(order, (__m512i)_mm512_cvtne2ps_pbh(high, low));
-                } else if (p + 1 < kc) {
-                    const float *start = b + j * ldb + k0 + p;
-                    __m512i low = _mm512_mask_i32gather_epi64(words, (__mmask8)mask, down8, start, 4);
-                    __m512i high = _mm512_mask_i32gather_epi64(words, (__mmask8)(mask >> 8), down8, start + 8 * ldb, 4);
-                    words = (__m512i)_mm512_cvtne2ps_pbh((__m512)high, (__m512)low);
-                } else {  // the last k of an odd block: its pair's high half is zero
-                    __m512 single = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, down16, b + j * ldb + k0 + p, 4);
-                    words = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(single));
-                }
+            for (long j = 0; j < width; j += 16) {
+                __mmask16 mask = p < kc ? lanes(n - j) : 0, high_mask = p + 1 < kc ? mask : 0;
+                __m512 low = _mm512_maskz_loadu_ps(mask, b + (k0 + p) * ldb + j);
+                __m512 high = _mm512_maskz_loadu_ps(high_mask, b + (k0 + p + 1) * ldb + j);
+                __m512i words = _mm512_permutexvar_epi16(order, (__m512i)_mm512_cvtne2ps_pbh(high, low));
+                _mm512_store_si512(packed + (j / nr) * nr * pairs + j % nr + q * nr, words);
             }
-            _mm512_store_si512(column + q * nr, words);
+        }
+        return;
+    }
+    const transpose_indices indices = make_transpose_indices();
+    for (long j = 0; j < width; j += 16) {
+        unsigned int *column = packed + (j / nr) * nr * pairs + j % nr;
+        for (long p = 0; p < kc_padded; p += 16) {
+            __mmask16 mask = lanes(kc - p);
+            __m512i rows[8];
+#pragma GCC unroll 8
+            for (int s = 0; s < 8; s++) {
+                long row = j + 2 * s;
+                __m512 first = _mm512_maskz_loadu_ps(row < n ? mask : 0, b + row * ldb + k0 + p);
+                __m512 second = _mm512_maskz_loadu_ps(row + 1 < n ? mask : 0, b + (row + 1) * ldb + k0 + p);
+                rows[s] = (__m512i)_mm512_cvtne2ps_pbh(second, first);
+            }
+            transpose_pairs(rows, &indices);
+            for (long q = 0; q < 8 && p / 2 + q < pairs; q++) _mm512_store_si512(column + (p / 2 + q) * nr, rows[q]);
         }
     }
 }
