@@ -205,54 +205,34 @@ AVX512_BF16 static void kernel_bf16_12x32(long rows, long cols, long pairs, cons
     store_rows(sums, rows, cols, alpha, beta, c, ldc);
 }
 
-// op(A)'s rows as bfloat16, 32 at a time: two float32 vectors rounded into one. Transposed, a row
-// of op(A) is a column of A: sixteen of its elements come in one gather (A is at most a batch of
-// examples wide here, the weight gradient's δᵀ).
-AVX512_BF16 void descent_bf16_pack_a_avx512(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0,
-                                            long kc, long kc_padded, unsigned short *packed) {
-    const __m512i down = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                            _mm512_set1_epi32((int)lda));
-    for (long i = 0; i < m_padded; i++) {
-        unsigned short *row = packed + i * kc_padded;
-        for (long p = 0; p < kc_padded; p += 32) {
-            __m512i words = _mm512_setzero_si512();
-            if (i < m) {
-                __mmask16 mask0 = lanes(kc - p), mask1 = lanes(kc - p - 16);
-                __m512 low, high;
-                if (transpose_a) {
-                    low = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask0, down, a + (k0 + p) * lda + i, 4);
-                    high = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask1, down, a + (k0 + p + 16) * lda + i, 4);
-                } else {
-                    low = _mm512_maskz_loadu_ps(mask0, a + i * lda + k0 + p);
-                    high = _mm512_maskz_loadu_ps(mask1, a + i * lda + k0 + p + 16);
-                }
-                words = (__m512i)_mm512_cvtne2ps_pbh(high, low);
-            }
-            _mm512_mask_storeu_epi16(row + p, lanes32(kc_padded - p), words);
-        }
-    }
-}
-
 // Sixteen rows of eight pairs (one row's 16 floats of k, rounded, as 8 words), two rows to a
 // register, into eight registers of one pair for the sixteen rows: a transpose of 32-bit words in
 // three rounds of vpermt2d, each swapping one bit of the register number with one bit of the lane
 // (Hacker's Delight 7-3). Lane bit 3 starts as the row's lowest bit; the last round's indices put
-// the rows in order.
+// the rows in order. `inverse`: the way back, the same rounds in the other order, the first one
+// taking the rows out of order again.
 typedef struct transpose_indices {
     __m512i low[3], high[3];
 } transpose_indices;
 
-AVX512_BF16 static transpose_indices make_transpose_indices(void) {
+AVX512_BF16 static transpose_indices make_transpose_indices(bool inverse) {
     transpose_indices t;
     for (int round = 0; round < 3; round++) {
-        int low[16], high[16], bit = 1 << round;
+        int low[16], high[16], bit = inverse ? 4 >> round : 1 << round;
         for (int lane = 0; lane < 16; lane++) {
-            // The last round writes lane `row` from the lane L that row sits in after it:
-            // L's bits 0-2 are the row's bits 1-3 and L's bit 3 the row's bit 0.
-            int from = round < 2 ? lane : ((lane >> 1) & 7) | ((lane & 1) << 3);
-            int other = from & bit ? 16 : 0;
-            low[lane] = (from & ~bit) + other;
-            high[lane] = (from | bit) + other;
+            int other = lane & bit ? 16 : 0, from_low = lane & ~bit, from_high = lane | bit;
+            if (!inverse && round == 2) {
+                // Lane `row` takes what this round would put in lane L, where the row sits:
+                // L's bits 0-2 are the row's bits 1-3 and L's bit 3 the row's bit 0.
+                int from = ((lane >> 1) & 7) | ((lane & 1) << 3);
+                other = from & bit ? 16 : 0, from_low = from & ~bit, from_high = from | bit;
+            } else if (inverse && round == 0) {
+                // Reads lane L as the ordered rows hold it: row ((L & 7) << 1) | (L >> 3).
+                from_low = ((from_low & 7) << 1) | (from_low >> 3);
+                from_high = ((from_high & 7) << 1) | (from_high >> 3);
+            }
+            low[lane] = from_low + other;
+            high[lane] = from_high + other;
         }
         t.low[round] = _mm512_loadu_si512(low);
         t.high[round] = _mm512_loadu_si512(high);
@@ -261,12 +241,13 @@ AVX512_BF16 static transpose_indices make_transpose_indices(void) {
 }
 
 // rows: 8 registers, register s holding rows 2s (lanes 0-7) and 2s + 1 (lanes 8-15), lane q of
-// each half the row's pair q. Afterwards register q holds pair q of rows 0..15, in order.
+// each half the row's pair q. Afterwards register q holds pair q of rows 0..15, in order; with
+// `inverse` (and its indices), the other way.
 AVX512_BF16 static inline __attribute__((always_inline)) void transpose_pairs(__m512i rows[8],
-                                                                              const transpose_indices *t) {
+                                                                              const transpose_indices *t, bool inverse) {
 #pragma GCC unroll 3
     for (int round = 0; round < 3; round++) {
-        int bit = 1 << round;
+        int bit = inverse ? 4 >> round : 1 << round;
         __m512i next[8];
 #pragma GCC unroll 8
         for (int r = 0; r < 8; r++) {
@@ -276,6 +257,58 @@ AVX512_BF16 static inline __attribute__((always_inline)) void transpose_pairs(__
         }
 #pragma GCC unroll 8
         for (int r = 0; r < 8; r++) rows[r] = next[r];
+    }
+}
+
+// Pairs of B's (or A's) rows p and p + 1 as 16-bit elements 0-15 and 16-31, into 32-bit pairs.
+static const unsigned short interleave[32] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+                                              8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+
+// op(A)'s rows as bfloat16, 32 at a time: two float32 vectors rounded into one. Transposed, a row
+// of op(A) is a column of A: sixteen columns' 16 elements are rounded a pair of A's rows to a
+// register, interleaved into pairs and transposed back into rows.
+AVX512_BF16 void descent_bf16_pack_a_avx512(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0,
+                                            long kc, long kc_padded, unsigned short *packed) {
+    if (transpose_a) {
+        const transpose_indices back = make_transpose_indices(true);
+        const __m512i order = _mm512_loadu_si512(interleave);
+        for (long i = 0; i < m_padded; i += 16) {
+            __mmask16 columns = lanes(m - i);
+            for (long p = 0; p < kc_padded; p += 16) {
+                __m512i rows[8];
+#pragma GCC unroll 8
+                for (int s = 0; s < 8; s++) {
+                    long row = p + 2 * s;
+                    __m512 first = _mm512_maskz_loadu_ps(row < kc ? columns : 0, a + (k0 + row) * lda + i);
+                    __m512 second = _mm512_maskz_loadu_ps(row + 1 < kc ? columns : 0, a + (k0 + row + 1) * lda + i);
+                    rows[s] = _mm512_permutexvar_epi16(order, (__m512i)_mm512_cvtne2ps_pbh(second, first));
+                }
+                transpose_pairs(rows, &back, true);
+                long words = (kc_padded - p) / 2 < 8 ? (kc_padded - p) / 2 : 8;
+                __mmask8 keep = (__mmask8)((1u << words) - 1);
+#pragma GCC unroll 8
+                for (int s = 0; s < 8; s++) {
+                    long row = i + 2 * s;
+                    if (row < m_padded) _mm512_mask_storeu_epi32(packed + row * kc_padded + p, keep, rows[s]);
+                    if (row + 1 < m_padded)
+                        _mm256_mask_storeu_epi32(packed + (row + 1) * kc_padded + p, keep, _mm512_extracti64x4_epi64(rows[s], 1));
+                }
+            }
+        }
+        return;
+    }
+    for (long i = 0; i < m_padded; i++) {
+        unsigned short *row = packed + i * kc_padded;
+        for (long p = 0; p < kc_padded; p += 32) {
+            __m512i words = _mm512_setzero_si512();
+            if (i < m) {
+                __mmask16 mask0 = lanes(kc - p), mask1 = lanes(kc - p - 16);
+                __m512 low = _mm512_maskz_loadu_ps(mask0, a + i * lda + k0 + p);
+                __m512 high = _mm512_maskz_loadu_ps(mask1, a + i * lda + k0 + p + 16);
+                words = (__m512i)_mm512_cvtne2ps_pbh(high, low);
+            }
+            _mm512_mask_storeu_epi16(row + p, lanes32(kc_padded - p), words);
+        }
     }
 }
 
@@ -291,8 +324,6 @@ AVX512_BF16 void descent_bf16_pack_b_avx512(bool transpose_b, const float *b, lo
     }
     long pairs = kc_padded / 2, width = (n + nr - 1) / nr * nr;
     if (!transpose_b) {
-        static const unsigned short interleave[32] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
-                                                      8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
         const __m512i order = _mm512_loadu_si512(interleave);
         for (long q = 0; q < pairs; q++) {
             long p = 2 * q;
@@ -306,7 +337,7 @@ AVX512_BF16 void descent_bf16_pack_b_avx512(bool transpose_b, const float *b, lo
         }
         return;
     }
-    const transpose_indices indices = make_transpose_indices();
+    const transpose_indices indices = make_transpose_indices(false);
     for (long j = 0; j < width; j += 16) {
         unsigned int *column = packed + (j / nr) * nr * pairs + j % nr;
         for (long p = 0; p < kc_padded; p += 16) {
@@ -319,7 +350,7 @@ AVX512_BF16 void descent_bf16_pack_b_avx512(bool transpose_b, const float *b, lo
                 __m512 second = _mm512_maskz_loadu_ps(row + 1 < n ? mask : 0, b + (row + 1) * ldb + k0 + p);
                 rows[s] = (__m512i)_mm512_cvtne2ps_pbh(second, first);
             }
-            transpose_pairs(rows, &indices);
+            transpose_pairs(rows, &indices, false);
             for (long q = 0; q < 8 && p / 2 + q < pairs; q++) _mm512_store_si512(column + (p / 2 + q) * nr, rows[q]);
         }
     }
