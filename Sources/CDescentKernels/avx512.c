@@ -171,7 +171,7 @@ AVX512 static long fma_peak_avx512(long iterations, double *sink) {
 // broadcasts of A's pairs for its 24 vdpbf16ps. vdpbf16ps itself reads subnormal bfloat16 as zero
 // and flushes subnormal sums; its two products are added to the sum one after the other, rounded.
 #define AVX512_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
-enum { BF16_KC = 384, BF16_MR = 12, BF16_NR = 32 };
+enum { BF16_KC = 512, BF16_MR = 12, BF16_NR = 32 };
 
 // Lanes 0..count-1 of a 32-lane vector of 16-bit elements.
 AVX512_BF16 static inline __mmask32 lanes32(long count) {

@@ -123,16 +123,19 @@ void descent_pack_b(bool transpose_b, const float *b, long ldb, long n, long k0,
 bool descent_sgemm_bf16_packed(const descent_bf16_tiles *t, bool transpose_a, bool transpose_b, long m, long n,
                                long k, float alpha, const float *a, long lda, const float *b, long ldb, float beta,
                                float *c, long ldc) {
-    long kc_most = k < t->kc ? k : t->kc;
-    long kc_room = (kc_most + t->k_step - 1) / t->k_step * t->k_step;
+    // Blocks of k of equal size (a multiple of k_step), none over kc by more than k_step - 1: 800
+    // is cut 268 + 268 + 264 rather than 384 + 384 + 32, whose last block is mostly overhead.
+    long blocks = (k + t->kc - 1) / t->kc;
+    long kc_most = ((k + blocks - 1) / blocks + t->k_step - 1) / t->k_step * t->k_step;
+    long kc_room = kc_most;
     long m_padded = (m + t->mr - 1) / t->mr * t->mr, panels = (n + t->nr - 1) / t->nr;
     long b_words = (panels * t->nr * kc_room / 2 + 15) / 16 * 16;  // keeps A's rows 64-byte aligned
     float *buffer = descent_packing_buffer(b_words + m_padded * kc_room / 2);
     if (!buffer) return false;
     unsigned int *packed_b = (unsigned int *)buffer;
     unsigned short *packed_a = (unsigned short *)(buffer + b_words);
-    for (long k0 = 0; k0 < k; k0 += t->kc) {
-        long kc = k - k0 < t->kc ? k - k0 : t->kc;
+    for (long k0 = 0; k0 < k; k0 += kc_most) {
+        long kc = k - k0 < kc_most ? k - k0 : kc_most;
         long kc_padded = (kc + t->k_step - 1) / t->k_step * t->k_step;
         t->pack_b(transpose_b, b, ldb, n, k0, kc, kc_padded, t->nr, packed_b);
         t->pack_a(transpose_a, a, lda, m, m_padded, k0, kc, kc_padded, packed_a);
