@@ -271,8 +271,11 @@ descent_bf16_family descent_bf16_best(void) {
 
 static _Atomic(const descent_bf16_table *) bf16_active = 0;
 static _Atomic int bf16_active_family = -1;
+static _Thread_local const descent_bf16_table *bf16_local = 0;
+static _Thread_local int bf16_local_family = -1;
 
 static inline const descent_bf16_table *bf16_kernels(void) {
+    if (bf16_local) return bf16_local;
     const descent_bf16_table *table = atomic_load_explicit(&bf16_active, memory_order_acquire);
     if (table) return table;
     descent_bf16_use(descent_bf16_best());
@@ -288,8 +291,17 @@ bool descent_bf16_use(descent_bf16_family family) {
 
 descent_bf16_family descent_bf16_current(void) {
     (void)bf16_kernels();
-    return (descent_bf16_family)atomic_load(&bf16_active_family);
+    return bf16_local ? (descent_bf16_family)bf16_local_family : (descent_bf16_family)atomic_load(&bf16_active_family);
 }
+
+bool descent_bf16_use_on_thread(int family) {
+    if (family >= 0 && !descent_bf16_supported((descent_bf16_family)family)) return false;
+    bf16_local = family < 0 ? 0 : bf16_table_of((descent_bf16_family)family);
+    bf16_local_family = family < 0 ? -1 : family;
+    return true;
+}
+
+int descent_bf16_thread_choice(void) { return bf16_local_family; }
 
 const char *descent_bf16_name(descent_bf16_family family) {
     switch (family) {

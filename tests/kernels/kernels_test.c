@@ -296,6 +296,22 @@ static void test_modes(void) {
 }
 
 static void record_family(void *context, long index) { ((int *)context)[index] = (int)descent_kernels_current(); }
+static void record_bf16_family(void *context, long index) { ((int *)context)[index] = (int)descent_bf16_current(); }
+
+// A family chosen for one thread only (the portable one, 0) reaches the pool's workers with its
+// tasks, and no one else; `best` is the process's choice, which they go back to.
+static void test_thread_choice(bool (*use_on_thread)(int), descent_task record, int best, const char *what) {
+    char message[128];
+    use_on_thread(0);
+    int seen[3] = {-2, -2, -2};
+    descent_parallel_run(3, record, seen);
+    snprintf(message, sizeof message, "workers use the caller's own %s while they run its tasks", what);
+    check(seen[0] == 0 && seen[1] == 0 && seen[2] == 0, "pool", message);
+    use_on_thread(-1);
+    descent_parallel_run(3, record, seen);
+    snprintf(message, sizeof message, "and go back to the process's %s after", what);
+    check(seen[1] == best && seen[2] == best, "pool", message);
+}
 
 static void nested(void *context, long index) {
     int modes[2];
@@ -332,19 +348,12 @@ int main(void) {
         test_bf16(name);
     }
     descent_bf16_use(descent_bf16_best());
+    if (descent_bf16_best() != DESCENT_BF16_PORTABLE)
+        test_thread_choice(descent_bf16_use_on_thread, record_bf16_family, (int)descent_bf16_best(), "bfloat16 family");
     // The bfloat16 test can fail: a float32 product, whose inputs are not rounded, is far outside it.
     check(gemm_error(descent_sgemm, true) > 100, "bf16", "a float32 product fails the bfloat16 products' test");
-    // A family chosen for one thread only reaches the pool's workers with its tasks, and no one else.
-    if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE) {
-        descent_kernels_use_on_thread(DESCENT_KERNELS_PORTABLE);
-        int seen[3] = {-2, -2, -2};
-        descent_parallel_run(3, record_family, seen);
-        check(seen[0] == 0 && seen[1] == 0 && seen[2] == 0, "pool", "workers use the caller's own family while they run its tasks");
-        descent_kernels_use_on_thread(-1);
-        descent_parallel_run(3, record_family, seen);
-        check(seen[1] == (int)descent_kernels_best() && seen[2] == (int)descent_kernels_best(), "pool",
-              "and go back to the process's family after");
-    }
+    if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE)
+        test_thread_choice(descent_kernels_use_on_thread, record_family, (int)descent_kernels_best(), "family");
     test_modes();
     long inner[2] = {0, 0};
     descent_parallel_run(2, nested, inner);

@@ -132,8 +132,16 @@ descent_bf16_family descent_bf16_best(void);
 /// where it is not supported. Call it between runs, not while a product is being computed.
 bool descent_bf16_use(descent_bf16_family family);
 
-/// The bfloat16 family in use.
+/// The bfloat16 family in use on this thread.
 descent_bf16_family descent_bf16_current(void);
+
+/// Uses `family` for bfloat16 products on this thread only, and in the pool's workers while they
+/// run this thread's tasks (as descent_kernels_use_on_thread); a negative `family` goes back to the
+/// process's choice. False, and no change, where `family` is not supported.
+bool descent_bf16_use_on_thread(int family);
+
+/// The bfloat16 family this thread chose for itself with descent_bf16_use_on_thread, or -1.
+int descent_bf16_thread_choice(void);
 
 /// A family's name: "portable-bf16", "neon-bf16", "avx512-bf16" or "amx-bf16".
 const char *descent_bf16_name(descent_bf16_family family);
