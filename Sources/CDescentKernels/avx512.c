@@ -10,6 +10,7 @@
 //   "axpy" C[i][:] += sum_p op(A)[i][p] * B[p][:]: tiles of 8 rows x 16 columns, masked;
 //   "dot" C[i][j] = sum_p A[i][p] * B[j][p]: tiles of 5 rows x 2 columns, k 16 at a time.
 // Fused multiply-add is used deliberately: results differ from the reference in rounding only.
+// Products in bfloat16 (AVX512_BF16, a later extension, chosen on its own) have a section below.
 #include "kernels.h"
 #include <string.h>
 

@@ -2,7 +2,8 @@
 // fills one table of the same functions, and dispatch.c chooses a table at run time, in one place,
 // as XNNPACK and OpenBLAS keep their micro-kernels. The public entry points in CDescentKernels.h
 // call through the chosen table. A family that cannot run on this CPU, or was not compiled for this
-// architecture, leaves its table's `name` NULL.
+// architecture, leaves its table's `name` NULL. The bfloat16 products have tables of their own
+// (portable.c, avx512.c, amx.c, neon.c), chosen apart from the float32 family.
 #ifndef DESCENT_KERNELS_INTERNAL_H
 #define DESCENT_KERNELS_INTERNAL_H
 

@@ -1,4 +1,5 @@
-// CDescentKernels: the float32 kernels behind LinearAlgebra's gemm seam and the sparse first layer.
+// CDescentKernels: the float32 kernels behind LinearAlgebra's gemm seam and the sparse first layer,
+// and products in bfloat16 where the CPU has it (see "Products in bfloat16" below).
 //
 // Why C: Swift's default x86-64 target has no AVX, and the flags that would enable it are unsafe
 // flags, which a package used as a versioned dependency may not carry. A C function marked
