@@ -350,6 +350,16 @@ int main(void) {
     descent_bf16_use(descent_bf16_best());
     if (descent_bf16_best() != DESCENT_BF16_PORTABLE)
         test_thread_choice(descent_bf16_use_on_thread, record_bf16_family, (int)descent_bf16_best(), "bfloat16 family");
+#ifdef DESCENT_AMX_EMULATED
+    // amx.c with its tile instructions done in C (amx_emulated.c), where the CPU has no AMX: needs AVX512_BF16.
+    if (descent_bf16_supported(DESCENT_BF16_AVX512) && !descent_bf16_supported(DESCENT_BF16_AMX)) {
+        void descent_amx_emulated_sgemm(bool, bool, long, long, long, float, const float *, long, const float *, long,
+                                        float, float *, long);
+        strcat(tested, " amx-bf16-emulated");
+        check(gemm_error(descent_amx_emulated_sgemm, true) <= 1, "amx-bf16-emulated",
+              "every product shape within (k + 2)·2^-24 of the exact sums of the rounded inputs");
+    }
+#endif
     // The bfloat16 test can fail: a float32 product, whose inputs are not rounded, is far outside it.
     check(gemm_error(descent_sgemm, true) > 100, "bf16", "a float32 product fails the bfloat16 products' test");
     if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE)
