@@ -5,7 +5,6 @@
 // `--kernel`, and the tests that compare each family with the reference).
 #include "kernels.h"
 #include <stdatomic.h>
-
 #include <string.h>
 
 #ifdef DESCENT_X86
@@ -15,6 +14,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+#endif
+#if defined(DESCENT_ARM64) && defined(__linux__)
+#include <sys/auxv.h>
 #endif
 
 static bool cpu_runs(descent_kernel_family family) {
@@ -215,10 +217,6 @@ static bool cpu_has_amx(void) {
     __asm__ __volatile__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
     return (xcr0_low & (3u << 17)) == (3u << 17);
 }
-#endif
-
-#if defined(DESCENT_ARM64) && defined(__linux__)
-#include <sys/auxv.h>
 #endif
 
 static bool cpu_runs_bf16(descent_bf16_family family) {
