@@ -5,9 +5,18 @@
 // `--kernel`, and the tests that compare each family with the reference).
 #include "kernels.h"
 #include <stdatomic.h>
+#include <string.h>
 
 #ifdef DESCENT_X86
+#include <cpuid.h>
 #include <immintrin.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+#endif
+#if defined(DESCENT_ARM64) && defined(__linux__)
+#include <sys/auxv.h>
 #endif
 
 static bool cpu_runs(descent_kernel_family family) {
@@ -179,6 +188,158 @@ void descent_sparse_by_input(long rows, const long *counts, const unsigned short
 void descent_prefetch(const void *address, long bytes) {
     const char *start = (const char *)address;
     for (long offset = 0; offset < bytes; offset += 64) __builtin_prefetch(start + offset, 0, 3);
+}
+
+// MARK: - bfloat16 products
+// Their own choice, apart from the float32 family's: AVX512_BF16 is a later extension than the
+// AVX-512 the float32 kernels need (Skylake-SP has AVX-512 and no BF16), and AMX is later still.
+
+#ifdef DESCENT_X86
+// AMX's tile data is an extended state that Linux (5.16 and later) hands a process only on request:
+// arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), once; a tile instruction without it faults.
+static bool amx_permitted(void) {
+#if defined(__linux__)
+    return syscall(SYS_arch_prctl, 0x1023 /* ARCH_REQ_XCOMP_PERM */, 18 /* XFEATURE_XTILEDATA */) == 0;
+#else
+    return false;
+#endif
+}
+
+// CPUID.(EAX=7, ECX=0):EDX bit 22 AMX-BF16, bit 24 AMX-TILE; XCR0 bits 17 and 18 (XTILECFG,
+// XTILEDATA) say that the operating system manages the tiles.
+static bool cpu_has_amx(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    if (!(edx & (1u << 22)) || !(edx & (1u << 24))) return false;
+    __get_cpuid(1, &eax, &ebx, &ecx, &edx);
+    if (!(ecx & (1u << 27))) return false;  // OSXSAVE: xgetbv may be used
+    unsigned int xcr0_low, xcr0_high;
+    __asm__ __volatile__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & (3u << 17)) == (3u << 17);
+}
+#endif
+
+static bool cpu_runs_bf16(descent_bf16_family family) {
+    switch (family) {
+    case DESCENT_BF16_PORTABLE: return true;
+#ifdef DESCENT_X86
+    case DESCENT_BF16_AVX512:
+        __builtin_cpu_init();
+        return cpu_runs(DESCENT_KERNELS_AVX512) && __builtin_cpu_supports("avx512bf16");
+    case DESCENT_BF16_AMX: {
+        static _Atomic int known = -1;  // the permission is asked for once
+        int answer = atomic_load(&known);
+        if (answer < 0) {
+            answer = cpu_runs_bf16(DESCENT_BF16_AVX512) && cpu_has_amx() && amx_permitted();
+            atomic_store(&known, answer);
+        }
+        return answer;
+    }
+#endif
+#if defined(DESCENT_ARM64) && defined(__linux__)
+    case DESCENT_BF16_NEON: return (getauxval(AT_HWCAP2) & (1UL << 14)) != 0;  // HWCAP2_BF16
+#elif defined(DESCENT_ARM64) && defined(__APPLE__)
+    case DESCENT_BF16_NEON: return false;  // sysctl hw.optional.arm.FEAT_BF16: not wired yet
+#endif
+    default: return false;
+    }
+}
+
+static const descent_bf16_table *bf16_table_of(descent_bf16_family family) {
+    switch (family) {
+    case DESCENT_BF16_AMX: return &descent_bf16_amx;
+    case DESCENT_BF16_AVX512: return &descent_bf16_avx512;
+    case DESCENT_BF16_NEON: return &descent_bf16_neon;
+    default: return &descent_bf16_portable;
+    }
+}
+
+bool descent_bf16_supported(descent_bf16_family family) {
+    return (family == DESCENT_BF16_PORTABLE || family == DESCENT_BF16_NEON || family == DESCENT_BF16_AVX512 ||
+            family == DESCENT_BF16_AMX) &&
+           bf16_table_of(family)->name != 0 && cpu_runs_bf16(family);
+}
+
+descent_bf16_family descent_bf16_best(void) {
+    static const descent_bf16_family order[] = {DESCENT_BF16_AMX, DESCENT_BF16_AVX512, DESCENT_BF16_NEON};
+    for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (descent_bf16_supported(order[i])) return order[i];
+    return DESCENT_BF16_PORTABLE;
+}
+
+static _Atomic(const descent_bf16_table *) bf16_active = 0;
+static _Atomic int bf16_active_family = -1;
+static _Thread_local const descent_bf16_table *bf16_local = 0;
+static _Thread_local int bf16_local_family = -1;
+
+static inline const descent_bf16_table *bf16_kernels(void) {
+    if (bf16_local) return bf16_local;
+    const descent_bf16_table *table = atomic_load_explicit(&bf16_active, memory_order_acquire);
+    if (table) return table;
+    descent_bf16_use(descent_bf16_best());
+    return atomic_load_explicit(&bf16_active, memory_order_acquire);
+}
+
+bool descent_bf16_use(descent_bf16_family family) {
+    if (!descent_bf16_supported(family)) return false;
+    atomic_store(&bf16_active_family, (int)family);
+    atomic_store_explicit(&bf16_active, bf16_table_of(family), memory_order_release);
+    return true;
+}
+
+descent_bf16_family descent_bf16_current(void) {
+    (void)bf16_kernels();
+    return bf16_local ? (descent_bf16_family)bf16_local_family : (descent_bf16_family)atomic_load(&bf16_active_family);
+}
+
+bool descent_bf16_use_on_thread(int family) {
+    if (family >= 0 && !descent_bf16_supported((descent_bf16_family)family)) return false;
+    bf16_local = family < 0 ? 0 : bf16_table_of((descent_bf16_family)family);
+    bf16_local_family = family < 0 ? -1 : family;
+    return true;
+}
+
+int descent_bf16_thread_choice(void) { return bf16_local_family; }
+
+const char *descent_bf16_name(descent_bf16_family family) {
+    switch (family) {
+    case DESCENT_BF16_PORTABLE: return "portable-bf16";
+    case DESCENT_BF16_NEON: return "neon-bf16";
+    case DESCENT_BF16_AVX512: return "avx512-bf16";
+    case DESCENT_BF16_AMX: return "amx-bf16";
+    default: return "unknown";
+    }
+}
+
+void descent_sgemm_bf16(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {  // C = beta · C: nothing to round
+        descent_sgemm_portable(transpose_a, transpose_b, m, n, 0, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    bf16_kernels()->sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void descent_bf16_convert(const float *values, long count, unsigned short *bits) {
+    bf16_kernels()->convert(values, count, bits);
+}
+
+bool descent_bf16_flushes_subnormals(void) { return bf16_kernels()->flushes_subnormals; }
+
+long descent_bf16_peak(long iterations, double *sink) { return bf16_kernels()->peak(iterations, sink); }
+
+unsigned short descent_bf16_from_float(float value) {
+    unsigned int bits;
+    memcpy(&bits, &value, 4);
+    return descent_bf16_round_bits(bits);
+}
+
+float descent_bf16_to_float(unsigned short bits) {
+    unsigned int word = (unsigned int)bits << 16;
+    float value;
+    memcpy(&value, &word, 4);
+    return value;
 }
 
 // MARK: - The floating-point mode

@@ -2,7 +2,8 @@
 // fills one table of the same functions, and dispatch.c chooses a table at run time, in one place,
 // as XNNPACK and OpenBLAS keep their micro-kernels. The public entry points in CDescentKernels.h
 // call through the chosen table. A family that cannot run on this CPU, or was not compiled for this
-// architecture, leaves its table's `name` NULL.
+// architecture, leaves its table's `name` NULL. The bfloat16 products have tables of their own
+// (portable.c, avx512.c, amx.c, neon.c), chosen apart from the float32 family.
 #ifndef DESCENT_KERNELS_INTERNAL_H
 #define DESCENT_KERNELS_INTERNAL_H
 
@@ -83,6 +84,80 @@ void descent_sgemm_tiled(const descent_gemm_tiles *tiles, bool transpose_a, bool
 
 /// Packs op(B)[k0 .. k0+kc) x [0 .. n) into panels `nr` columns wide, p-major, the last zero-padded.
 void descent_pack_b(bool transpose_b, const float *b, long ldb, long n, long k0, long kc, long nr, float *packed);
+
+// MARK: - bfloat16 products
+// Operands are packed once per block of the shared dimension, already rounded: op(A) as rows of
+// bfloat16 along k (a row's pair p lies in one 32-bit word, k = 2p low, 2p + 1 high), op(B) in
+// panels NR columns wide, pair-major: word [q][j] holds op(B)[2q][j] (low half) and op(B)[2q+1][j]
+// (high half). vdpbf16ps, BFDOT and AMX's tdpbf16ps all consume k in such pairs (oneDNN's "VNNI"
+// layout for B). Blocks of k are padded with zeros to a multiple of the family's k_step, and A's
+// rows to a multiple of MR.
+
+/// C[0..rows) x [0..cols) = alpha · A rows x panel + beta · C, rows <= MR, cols <= NR, over `pairs`
+/// pairs of k; row r of A starts at a + r · a_stride (in bfloat16 elements).
+typedef void (*descent_bf16_kernel)(long rows, long cols, long pairs, const unsigned short *a, long a_stride,
+                                    const unsigned int *panel, float alpha, float beta, float *c, long ldc);
+/// Packs op(A)[0..m_padded) x [k0..k0+kc) as rows of kc_padded bfloat16; rows past m and columns
+/// past kc are zero.
+typedef void (*descent_bf16_pack_a)(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0, long kc,
+                                    long kc_padded, unsigned short *packed);
+/// Packs op(B)[k0..k0+kc) x [0..n) into panels `nr` wide of kc_padded / 2 pairs, zero-padded.
+typedef void (*descent_bf16_pack_b)(bool transpose_b, const float *b, long ldb, long n, long k0, long kc, long kc_padded,
+                                    long nr, unsigned int *packed);
+
+/// A family's bfloat16 product: its packing and micro-kernel, run by descent_sgemm_bf16_packed.
+typedef struct descent_bf16_tiles {
+    descent_bf16_kernel kernel;
+    long mr, nr, kc, k_step;  // k_step: kc_padded's multiple, even
+    descent_bf16_pack_a pack_a;
+    descent_bf16_pack_b pack_b;
+} descent_bf16_tiles;
+
+/// C = alpha · op(A) · op(B) + beta · C in bfloat16 with a family's tiles; false (nothing done)
+/// where no packing memory could be had.
+bool descent_sgemm_bf16_packed(const descent_bf16_tiles *tiles, bool transpose_a, bool transpose_b, long m, long n,
+                               long k, float alpha, const float *a, long lda, const float *b, long ldb, float beta,
+                               float *c, long ldc);
+
+/// The packing in plain C, element by element (NEON's, and the model for the vector ones).
+void descent_bf16_pack_a_portable(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0, long kc,
+                                  long kc_padded, unsigned short *packed);
+void descent_bf16_pack_b_portable(bool transpose_b, const float *b, long ldb, long n, long k0, long kc, long kc_padded,
+                                  long nr, unsigned int *packed);
+/// The AVX512_BF16 packing (avx512.c), which the AMX family shares: every AMX CPU has AVX512_BF16.
+void descent_bf16_pack_a_avx512(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0, long kc,
+                                long kc_padded, unsigned short *packed);
+void descent_bf16_pack_b_avx512(bool transpose_b, const float *b, long ldb, long n, long k0, long kc, long kc_padded,
+                                long nr, unsigned int *packed);
+
+/// Rounds `count` floats to bfloat16: element by element (portable.c), or 16 at a time by
+/// vcvtneps2bf16, which reads subnormals as zero (avx512.c; AMX uses it too).
+void descent_bf16_convert_portable(const float *values, long count, unsigned short *bits);
+void descent_bf16_convert_avx512(const float *values, long count, unsigned short *bits);
+
+typedef struct descent_bf16_table {
+    const char *name;
+    void (*sgemm)(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                  const float *b, long ldb, float beta, float *c, long ldc);
+    void (*convert)(const float *values, long count, unsigned short *bits);
+    bool flushes_subnormals;
+    long (*peak)(long iterations, double *sink);
+} descent_bf16_table;
+
+extern const descent_bf16_table descent_bf16_portable;
+extern const descent_bf16_table descent_bf16_avx512;
+extern const descent_bf16_table descent_bf16_amx;
+extern const descent_bf16_table descent_bf16_neon;
+
+/// Round to nearest, ties to even, by integer arithmetic: adding 0x7FFF plus the lowest kept bit
+/// carries into the kept bits exactly when the dropped half is above one half, or one half and the
+/// kept part odd; a carry out of the fraction raises the exponent, up to infinity. NaN keeps its
+/// upper bits with the quiet bit set (a payload only in the dropped bits would otherwise read as
+/// infinity).
+static inline unsigned short descent_bf16_round_bits(unsigned int bits) {
+    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return (unsigned short)((bits >> 16) | 0x0040u);
+    return (unsigned short)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
 
 /// Cephes expf's degree-6 polynomial for e^r on |r| <= ln2/2 (relative error about 2e-7), shared
 /// by every vector sigmoid so that they round alike.

@@ -12,6 +12,16 @@
 #include <arm_neon.h>
 enum { KC = 256, MR = 6, NR = 16 };
 
+// C[i][j] = alpha · sums + beta · C for the tile's rows < rows, columns < cols (beta 0: C not read).
+static inline void store_rows(float32x4_t acc[MR][4], long rows, long cols, float alpha, float beta, float *c, long ldc) {
+    for (long i = 0; i < rows; i++) {
+        float sums[NR];
+        for (long q = 0; q < 4; q++) vst1q_f32(sums + 4 * q, acc[i][q]);
+        float *out = c + i * ldc;
+        for (long j = 0; j < cols; j++) out[j] = alpha * sums[j] + (beta == 0 ? 0 : beta * out[j]);
+    }
+}
+
 // C[0..rows) x [0..cols) = alpha * op(A) rows x panel + beta * C; rows <= 6, cols <= 16.
 static void kernel_6x16(long rows, long cols, long kc, const float *a, long row_step, long p_step,
                         const float *panel, float alpha, float beta, float *c, long ldc) {
@@ -32,12 +42,7 @@ static void kernel_6x16(long rows, long cols, long kc, const float *a, long row_
             acc[i][3] = vfmaq_f32(acc[i][3], s, x3);
         }
     }
-    for (long i = 0; i < rows; i++) {
-        float sums[NR];
-        for (long q = 0; q < 4; q++) vst1q_f32(sums + 4 * q, acc[i][q]);
-        float *out = c + i * ldc;
-        for (long j = 0; j < cols; j++) out[j] = alpha * sums[j] + (beta == 0 ? 0 : beta * out[j]);
-    }
+    store_rows(acc, rows, cols, alpha, beta, c, ldc);
 }
 
 static const descent_gemm_tiles tiles = {.packed = kernel_6x16, .mr = MR, .nr = NR, .kc = KC};
@@ -47,17 +52,91 @@ static void sgemm_neon(bool transpose_a, bool transpose_b, long m, long n, long 
     descent_sgemm_tiled(&tiles, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+// Sixteen independent chains of fused multiply-adds (cores have two to four FMA pipes of latency
+// 4), each from its own starting value so that the compiler cannot fold them into one.
 static long fma_peak_neon(long iterations, double *sink) {
-    float32x4_t a[10];
-    for (int i = 0; i < 10; i++) a[i] = vdupq_n_f32(1.0f);
+    float32x4_t a[16];
+    for (int j = 0; j < 16; j++) a[j] = vdupq_n_f32(1.0f + (float)j * 0x1p-10f);
     const float32x4_t x = vdupq_n_f32(0.999999f), y = vdupq_n_f32(1e-7f);
-    for (long i = 0; i < iterations; i++)
-        for (int j = 0; j < 10; j++) a[j] = vfmaq_f32(y, a[j], x);
-    float32x4_t sum = a[0];
-    for (int j = 1; j < 10; j++) sum = vaddq_f32(sum, a[j]);
-    *sink = vaddvq_f32(sum);
-    return iterations * 10 * 4 * 2;
+    for (long i = 0; i < iterations; i++) {
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; j++) a[j] = vfmaq_f32(y, a[j], x);
+    }
+    for (int j = 1; j < 16; j++) a[0] = vaddq_f32(a[0], a[j]);
+    *sink = vaddvq_f32(a[0]);
+    return iterations * 16 * 4 * 2;
 }
+
+// MARK: - Products in bfloat16 (Armv8.6 BF16: Graviton 3, Apple M2, Neoverse V1 and later)
+// BFDOT adds to each float32 lane the products of a pair of bfloat16, as vdpbf16ps does, so the
+// packing is the AVX512_BF16 one (kernels.h), done element by element in C: op(B) in panels 16
+// wide of pairs along k, op(A) in rows of bfloat16. A 6x16 micro-kernel: 24 accumulators, four
+// panel loads and six broadcast pairs of A for each pair of k. BFDOT reads subnormal bfloat16 as
+// zero and may round its intermediate sum differently from fused multiply-adds (FEAT_EBF16).
+#define NEON_BF16 __attribute__((target("arch=armv8.2-a+bf16")))
+
+static inline unsigned int pair_at(const unsigned short *row, long q) {
+    unsigned int word;
+    memcpy(&word, row + 2 * q, 4);
+    return word;
+}
+
+NEON_BF16 static void kernel_bf16_6x16(long rows, long cols, long pairs, const unsigned short *a, long a_stride,
+                                       const unsigned int *panel, float alpha, float beta, float *c, long ldc) {
+    float32x4_t acc[MR][4];
+    for (long i = 0; i < MR; i++)
+        for (long t = 0; t < 4; t++) acc[i][t] = vdupq_n_f32(0);
+    for (long q = 0; q < pairs; q++) {
+        const unsigned int *x = panel + q * NR;
+        bfloat16x8_t x0 = vreinterpretq_bf16_u32(vld1q_u32(x)), x1 = vreinterpretq_bf16_u32(vld1q_u32(x + 4));
+        bfloat16x8_t x2 = vreinterpretq_bf16_u32(vld1q_u32(x + 8)), x3 = vreinterpretq_bf16_u32(vld1q_u32(x + 12));
+        for (long i = 0; i < MR; i++) {
+            bfloat16x8_t s = vreinterpretq_bf16_u32(vdupq_n_u32(pair_at(a + i * a_stride, q)));
+            acc[i][0] = vbfdotq_f32(acc[i][0], s, x0);
+            acc[i][1] = vbfdotq_f32(acc[i][1], s, x1);
+            acc[i][2] = vbfdotq_f32(acc[i][2], s, x2);
+            acc[i][3] = vbfdotq_f32(acc[i][3], s, x3);
+        }
+    }
+    store_rows(acc, rows, cols, alpha, beta, c, ldc);
+}
+
+static const descent_bf16_tiles bf16_tiles = {
+    .kernel = kernel_bf16_6x16, .mr = MR, .nr = NR, .kc = KC, .k_step = 2,
+    .pack_a = descent_bf16_pack_a_portable, .pack_b = descent_bf16_pack_b_portable,
+};
+
+static void sgemm_bf16_neon(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha, const float *a,
+                            long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    if (!descent_sgemm_bf16_packed(&bf16_tiles, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+        descent_sgemm_bf16_reference(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// Sixteen independent chains of BFDOT, each from its own value: 16 FLOP an instruction.
+NEON_BF16 static long bf16_peak_neon(long iterations, double *sink) {
+    float32x4_t a[16];
+    for (int j = 0; j < 16; j++) a[j] = vdupq_n_f32(1.0f + (float)j * 0x1p-10f);
+    // (1, 1) and (2^-23, 2^-23), made as integers out of the compiler's sight: gcc 12 otherwise
+    // writes the bfloat16 1.0 as `fmov v.8h, 1.0`, a half-precision 1.0 (0x3C00).
+    uint32x4_t x_bits = vdupq_n_u32(0x3F803F80u), y_bits = vdupq_n_u32(0x34003400u);
+    __asm__("" : "+w"(x_bits), "+w"(y_bits));
+    const bfloat16x8_t x = vreinterpretq_bf16_u32(x_bits), y = vreinterpretq_bf16_u32(y_bits);
+    for (long i = 0; i < iterations; i++) {
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; j++) a[j] = vbfdotq_f32(a[j], x, y);
+    }
+    for (int j = 1; j < 16; j++) a[0] = vaddq_f32(a[0], a[j]);
+    *sink = vaddvq_f32(a[0]);
+    return iterations * 16 * 4 * 4;
+}
+
+const descent_bf16_table descent_bf16_neon = {
+    .name = "neon-bf16",
+    .sgemm = sgemm_bf16_neon,
+    .convert = descent_bf16_convert_portable,
+    .flushes_subnormals = false,
+    .peak = bf16_peak_neon,
+};
 
 // The logistic function, as in avx2.c: e^-x = 2^n * e^r with a degree-6 polynomial for e^r.
 static void sigmoid_neon(float *values, long count) {
@@ -221,4 +300,5 @@ const descent_kernel_table descent_kernels_neon = {
 };
 #else
 const descent_kernel_table descent_kernels_neon = {.name = 0};
+const descent_bf16_table descent_bf16_neon = {.name = 0};
 #endif

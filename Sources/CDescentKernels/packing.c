@@ -4,6 +4,7 @@
 #include "kernels.h"
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 // One buffer per thread, grown as needed and kept: no allocation per product. A pthread key frees
 // it when its thread exits: without it, every worker thread Dispatch retired leaked its buffer
@@ -112,5 +113,71 @@ void descent_pack_b(bool transpose_b, const float *b, long ldb, long n, long k0,
                 for (long jj = width; jj < nr; jj++) out[jj] = 0;
             }
         }
+    }
+}
+
+// MARK: - bfloat16 products
+// The same Goto loop, with both operands packed and rounded once per block of k: op(B) into
+// pair-major panels, op(A) into rows of bfloat16 (kernels.h), so the micro-kernel reads each pair
+// of k as one 32-bit word.
+bool descent_sgemm_bf16_packed(const descent_bf16_tiles *t, bool transpose_a, bool transpose_b, long m, long n,
+                               long k, float alpha, const float *a, long lda, const float *b, long ldb, float beta,
+                               float *c, long ldc) {
+    // Blocks of k of equal size (a multiple of k_step), none over kc by more than k_step - 1: 800
+    // is cut 268 + 268 + 264 rather than 384 + 384 + 32, whose last block is mostly overhead.
+    long blocks = (k + t->kc - 1) / t->kc;
+    long kc_most = ((k + blocks - 1) / blocks + t->k_step - 1) / t->k_step * t->k_step;
+    long kc_room = kc_most;
+    long m_padded = (m + t->mr - 1) / t->mr * t->mr, panels = (n + t->nr - 1) / t->nr;
+    long b_words = (panels * t->nr * kc_room / 2 + 15) / 16 * 16;  // keeps A's rows 64-byte aligned
+    float *buffer = descent_packing_buffer(b_words + m_padded * kc_room / 2);
+    if (!buffer) return false;
+    unsigned int *packed_b = (unsigned int *)buffer;
+    unsigned short *packed_a = (unsigned short *)(buffer + b_words);
+    for (long k0 = 0; k0 < k; k0 += kc_most) {
+        long kc = k - k0 < kc_most ? k - k0 : kc_most;
+        long kc_padded = (kc + t->k_step - 1) / t->k_step * t->k_step;
+        t->pack_b(transpose_b, b, ldb, n, k0, kc, kc_padded, t->nr, packed_b);
+        t->pack_a(transpose_a, a, lda, m, m_padded, k0, kc, kc_padded, packed_a);
+        float block_beta = k0 == 0 ? beta : 1;
+        for (long i = 0; i < m; i += t->mr) {
+            long rows = m - i < t->mr ? m - i : t->mr;
+            for (long jp = 0; jp < panels; jp++) {
+                long cols = n - jp * t->nr < t->nr ? n - jp * t->nr : t->nr;
+                t->kernel(rows, cols, kc_padded / 2, packed_a + i * kc_padded, kc_padded,
+                          packed_b + jp * t->nr * kc_padded / 2, alpha, block_beta, c + i * ldc + jp * t->nr, ldc);
+            }
+        }
+    }
+    return true;
+}
+
+static inline unsigned short bf16_of(float value) {
+    unsigned int bits;
+    memcpy(&bits, &value, 4);
+    return descent_bf16_round_bits(bits);
+}
+
+void descent_bf16_pack_a_portable(bool transpose_a, const float *a, long lda, long m, long m_padded, long k0, long kc,
+                                  long kc_padded, unsigned short *packed) {
+    for (long i = 0; i < m_padded; i++) {
+        unsigned short *row = packed + i * kc_padded;
+        for (long p = 0; p < kc_padded; p++)
+            row[p] = i < m && p < kc ? bf16_of(transpose_a ? a[(k0 + p) * lda + i] : a[i * lda + k0 + p]) : 0;
+    }
+}
+
+void descent_bf16_pack_b_portable(bool transpose_b, const float *b, long ldb, long n, long k0, long kc, long kc_padded,
+                                  long nr, unsigned int *packed) {
+    for (long jp = 0; jp < n; jp += nr) {
+        unsigned int *panel = packed + (jp / nr) * nr * kc_padded / 2;
+        for (long q = 0; q < kc_padded / 2; q++)
+            for (long jj = 0; jj < nr; jj++) {
+                long j = jp + jj, p = k0 + 2 * q;
+                unsigned int low = 0, high = 0;
+                if (j < n && 2 * q < kc) low = bf16_of(transpose_b ? b[j * ldb + p] : b[p * ldb + j]);
+                if (j < n && 2 * q + 1 < kc) high = bf16_of(transpose_b ? b[j * ldb + p + 1] : b[(p + 1) * ldb + j]);
+                panel[q * nr + jj] = low | high << 16;
+            }
     }
 }

@@ -15,7 +15,7 @@
 // Every run uses every worker (a worker whose index is past the run's count does nothing but
 // report), and the caller waits for all of them: no worker can still be reading one run's task
 // when the next is published. Each task runs in the caller's floating-point mode, with the caller's
-// kernel family where the caller chose one for its thread.
+// kernel families where the caller chose them for its thread.
 #define _GNU_SOURCE
 #include "kernels.h"
 #include <pthread.h>
@@ -56,6 +56,7 @@ static void *run_context;
 static long run_count;
 static unsigned long run_mode;                                      // the caller's floating-point mode
 static int run_family;                                              // the caller's own kernel family, or -1
+static int run_bf16_family;                                         // and its own bfloat16 family, or -1
 static _Atomic int run_spins;                                       // whether this run's threads may spin
 static long runs_since_check = CPU_RECHECK;
 static long cpus_cached = 1;
@@ -135,6 +136,7 @@ static void *worker_main(void *argument) {
         if (index < run_count) {
             if (descent_fp_mode() != run_mode) descent_fp_set_mode(run_mode);
             if (descent_kernels_thread_choice() != run_family) descent_kernels_use_on_thread(run_family);
+            if (descent_bf16_thread_choice() != run_bf16_family) descent_bf16_use_on_thread(run_bf16_family);
             run_task(run_context, index);
         }
         atomic_store(&done[index - 1], current);
@@ -191,6 +193,7 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     run_count = shared;
     run_mode = descent_fp_mode();
     run_family = descent_kernels_thread_choice();
+    run_bf16_family = descent_bf16_thread_choice();
     atomic_store(&run_spins, spin);
     atomic_store(&pending, workers);
     atomic_fetch_add(&generation, 1);

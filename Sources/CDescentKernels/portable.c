@@ -9,19 +9,37 @@ static inline float op_a(const float *a, long lda, bool transpose, long i, long 
     return transpose ? a[p * lda + i] : a[i * lda + p];
 }
 
-void descent_sgemm_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
-                             const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+static inline float rounded_to_bf16(float value) {
+    unsigned int bits;
+    memcpy(&bits, &value, 4);
+    return descent_bf16_to_float(descent_bf16_round_bits(bits));
+}
+
+// The straightforward loop, its operands read as they are or rounded to bfloat16.
+static inline void reference_product(bool bf16, bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                                     const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     for (long i = 0; i < m; i++) {
         for (long j = 0; j < n; j++) {
             float sum = 0;
             for (long p = 0; p < k; p++) {
-                float bv = transpose_b ? b[j * ldb + p] : b[p * ldb + j];
-                sum += op_a(a, lda, transpose_a, i, p) * bv;
+                float av = op_a(a, lda, transpose_a, i, p), bv = transpose_b ? b[j * ldb + p] : b[p * ldb + j];
+                if (bf16) av = rounded_to_bf16(av), bv = rounded_to_bf16(bv);
+                sum += av * bv;
             }
             float *out = &c[i * ldc + j];
             *out = alpha * sum + (beta == 0 ? 0 : beta * *out);
         }
     }
+}
+
+void descent_sgemm_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    reference_product(false, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void descent_sgemm_bf16_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                                  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    reference_product(true, transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void descent_sgemm_portable(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
@@ -155,8 +173,10 @@ static long sparse_encode_portable(const unsigned char *bytes, long count, unsig
     return found;
 }
 
+// Eight chains, each from its own starting value (alike, the compiler may fold them into one).
 static long fma_peak_portable(long iterations, double *sink) {
-    float a[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    float a[8];
+    for (int j = 0; j < 8; j++) a[j] = 1.0f + (float)j * 0x1p-10f;
     for (long i = 0; i < iterations; i++)
         for (int j = 0; j < 8; j++) a[j] = a[j] * 0.999999f + 1e-7f;
     *sink = a[0] + a[7];
@@ -177,4 +197,44 @@ const descent_kernel_table descent_kernels_portable = {
     .count_nonzero = count_nonzero_portable,
     .sparse_encode = sparse_encode_portable,
     .fma_peak = fma_peak_portable,
+};
+
+// MARK: - bfloat16 products by float32 arithmetic
+// The reference semantics: round copies of A and B (the thread's packing buffer), then the
+// portable float32 product; the straightforward loop where no memory could be had.
+
+static void round_copy(const float *source, long rows, long columns, long ld, float *copy) {
+    for (long r = 0; r < rows; r++)
+        for (long q = 0; q < columns; q++) copy[r * columns + q] = rounded_to_bf16(source[r * ld + q]);
+}
+
+static void sgemm_bf16_portable(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                                const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    long a_rows = transpose_a ? k : m, a_columns = transpose_a ? m : k;
+    long b_rows = transpose_b ? n : k, b_columns = transpose_b ? k : n;
+    float *copies = descent_packing_buffer(a_rows * a_columns + b_rows * b_columns);
+    if (!copies) {
+        descent_sgemm_bf16_reference(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    float *a_copy = copies, *b_copy = copies + a_rows * a_columns;
+    round_copy(a, a_rows, a_columns, lda, a_copy);
+    round_copy(b, b_rows, b_columns, ldb, b_copy);
+    descent_sgemm_portable(transpose_a, transpose_b, m, n, k, alpha, a_copy, a_columns, b_copy, b_columns, beta, c, ldc);
+}
+
+void descent_bf16_convert_portable(const float *values, long count, unsigned short *bits) {
+    for (long i = 0; i < count; i++) {
+        unsigned int word;
+        memcpy(&word, &values[i], 4);
+        bits[i] = descent_bf16_round_bits(word);
+    }
+}
+
+const descent_bf16_table descent_bf16_portable = {
+    .name = "portable-bf16",
+    .sgemm = sgemm_bf16_portable,
+    .convert = descent_bf16_convert_portable,
+    .flushes_subnormals = false,
+    .peak = fma_peak_portable,
 };

@@ -31,8 +31,16 @@ static float *randoms(long count) {
     return values;
 }
 
-// The worst error relative to the scale rounding errors live on, |alpha|·Σ|op(A)·op(B)| + |beta·C|.
-static double gemm_error(const char *family) {
+typedef void (*product)(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                        const float *b, long ldb, float beta, float *c, long ldc);
+
+static double rounded(float value, bool bf16) { return bf16 ? descent_bf16_to_float(descent_bf16_from_float(value)) : value; }
+
+// The worst error relative to the scale rounding errors live on, |alpha|·Σ|op(A)·op(B)| + |beta·C|:
+// float32 products against the reference loop; bfloat16 ones (`bf16`) against sums in double of
+// the rounded inputs, in units of (k + 2)·2^-24, the bound on float32 sums of k products (Higham,
+// "Accuracy and Stability of Numerical Algorithms", 3.1) with alpha's and beta's roundings.
+static double gemm_error(product multiply, bool bf16) {
     static const long shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {10, 16, 784}, {10, 10, 16},
                                      {10, 16, 16}, {16, 784, 10}, {7, 33, 15}, {128, 256, 31}, {13, 3, 100},
                                      {32, 16, 32}, {37, 45, 300}, {64, 100, 513}, {128, 10, 128}, {45, 784, 64},
@@ -45,29 +53,84 @@ static double gemm_error(const char *family) {
             static const float alphas[] = {1, -0.3f, 2}, betas[] = {0, 1, 0.5f};
             for (int ab = 0; ab < 3; ab++) {
                 float alpha = alphas[ab], beta = betas[ab];
-                float *a = randoms(m * k), *b = randoms(k * n), *start = randoms(m * n);
-                long lda = ta ? m : k, ldb = tb ? k : n;
-                if (beta == 0) for (long i = 0; i < m * n; i++) start[i] = NAN;  // must not leak through
-                float *fast = malloc((size_t)(m * n) * sizeof(float)), *reference = malloc((size_t)(m * n) * sizeof(float));
-                memcpy(fast, start, (size_t)(m * n) * sizeof(float));
-                memcpy(reference, start, (size_t)(m * n) * sizeof(float));
-                descent_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, fast, n);
-                descent_sgemm_reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, reference, n);
+                // Every third shape inside wider matrices (a thread's block of columns is one).
+                long pad = s % 3 == 2 ? 5 : 0, lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+                float *a = randoms((ta ? k : m) * lda), *b = randoms((tb ? n : k) * ldb), *start = randoms(m * ldc);
+                if (beta == 0) for (long i = 0; i < m * ldc; i++) start[i] = NAN;  // must not leak through
+                float *fast = malloc((size_t)(m * ldc) * sizeof(float)), *reference = malloc((size_t)(m * ldc) * sizeof(float));
+                memcpy(fast, start, (size_t)(m * ldc) * sizeof(float));
+                memcpy(reference, start, (size_t)(m * ldc) * sizeof(float));
+                multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, fast, ldc);
+                if (!bf16) descent_sgemm_reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, reference, ldc);
                 for (long i = 0; i < m; i++)
                     for (long j = 0; j < n; j++) {
-                        double magnitude = 0;
-                        for (long p = 0; p < k; p++)
-                            magnitude += fabs((double)(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]));
-                        double scale = fabs(alpha) * magnitude + (beta == 0 ? 0 : fabs(beta * start[i * n + j]));
-                        double error = fabs((double)fast[i * n + j] - reference[i * n + j]) / (scale > 1e-30 ? scale : 1e-30);
+                        double magnitude = 0, sum = 0;
+                        for (long p = 0; p < k; p++) {
+                            double term = rounded(ta ? a[p * lda + i] : a[i * lda + p], bf16) *
+                                          rounded(tb ? b[j * ldb + p] : b[p * ldb + j], bf16);
+                            sum += term;
+                            magnitude += fabs(term);
+                        }
+                        double before = beta == 0 ? 0 : (double)beta * start[i * ldc + j];
+                        double expected = bf16 ? alpha * sum + before : reference[i * ldc + j];
+                        double scale = fabs(alpha) * magnitude + fabs(before);
+                        double error = fabs((double)fast[i * ldc + j] - expected) / (scale > 1e-30 ? scale : 1e-30);
+                        if (bf16) error /= (double)(k + 2) * 0x1p-24;
                         if (!(error <= worst)) worst = error;  // NaN counts as the worst
                     }
+                for (long i = 0; i < m && pad; i++)  // the columns past n are not written
+                    if (memcmp(fast + i * ldc + n, start + i * ldc + n, (size_t)pad * sizeof(float))) worst = INFINITY;
                 free(a); free(b); free(start); free(fast); free(reference);
             }
         }
     }
-    (void)family;
     return worst;
+}
+
+// Round to nearest even on values picked to catch each way of getting it wrong.
+static void test_bf16_rounding(const char *family) {
+    static const struct { unsigned int in; unsigned short out; } cases[] = {
+        {0x3F800000u, 0x3F80}, {0x3F808000u, 0x3F80},  // 1 exactly; 1 + 2^-8, a tie, stays even
+        {0x3F818000u, 0x3F82}, {0x3F807FFFu, 0x3F80},  // a tie above an odd one goes up; just below half, down
+        {0x3F808001u, 0x3F81}, {0xBF818000u, 0xBF82},  // just above half, up; ties the same when negative
+        {0x3FFF8000u, 0x4000},                         // a carry out of the fraction raises the exponent
+        {0x7F7FFFFFu, 0x7F80}, {0x7F7F7FFFu, 0x7F7F},  // the largest float32 rounds to infinity; below half, stays finite
+        {0x7F800000u, 0x7F80}, {0xFF800000u, 0xFF80},  // infinities
+        {0x7FC00000u, 0x7FC0}, {0xFFC12345u, 0xFFC1},  // quiet NaNs keep their upper bits
+        {0x7F800001u, 0x7FC0}, {0x7FBFFFFFu, 0x7FFF},  // signalling NaNs: quiet, never infinity
+        {0x00000000u, 0x0000}, {0x80000000u, 0x8000},  // zeros keep their sign
+        {0x00018000u, 0x0002}, {0x00008000u, 0x0000},  // subnormal ties: up to even, down to even (zero)
+        {0x00017FFFu, 0x0001}, {0x807FFFFFu, 0x8080},  // a subnormal just below half; the largest, to the smallest normal
+    };
+    enum { COUNT = sizeof cases / sizeof cases[0] };
+    float in[COUNT];
+    unsigned short out[COUNT];
+    for (int i = 0; i < COUNT; i++) memcpy(&in[i], &cases[i].in, 4);
+    descent_bf16_convert(in, COUNT, out);
+    bool flushes = descent_bf16_flushes_subnormals();
+    int exact = 1, family_ok = 1;
+    for (int i = 0; i < COUNT; i++) {
+        unsigned short want = cases[i].out;
+        bool nan = (cases[i].in & 0x7FFFFFFFu) > 0x7F800000u, subnormal = (cases[i].in & 0x7F800000u) == 0;
+        if (descent_bf16_from_float(in[i]) != want) exact = 0;
+        if (nan) family_ok &= (out[i] & 0x7F80) == 0x7F80 && (out[i] & 0x7F) != 0 && (out[i] & 0x8000) == (want & 0x8000);
+        else if (subnormal && flushes) family_ok &= out[i] == (want & 0x8000);
+        else family_ok &= out[i] == want;
+    }
+    check(exact, "bf16", "descent_bf16_from_float rounds to nearest even: ties, carries, infinities, NaNs, subnormals");
+    check(family_ok, family, "its packing rounds to nearest even (NaN stays NaN; subnormals kept, or zero where it says it flushes)");
+    int back = descent_bf16_to_float(0x3F81) == 1.0078125f && descent_bf16_to_float(0xC000) == -2.0f;
+    check(back, "bf16", "descent_bf16_to_float widens exactly");
+}
+
+static void test_bf16(const char *family) {
+    check(strcmp(descent_bf16_name(descent_bf16_current()), family) == 0, family, "the bfloat16 family in use is the one chosen");
+    test_bf16_rounding(family);
+    double error = gemm_error(descent_sgemm_bf16, true);
+    check(error <= 1, family, "every product shape within (k + 2)·2^-24 of the exact sums of the rounded inputs");
+    double dot = 0;
+    double flops = (double)descent_bf16_peak(1000, &dot);
+    check(flops > 0 && isfinite(dot), family, "its peak loop runs and counts");
 }
 
 static void test_elementwise(const char *family) {
@@ -233,6 +296,22 @@ static void test_modes(void) {
 }
 
 static void record_family(void *context, long index) { ((int *)context)[index] = (int)descent_kernels_current(); }
+static void record_bf16_family(void *context, long index) { ((int *)context)[index] = (int)descent_bf16_current(); }
+
+// A family chosen for one thread only (the portable one, 0) reaches the pool's workers with its
+// tasks, and no one else; `best` is the process's choice, which they go back to.
+static void test_thread_choice(bool (*use_on_thread)(int), descent_task record, int best, const char *what) {
+    char message[128];
+    use_on_thread(0);
+    int seen[3] = {-2, -2, -2};
+    descent_parallel_run(3, record, seen);
+    snprintf(message, sizeof message, "workers use the caller's own %s while they run its tasks", what);
+    check(seen[0] == 0 && seen[1] == 0 && seen[2] == 0, "pool", message);
+    use_on_thread(-1);
+    descent_parallel_run(3, record, seen);
+    snprintf(message, sizeof message, "and go back to the process's %s after", what);
+    check(seen[1] == best && seen[2] == best, "pool", message);
+}
 
 static void nested(void *context, long index) {
     int modes[2];
@@ -242,7 +321,7 @@ static void nested(void *context, long index) {
 int main(void) {
     static const descent_kernel_family families[] = {DESCENT_KERNELS_PORTABLE, DESCENT_KERNELS_NEON,
                                                      DESCENT_KERNELS_AVX2, DESCENT_KERNELS_AVX512};
-    char tested[128] = "", skipped[128] = "";
+    char tested[256] = "", skipped[256] = "";
     for (unsigned f = 0; f < sizeof families / sizeof families[0]; f++) {
         const char *name = descent_kernels_name(families[f]);
         if (!descent_kernels_use(families[f])) {
@@ -251,30 +330,49 @@ int main(void) {
         }
         strcat(tested, " "); strcat(tested, name);
         check(strcmp(descent_sgemm_kernel_name(), name) == 0, name, "the family in use is the one chosen");
-        double error = gemm_error(name);
+        double error = gemm_error(descent_sgemm, false);
         check(error <= 1e-5, name, "every product shape within 1e-5 of the reference");
         test_elementwise(name);
         test_sparse(name);
     }
     descent_kernels_use(descent_kernels_best());
-    // A family chosen for one thread only reaches the pool's workers with its tasks, and no one else.
-    if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE) {
-        descent_kernels_use_on_thread(DESCENT_KERNELS_PORTABLE);
-        int seen[3] = {-2, -2, -2};
-        descent_parallel_run(3, record_family, seen);
-        check(seen[0] == 0 && seen[1] == 0 && seen[2] == 0, "pool", "workers use the caller's own family while they run its tasks");
-        descent_kernels_use_on_thread(-1);
-        descent_parallel_run(3, record_family, seen);
-        check(seen[1] == (int)descent_kernels_best() && seen[2] == (int)descent_kernels_best(), "pool",
-              "and go back to the process's family after");
+    static const descent_bf16_family bf16_families[] = {DESCENT_BF16_PORTABLE, DESCENT_BF16_NEON, DESCENT_BF16_AVX512,
+                                                        DESCENT_BF16_AMX};
+    for (unsigned f = 0; f < sizeof bf16_families / sizeof bf16_families[0]; f++) {
+        const char *name = descent_bf16_name(bf16_families[f]);
+        if (!descent_bf16_use(bf16_families[f])) {
+            strcat(skipped, " "); strcat(skipped, name);
+            continue;
+        }
+        strcat(tested, " "); strcat(tested, name);
+        test_bf16(name);
     }
+    descent_bf16_use(descent_bf16_best());
+    if (descent_bf16_best() != DESCENT_BF16_PORTABLE)
+        test_thread_choice(descent_bf16_use_on_thread, record_bf16_family, (int)descent_bf16_best(), "bfloat16 family");
+#ifdef DESCENT_AMX_EMULATED
+    // amx.c with its tile instructions done in C (amx_emulated.c), where the CPU has no AMX: needs AVX512_BF16.
+    if (descent_bf16_supported(DESCENT_BF16_AVX512) && !descent_bf16_supported(DESCENT_BF16_AMX)) {
+        void descent_amx_emulated_sgemm(bool, bool, long, long, long, float, const float *, long, const float *, long,
+                                        float, float *, long);
+        strcat(tested, " amx-bf16-emulated");
+        check(gemm_error(descent_amx_emulated_sgemm, true) <= 1, "amx-bf16-emulated",
+              "every product shape within (k + 2)·2^-24 of the exact sums of the rounded inputs");
+    }
+#endif
+    // The bfloat16 test can fail: a float32 product, whose inputs are not rounded, is far outside it.
+    check(gemm_error(descent_sgemm, true) > 100, "bf16", "a float32 product fails the bfloat16 products' test");
+    if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE)
+        test_thread_choice(descent_kernels_use_on_thread, record_family, (int)descent_kernels_best(), "family");
     test_modes();
     long inner[2] = {0, 0};
     descent_parallel_run(2, nested, inner);
     check(inner[0] == -1 && inner[1] == -1, "pool", "a run started from inside a task is refused, not a deadlock");
     check(descent_available_cpus() >= 1, "pool", "at least one CPU is available");
-    printf("kernels tested:%s; not on this CPU or architecture:%s; best: %s; CPUs available: %ld\n", tested,
-           skipped[0] ? skipped : " none", descent_kernels_name(descent_kernels_best()), descent_available_cpus());
+    printf("kernels tested:%s; not on this CPU or architecture:%s; best: %s and %s; CPUs available: %ld\n", tested,
+           skipped[0] ? skipped : " none", descent_kernels_name(descent_kernels_best()),
+           descent_bf16_name(descent_bf16_best()), descent_available_cpus());
+    printf("families run:%s\n", tested);  // run.sh requires the ones it expects in this line
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,4 +1,5 @@
-// CDescentKernels: the float32 kernels behind LinearAlgebra's gemm seam and the sparse first layer.
+// CDescentKernels: the float32 kernels behind LinearAlgebra's gemm seam and the sparse first layer,
+// and products in bfloat16 where the CPU has it (see "Products in bfloat16" below).
 //
 // Why C: Swift's default x86-64 target has no AVX, and the flags that would enable it are unsafe
 // flags, which a package used as a versioned dependency may not carry. A C function marked
@@ -96,6 +97,78 @@ void descent_prefetch(const void *address, long bytes);
 /// Runs `iterations` rounds of independent fused multiply-adds on registers; returns the number of
 /// floating-point operations done (its result goes to *sink so the work is not optimised away).
 long descent_fma_peak(long iterations, double *sink);
+
+// MARK: - Products in bfloat16
+// bfloat16 is a float32's upper 16 bits: its sign, its 8 exponent bits and 7 of its 23 fraction bits.
+// A product "in bfloat16" takes float32 matrices, rounds each element of A and B to bfloat16 (to
+// nearest, ties to even; NaN stays NaN, made quiet), multiplies those exactly and sums the
+// products in float32 (reassociated, with fused or paired multiply-adds: the order differs by
+// family), and writes float32. Where the CPU has bfloat16 arithmetic (AVX512_BF16, AMX-BF16, Arm's
+// BF16) this runs up to twice as fast as float32; elsewhere the portable family computes the same
+// thing with float32 arithmetic. AVX512_BF16 and AMX read subnormal bfloat16 inputs as zero, so
+// inputs below 1.2e-38 in magnitude may count as zero.
+
+/// The float32 `value` rounded to bfloat16 (ties to even; NaN stays NaN, made quiet; values past
+/// the largest bfloat16 go to infinity), as its 16 bits.
+unsigned short descent_bf16_from_float(float value);
+
+/// The float32 whose upper 16 bits are `bits` and whose lower 16 are zero: exactly the bfloat16.
+float descent_bf16_to_float(unsigned short bits);
+
+/// A family of bfloat16 products, one per instruction set.
+typedef enum descent_bf16_family {
+    DESCENT_BF16_PORTABLE = 0,  // float32 arithmetic on rounded copies: the reference semantics
+    DESCENT_BF16_NEON = 1,      // Armv8.6 BF16: BFDOT
+    DESCENT_BF16_AVX512 = 3,    // AVX512_BF16: vdpbf16ps (Intel Cooper Lake, Sapphire Rapids; AMD Zen 4)
+    DESCENT_BF16_AMX = 4,       // AMX-BF16 tiles (Intel Sapphire Rapids and later)
+} descent_bf16_family;
+
+/// Whether this build and this CPU (and operating system) can run `family`.
+bool descent_bf16_supported(descent_bf16_family family);
+
+/// The fastest bfloat16 family this CPU runs: AMX, then AVX512_BF16, then NEON's BF16, else portable.
+descent_bf16_family descent_bf16_best(void);
+
+/// Uses `family` for every bfloat16 product from now on, in every thread; false, and no change,
+/// where it is not supported. Call it between runs, not while a product is being computed.
+bool descent_bf16_use(descent_bf16_family family);
+
+/// The bfloat16 family in use on this thread.
+descent_bf16_family descent_bf16_current(void);
+
+/// Uses `family` for bfloat16 products on this thread only, and in the pool's workers while they
+/// run this thread's tasks (as descent_kernels_use_on_thread); a negative `family` goes back to the
+/// process's choice. False, and no change, where `family` is not supported.
+bool descent_bf16_use_on_thread(int family);
+
+/// The bfloat16 family this thread chose for itself with descent_bf16_use_on_thread, or -1.
+int descent_bf16_thread_choice(void);
+
+/// A family's name: "portable-bf16", "neon-bf16", "avx512-bf16" or "amx-bf16".
+const char *descent_bf16_name(descent_bf16_family family);
+
+/// C = alpha * op(A) * op(B) + beta * C with A's and B's elements rounded to bfloat16 (see above),
+/// shapes and layout as descent_sgemm: all row-major, op(A) m x k, op(B) k x n; with beta == 0, C
+/// is not read. alpha, beta and C stay float32.
+void descent_sgemm_bf16(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// The same by straightforward loops over rounded elements, summed in float32: the judge.
+void descent_sgemm_bf16_reference(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
+                                  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// Rounds `count` floats to bfloat16 as the family in use does when it packs its operands: as
+/// descent_bf16_from_float, except that a family whose instruction reads subnormals as zero may
+/// give a zero of the same sign for a subnormal float32 (see descent_bf16_flushes_subnormals).
+void descent_bf16_convert(const float *values, long count, unsigned short *bits);
+
+/// Whether the family in use turns subnormal float32 inputs into zeros when it rounds them.
+bool descent_bf16_flushes_subnormals(void);
+
+/// Runs `iterations` rounds of independent bfloat16 dot-product instructions on registers (the
+/// bfloat16 family in use: vdpbf16ps, BFDOT, AMX tiles; the float32 loop of the portable family)
+/// and returns the floating-point operations done, two per multiply-add (result in *sink).
+long descent_bf16_peak(long iterations, double *sink);
 
 /// The first layer over sparse inputs: for each of `rows` examples, z[i][:] = bias + Σ v · W[p][:]
 /// over its `counts[i]` non-zero inputs (indices[i*stride+q], values[i*stride+q]).
