@@ -97,6 +97,9 @@ void descent_prefetch(const void *address, long bytes);
 /// floating-point operations done (its result goes to *sink so the work is not optimised away).
 long descent_fma_peak(long iterations, double *sink);
 
+/// Whether the kernels were compiled with optimisation (`__OPTIMIZE__`: -O1 and above, -Os).
+bool descent_kernels_optimized(void);
+
 /// The first layer over sparse inputs: for each of `rows` examples, z[i][:] = bias + Σ v · W[p][:]
 /// over its `counts[i]` non-zero inputs (indices[i*stride+q], values[i*stride+q]).
 /// `weights` is the layer's weight matrix transposed: row p holds input p's `out` weights, rows
