@@ -43,6 +43,12 @@ let package = Package(
         // (update(bufferPointer:), finalize(), hash(data:)) are the same in 3.x and 4.x. Built and
         // tested here with 4.5.2 only.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The explorer's GET /metrics: Hummingbird's MetricsMiddleware records through swift-metrics,
+        // and swift-prometheus keeps and writes the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // The class set's export: a zip of one folder of PNGs a label.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // Only for `swift package generate-documentation` (the DocC catalogues); no target links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -87,6 +93,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HTTP1Channel's limits and MaximumAvailableConnections (ServerLimits).
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("Site")],
             swiftSettings: swiftSettings
@@ -117,6 +126,7 @@ let package = Package(
                 "DescentExplorer", "DescentTraining", "DescentDatasets", "DescentNetwork", "DescentLinearAlgebra", "DescentExperiments",
                 "DescentTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -59,6 +59,8 @@ static int run_family;                                              // the calle
 static _Atomic int run_spins;                                       // whether this run's threads may spin
 static long runs_since_check = CPU_RECHECK;
 static long cpus_cached = 1;
+static long cpus_override;                                          // tests only: 0, or the CPUs to assume
+static _Atomic long spin_count;                                     // pauses spent waiting, by every thread
 static _Thread_local int inside_task;
 
 // MARK: - The CPUs this process may use
@@ -113,7 +115,12 @@ static void *worker_main(void *argument) {
         while ((current = atomic_load(&generation)) == seen) {
             if (spin && ++spins < SPIN_LIMIT) {
                 // Now and then let another thread have this CPU: the caller may be waiting on it.
-                if (spins % 256 == 0) sched_yield(); else relax();
+                if (spins % 256 == 0) {
+                    atomic_fetch_add_explicit(&spin_count, 256, memory_order_relaxed);
+                    sched_yield();
+                } else {
+                    relax();
+                }
                 continue;
             }
             pthread_mutex_lock(&sleep_mutex);
@@ -148,8 +155,8 @@ long descent_parallel_run(long count, descent_task task, void *context) {
         return count;
     }
     pthread_mutex_lock(&pool_mutex);
-    if (++runs_since_check >= CPU_RECHECK) {
-        cpus_cached = descent_available_cpus();
+    if (++runs_since_check >= CPU_RECHECK || cpus_override > 0) {
+        cpus_cached = cpus_override > 0 ? cpus_override : descent_available_cpus();
         runs_since_check = 0;
     }
     // No more threads than CPUs: on one CPU every index runs here, with no worker to wake or wait for.
@@ -176,7 +183,9 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     // Indices 1..<shared go to the workers; any past them (more than the pool holds, or than there
     // are CPUs) run here.
     long shared = usable < workers + 1 ? usable : workers + 1;
-    int spin = shared <= cpus_cached;
+    // Every worker wakes for every run, used or not: spinning pays only while each of them, and the
+    // caller, has a CPU of its own.
+    int spin = workers + 1 <= cpus_cached;
     run_task = task;
     run_context = context;
     run_count = shared;
@@ -197,7 +206,12 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     if (spin) {
         // Spin briefly, then yield: were a worker on this same CPU, spinning would keep it from running.
         for (long spins = 1; atomic_load(&pending) != 0; spins++) {
-            if (spins % 256 == 0) sched_yield(); else relax();
+            if (spins % 256 == 0) {
+                atomic_fetch_add_explicit(&spin_count, 256, memory_order_relaxed);
+                sched_yield();
+            } else {
+                relax();
+            }
         }
     } else {
         pthread_mutex_lock(&finish_mutex);
@@ -206,4 +220,22 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     }
     pthread_mutex_unlock(&pool_mutex);
     return shared;
+}
+
+// MARK: - For tests
+
+void descent_parallel_assume_cpus(long cpus) {
+    pthread_mutex_lock(&pool_mutex);
+    cpus_override = cpus > 0 ? cpus : 0;
+    runs_since_check = CPU_RECHECK;  // the next run reads the CPUs again
+    pthread_mutex_unlock(&pool_mutex);
+}
+
+long descent_parallel_spins(void) { return atomic_load(&spin_count); }
+
+long descent_parallel_workers(void) {
+    pthread_mutex_lock(&pool_mutex);
+    long count = workers;
+    pthread_mutex_unlock(&pool_mutex);
+    return count;
 }

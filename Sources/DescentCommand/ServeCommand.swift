@@ -56,6 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "dir"))
     var myDigitsFolder: String?
 
+    @Option(name: .customLong("class-dir"), help: ArgumentHelp(
+        "Where the class set (the digits a class draws and labels) is kept, a folder a label; default: in memory only, gone when the server stops.",
+        valueName: "folder"))
+    var classFolder: String?
+
     @Option(help: "The port to listen on.")
     var port = 8080
 
@@ -111,12 +116,20 @@ struct ServeCommand: AsyncParsableCommand {
         let myDigits = MyDigitsStore(folder: myDigitsFolder ?? DataLocation.myDigitsFolder(), perBrowser: isClassroom)
         let work = WorkLimits(maximumParameters: maximumParameters, maximumBatchWidth: maximumBatchWidth,
                               maximumMemoryBytes: maximumTrainingMegabytes << 20, maximumQueuedTrainings: trainingQueue)
-        let state = ExplorerState(model: model, data: ExplorerData(mnist), myDigits: myDigits, limits: work)
+        let classroom: Classroom
+        do {
+            classroom = try classFolder.map { try Classroom(folder: $0) } ?? Classroom()
+        } catch {
+            throw CommandError("--class-dir \(classFolder ?? ""): \(error)")
+        }
+        let state = ExplorerState(model: model, data: ExplorerData(mnist), myDigits: myDigits, limits: work, classroom: classroom)
+        let classSet = classFolder.map { "in \($0), a folder for each label" } ?? "in memory (--class-dir keeps it in a folder)"
         let host = host
         var limits = ServerLimits.standard
         limits.idleTimeoutSeconds = idleTimeout
         limits.maximumConnections = maximumConnections
-        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits, access: access) { port in
+        let app = try ExplorerRoutes.application(state: state, shelf: shelf, host: host, port: port, limits: limits, access: access,
+                                                 metrics: ExplorerMetrics.bootstrap()) { port in
             let shown = ["0.0.0.0", "::", "[::]"].contains(host) ? machine : host
             let url = "http://\(shown):\(port)/?token="
             if isClassroom {
@@ -128,7 +141,12 @@ struct ServeCommand: AsyncParsableCommand {
                 console.say("    \(url)\(access.pageToken)")
             }
             console.say("Limits: \(work.summary)")
+            console.say("Heavy work (evaluations, lesson experiments, fine-tune mixing): \(state.executor.threads) thread(s) at nice \(state.executor.nice), "
+                + "\(state.executor.queueLimit) may wait; metrics for Prometheus at \(url.dropLast(7))metrics with the teacher's token (X-Descent-Token)")
             console.say("My digits are kept in \(myDigits.folder)" + (isClassroom ? ", a folder for each browser" : ""))
+            if isClassroom {
+                console.say("The class set is kept " + classSet)
+            }
         }
         try await app.runService()
     }

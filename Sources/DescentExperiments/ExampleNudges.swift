@@ -55,16 +55,16 @@ package struct ExampleNudges: Sendable {
     /// - Complexity: O(first layer's weights + n log n) for its n neurons.
     package func firstLayerNudges(limit: Int) -> [NeuronNudges] {
         let weights = example.gradients.weights[0]
-        let sums = (0..<weights.rows).map { neuron in
-            (0..<weights.columns).reduce(0.0) { total, input in
-                let value = Double(weights[neuron, input])
-                return total + value * value
+        let columns = weights.columns
+        let sums = weights.elements.withUnsafeBufferPointer { elements in
+            (0..<weights.rows).map { neuron in
+                elements[(neuron * columns)..<((neuron + 1) * columns)].reduce(0.0) { $0 + Double($1) * Double($1) }
             }
         }
         let total = sums.reduce(0, +)
         let chosen = (0..<weights.rows).sorted { sums[$0] > sums[$1] }.prefix(max(0, limit)).sorted()
         return chosen.map { neuron in
-            NeuronNudges(neuron: neuron, nudges: (0..<weights.columns).map { Self.negated(weights[neuron, $0]) },
+            NeuronNudges(neuron: neuron, nudges: weights.elements[(neuron * columns)..<((neuron + 1) * columns)].map(Self.negated),
                          share: total > 0 ? sums[neuron] / total : 0)
         }
     }

@@ -10,6 +10,10 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     public package(set) var elements: [Scalar]
 
     /// A matrix with every element `value`.
+    // Specialized for the scalars the library uses: unspecialized, `Array(repeating:count:)` copies
+    // each element through a value witness, and a 784x256 gradient took 0.5 ms to make.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "Matrix: \(rows)x\(columns)")
         self.rows = rows

@@ -42,6 +42,9 @@ extension Network {
     ///   - label: The example's class, in `0..<outputCount`.
     /// - Precondition: `input.count == inputCount` and `label` in `0..<outputCount`; the message gives the numbers.
     /// - Complexity: O(parameterCount).
+    // Specialized for Float: called from other modules (the explorer's gradient and step), it would
+    // otherwise do every product through Numeric's witness table, several times slower.
+    @_specialize(where Scalar == Float)
     public func exampleGradient(for input: [Scalar], label: Int) -> ExampleGradient<Scalar> {
         precondition(input.count == inputCount, "exampleGradient: \(input.count) inputs for a network of \(inputCount)")
         precondition((0..<outputCount).contains(label), "exampleGradient: label \(label); expected 0..<\(outputCount)")

@@ -38,27 +38,42 @@ extension TrainingData {
     ///   training examples are not 28x28 images.
     /// - Complexity: O(training.count + share · training.count) bytes copied.
     public func mixing(_ folder: ImageFolder, share: Double = defaultExtraShare) throws(TrainingError) -> TrainingData {
+        try mixing(folder.images, name: folder.name, identity: folder.sha256, source: folder.path, share: share)
+    }
+
+    /// The same data with `images` mixed into its training images, as `mixing(_:share:)` mixes a
+    /// folder's: for digits that were never files (a class's own handwriting, gathered by a server).
+    /// - Parameters:
+    ///   - images: The pictures, 28x28 as the training images.
+    ///   - name: What the model's metadata calls them (`extra_images`).
+    ///   - identity: What identifies them (`extra_images_sha256`), such as the SHA-256 of their bytes.
+    ///   - source: Where they come from, for an error message.
+    ///   - share: The share of every epoch they make up, above 0 and below 1.
+    /// - Throws: `TrainingError` for a share outside (0, 1), no images, or pictures of another size.
+    public func mixing(_ images: LabeledImages, name: String, identity: String, source: String,
+                       share: Double = defaultExtraShare) throws(TrainingError) -> TrainingData {
         guard share > 0 && share < 1 else {
             throw .configuration(.invalid(option: "extra-share", value: "\(share)", expected: "a fraction above 0 and below 1, such as 0.1"))
         }
-        guard let base = training.images, base.rows == folder.images.rows, base.columns == folder.images.columns else {
-            throw .data("\(name): the training examples are not 28x28 images, so the pictures of \(folder.path) cannot join them")
+        guard images.count > 0 else { throw .data("\(source): there are no pictures to mix in") }
+        guard let base = training.images, base.rows == images.rows, base.columns == images.columns else {
+            throw .data("\(self.name): the training examples are not 28x28 images, so the pictures of \(source) cannot join them")
         }
-        let repeats = Self.repeats(extraCount: folder.images.count, baseCount: base.count, share: share)
+        let repeats = Self.repeats(extraCount: images.count, baseCount: base.count, share: share)
         var pixels = base.pixels, labels = base.labels
-        pixels.reserveCapacity(base.pixels.count + repeats * folder.images.pixels.count)
-        labels.reserveCapacity(base.count + repeats * folder.images.count)
+        pixels.reserveCapacity(base.pixels.count + repeats * images.pixels.count)
+        labels.reserveCapacity(base.count + repeats * images.count)
         for _ in 0..<repeats {
-            pixels += folder.images.pixels
-            labels += folder.images.labels
+            pixels += images.pixels
+            labels += images.labels
         }
         var mixed = self
         mixed.training = .images(LabeledImages(rows: base.rows, columns: base.columns, pixels: HugePages.copy(pixels[...]), labels: labels))
-        mixed.metadata["extra_images"] = folder.name
-        mixed.metadata["extra_images_count"] = "\(folder.images.count)"
+        mixed.metadata["extra_images"] = name
+        mixed.metadata["extra_images_count"] = "\(images.count)"
         mixed.metadata["extra_images_repeats"] = "\(repeats)"
         mixed.metadata["extra_images_share"] = "\(share)"
-        mixed.metadata["extra_images_sha256"] = folder.sha256
+        mixed.metadata["extra_images_sha256"] = identity
         return mixed
     }
 }

@@ -36,4 +36,28 @@ struct GradientHighlightsTests {
             }
         }
     }
+
+    @Test("the bucketed sums equal the sorted prefix sums, across exponents, half zeros and ties, flushed or not")
+    func bucketedSums() {
+        var generator = SplitMix64(seed: 8)
+        for count in [1, 3, 64, 1000, 20_000] {
+            var values = (0..<count).map { _ in
+                let scale = [1e-300, 1e-40, 1e-3, 1, 7, 1e10][Int.random(in: 0...5, using: &generator)]
+                return generator.uniformDouble() * scale
+            }
+            // Zeros, as a gradient has for every weight from an unlit pixel: a fraction's bucket may be theirs.
+            for index in stride(from: 0, to: count, by: 2) { values[index] = 0 }
+            if count > 2 { (values[1], values[2]) = (values[2], values[2]) }
+            let sorted = values.sorted(by: >)
+            let wanted = Array(Set([1, count / 100 + 1, count / 10 + 1, count]))
+            let sums = values.withUnsafeBufferPointer { GradientHighlights.sumsOfLargest(wanted, in: $0) }
+            // The explorer computes with subnormals flushed: the buckets must hold all the same.
+            let flushed = SubnormalFlushing.flushed { values.withUnsafeBufferPointer { GradientHighlights.sumsOfLargest(wanted, in: $0) } }
+            #expect(zip(sums, flushed).allSatisfy { abs($0 - $1) <= 1e-12 * $0 })
+            for (want, sum) in zip(wanted, sums) {
+                let expected = sorted.prefix(want).reduce(0, +)
+                #expect(abs(sum - expected) <= 1e-12 * expected, "\(want) of \(count): \(sum) vs \(expected)")
+            }
+        }
+    }
 }

@@ -73,4 +73,51 @@ struct ClassroomTests {
             #expect(try await Self.outputs(client, session: nil).model == "served")
         }
     }
+
+    /// A new copy's answer: its status, session id and the cookie set, if any.
+    static func step(_ client: some TestClientProtocol, cookie: String?) async throws -> (status: HTTPResponse.Status, id: String?, cookie: String?, text: String) {
+        let body = "{\"pixels\": \(Array(repeating: 0.5, count: 784)), \"label\": 3, \"learningRate\": 0.5}"
+        let (status, json, text, headers) = try await client.send(.post, "/api/step", body: Array(body.utf8), contentType: "application/json",
+                                                                  token: MyDigitsServer.token, cookie: cookie)
+        return (status, ((json as? [String: Any])?["session"] as? [String: Any])?["id"] as? String, browserID(headers), text)
+    }
+
+    @Test("a browser without a cookie gets one with its first copy; past its quota it drops its own oldest copy, never another's")
+    func copiesPerBrowser() async throws {
+        let server = try MyDigitsServer(shared: true, recipe: true, trainingCount: 50)
+        try await server.test { client in
+            let first = try await Self.step(client, cookie: nil)
+            #expect(first.status == .ok, "\(first.text)")
+            let alice = try #require(first.cookie, "the first copy sets the browser's cookie")
+            let bob = try #require(try await Self.step(client, cookie: "0123456789abcdef0123456789abcdef").id)
+            var alices = [try #require(first.id)]
+            for _ in 1...4 { alices.append(try #require(try await Self.step(client, cookie: alice).id)) }
+            // Alice's fifth copy took the place of her first; Bob's is kept.
+            #expect(try await client.send(.post, "/api/predict?session=\(alices[0])", body: MyDigitsServer.drawing(1), token: nil).status == .notFound)
+            for id in alices.dropFirst() + [bob] {
+                #expect(try await client.send(.post, "/api/predict?session=\(id)", body: MyDigitsServer.drawing(1), token: nil).status == .ok)
+            }
+        }
+    }
+
+    @Test("a class at its bound refuses a new browser's copy with a 429 instead of dropping a working student's")
+    func classBound() async throws {
+        let server = try MyDigitsServer(shared: true, recipe: true, trainingCount: 50)
+        try await server.test { client in
+            let browsers = (0..<16).map { String(format: "%032x", $0 + 1) }
+            var ids: [String] = []
+            for browser in browsers {
+                for _ in 0..<4 { ids.append(try #require(try await Self.step(client, cookie: browser).id)) }
+            }
+            let refused = try await Self.step(client, cookie: String(format: "%032x", 99))
+            #expect(refused.status == .tooManyRequests, "\(refused.text)")
+            #expect(refused.text.contains("copies"))
+            // Every student's copy is still there; a student at their own quota still gets a new one, in place of their own oldest.
+            #expect(try await client.send(.post, "/api/predict?session=\(ids[5])", body: MyDigitsServer.drawing(1), token: nil).status == .ok)
+            let again = try await Self.step(client, cookie: browsers[0])
+            #expect(again.status == .ok, "\(again.text)")
+            #expect(try await client.send(.post, "/api/predict?session=\(ids[0])", body: MyDigitsServer.drawing(1), token: nil).status == .notFound)
+            #expect(try await client.send(.post, "/api/predict?session=\(ids[4])", body: MyDigitsServer.drawing(1), token: nil).status == .ok)
+        }
+    }
 }

@@ -5,6 +5,7 @@ import DescentNetwork
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Testing
 
 @Suite("POST /api/gradient and /api/step: learning from one example")
@@ -64,6 +65,29 @@ struct LearnRoutesTests {
             #expect(object["parameterCount"] as? Int == 13002)
             #expect((object["input"] as? [Int])?.count == 784)
             #expect(object["session"] == nil)
+        }
+    }
+
+    @Test("the answer is binary: DGR1, the JSON part without pictures or input, then Float32 pictures and the input bytes")
+    func gradientIsBinary() async throws {
+        let nudges = ExampleNudges(network: try ExplorerFixture.network(), input: Self.pixels.map { Float($0) }, label: 1)
+        try await ExplorerFixture.test { client in
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let name = HTTPField.Name("X-Descent-Token") { headers[name] = ExplorerFixture.teacherToken }
+            try await client.execute(uri: "/api/gradient", method: .post, headers: headers, body: ByteBuffer(string: Self.body())) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/octet-stream")
+                let bytes = Array(response.body.readableBytesView)
+                let decoded = try BinaryGradient(bytes)
+                let jsonPart = String(decoding: bytes[8..<(8 + decoded.jsonCount)], as: UTF8.self)
+                #expect(!jsonPart.contains("\"nudges\"") && !jsonPart.contains("\"input\":["), "the JSON part carries no pictures")
+                let expected = nudges.firstLayerNudges(limit: 32)
+                #expect(decoded.pictures.count == expected.count)
+                #expect(decoded.pictures == expected.map(\.nudges), "Float32 values, bit for bit")
+                #expect(decoded.input.count == 784 && decoded.input[4 * 28 + 13] == 255 && decoded.input[0] == 0)
+                // 51 KB of JSON before; now the pictures are 4 bytes a value.
+                #expect(bytes.count < 16 + decoded.jsonCount + 3 + 4 * 16 * 784 + 784 + 1)
+            }
         }
     }
 

@@ -198,7 +198,7 @@ struct LessonRoutesTests {
 
     @Test("the lesson's slot lets one run and a few wait, and refuses the rest with a 429")
     func slot() async throws {
-        let slot = LessonSlot(waitingLimit: 1)
+        let slot = LessonSlot(waitingLimit: 1, executor: WorkExecutor(threads: 1, queueLimit: 4, nice: 10))
         try await slot.enter()
         let waiting = Task { try await slot.enter() }
         try await Task.sleep(for: .milliseconds(50))

@@ -17,7 +17,7 @@ struct MyDigitsServer {
     let state: ExplorerState
     let access: ExplorerAccess
 
-    init(shared: Bool, limits: MyDigitsLimits = .standard, recipe: Bool = false, trainingCount: Int = 300) throws {
+    init(shared: Bool, limits: MyDigitsLimits = .standard, recipe: Bool = false, trainingCount: Int = 300, classroom: Classroom? = nil) throws {
         folder = try TemporaryDirectory("my-digits")
         let store = MyDigitsStore(folder: folder.path, perBrowser: shared, limits: limits, generator: SplitMix64(seed: 9))
         var configuration = TrainingConfiguration()
@@ -27,7 +27,7 @@ struct MyDigitsServer {
         let data = ExplorerData(training: ExplorerFixture.images(count: trainingCount, seed: 2),
                                 validation: ExplorerFixture.images(count: 50, seed: 3), test: ExplorerFixture.images(count: 100, seed: 4))
         let model = Model(network: network, metadata: recipe ? configuration.metadata : ["seed": "1"])
-        state = ExplorerState(model: model, data: data, myDigits: store)
+        state = ExplorerState(model: model, data: data, myDigits: store, classroom: classroom)
         access = shared ? ExplorerAccess(studentToken: Self.token, teacherToken: ExplorerFixture.teacherToken, hosts: .loopback)
             : ExplorerFixture.personal
     }

@@ -109,13 +109,34 @@ struct PredictRoutesTests {
         }
     }
 
-    @Test("the pages are served from the bundle", arguments: ["/", "/index.html", "/app.js", "/style.css"])
+    @Test("the pages are served from the bundle", arguments: ["/", "/index.html", "/main.js", "/style.css"])
     func pages(uri: String) async throws {
         try await ExplorerFixture.test { client in
             let (status, _, text) = try await client.call(.get, uri)
             #expect(status == .ok)
             #expect(!text.isEmpty)
             #expect(!text.contains("http://") && !text.contains("https://"), "no other host is referenced")
+        }
+    }
+
+    @Test("every module the page loads is served as JavaScript, from this host alone")
+    func modules() async throws {
+        try await ExplorerFixture.test { client in
+            let paths = try await client.sitePaths()
+            let modules = paths.filter { $0.hasSuffix(".js") }
+            // main.js, and through its imports every page's module and the shared ones.
+            #expect(modules.first == "/main.js" && modules.count >= 20, "\(paths)")
+            for name in ["/api.js", "/events.js", "/pad.js", "/figures.js", "/lesson.js", "/lesson-limits.js", "/draw-learn.js"] {
+                #expect(modules.contains(name), "\(name) is imported: \(paths)")
+            }
+            for path in modules {
+                try await client.execute(uri: path, method: .get) { response in
+                    let text = String(decoding: response.body.readableBytesView, as: UTF8.self)
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(response.headers[.contentType] == "text/javascript; charset=utf-8", "\(path)")
+                    #expect(!text.contains("http://") && !text.contains("https://"), "\(path): no other host is referenced")
+                }
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CDescentKernels
 import DescentLinearAlgebra
 import Dispatch
 import Foundation
@@ -16,6 +17,31 @@ struct ParallelTests {
             Parallel.forEach(count) { index in slots[index] += 1 }
         }
         #expect((0..<count).allSatisfy { slots[$0] == runs })
+    }
+
+    @Test("with more threads than CPUs the pool sleeps instead of spinning; with a CPU each it spins")
+    func sleepsWhenOversubscribed() async throws {
+        // A CPU each: after a run, an idle worker spins a while before it sleeps (where there are 2 CPUs).
+        descent_parallel_assume_cpus(2)
+        Parallel.forEach(2) { _ in }
+        if descent_parallel_workers() == 1 {
+            let before = descent_parallel_spins()
+            Parallel.forEach(2) { _ in }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(descent_parallel_spins() > before, "the control: a worker with a CPU of its own spins")
+        }
+        // The pool grows to 3 workers for 4 CPUs, then has 2 CPUs: every thread must sleep at once.
+        descent_parallel_assume_cpus(4)
+        Parallel.forEach(4) { _ in }
+        #expect(descent_parallel_workers() >= 3)
+        descent_parallel_assume_cpus(2)
+        Parallel.forEach(2) { _ in }  // its workers wait in the mode of this run: no spinning
+        try await Task.sleep(for: .milliseconds(20))
+        let before = descent_parallel_spins()
+        for _ in 0..<200 { Parallel.forEach(2) { _ in } }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(descent_parallel_spins() == before, "threads spun with more of them than CPUs")
+        descent_parallel_assume_cpus(0)
     }
 
     @Test("a product split across threads equals the one-thread product exactly")

@@ -12,11 +12,13 @@ that the accuracy on those digits does not fall and the test set's falls by at m
 Needs Debian's chromium and chromium-driver and Python's selenium.
 """
 import argparse
+import base64
 import json
 import math
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -176,6 +178,58 @@ def click_and_wait(browser, button, changed):
     WebDriverWait(browser, 20).until(lambda b: changed() and not b.find_element(By.ID, "learn-step").get_attribute("disabled"))
 
 
+def gradient_body(document, pictures, values, magic=b"DGR1", dirty_padding=False, tail=b""):
+    """POST /api/gradient's binary answer: "DGR1", the JSON's length and the JSON, zeros to a multiple of 4
+    (the first one a 1 when `dirty_padding`), the picture count and length, picture i's values i + k/1000,
+    then the input bytes k % 256."""
+    text = json.dumps(document).encode()
+    zeros = bytearray(-(8 + len(text)) % 4)
+    if dirty_padding:
+        zeros[0] = 1
+    floats = [i + k / 1000 for i in range(pictures) for k in range(values)]
+    return (magic + struct.pack("<I", len(text)) + text + bytes(zeros) + struct.pack("<II", pictures, values)
+            + struct.pack(f"<{len(floats)}f", *floats) + bytes(k % 256 for k in range(values)) + tail)
+
+
+def check_gradient_decoder(browser, check):
+    """The page's decoder of the binary gradient (api.js's decodeGradient), on answers made here: one well
+    formed, and malformed ones it must refuse with an Error that says what is wrong."""
+    document = {"label": 3, "cost": 0.25, "firstLayerNudges": [{"neuron": 0, "share": 0.75}, {"neuron": 5, "share": 0.25}], "note": "é"}
+    good = gradient_body(document, 2, 784)
+    bad = {
+        "magic": gradient_body(document, 2, 784, magic=b"DGR2"),
+        "truncated": good[:-1],
+        "trailing bytes": gradient_body(document, 2, 784, tail=b"\0"),
+        "picture count": gradient_body({**document, "firstLayerNudges": document["firstLayerNudges"][:1]}, 2, 784),
+        "padding": gradient_body(document, 2, 784, dirty_padding=True),  # its JSON is 126 bytes: 2 of padding
+        "header only": good[:6],
+    }
+    bodies = {"good": good, **bad}
+    results = browser.execute_async_script("""
+        const [bodies, done] = arguments;
+        import('/api.js').then(({ decodeGradient }) => {
+            const results = {};
+            for (const [name, text] of Object.entries(bodies)) {
+                const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+                try {
+                    const g = decodeGradient(bytes.buffer);
+                    const n = g.firstLayerNudges;
+                    results[name] = { label: g.label, note: g.note, neurons: n.map((p) => p.neuron), typed: n.every((p) => p.nudges instanceof Float32Array)
+                        && g.input instanceof Uint8Array, lengths: n.map((p) => p.nudges.length), values: [n[0].nudges[1], n[1].nudges[783]],
+                        input: [g.input.length, g.input[300]] };
+                } catch (error) { results[name] = { error: error instanceof Error ? error.message : String(error) }; }
+            }
+            done(results);
+        }, (error) => done({ importFailed: String(error) }));""", {name: base64.b64encode(body).decode() for name, body in bodies.items()})
+    decoded = results.get("good", {})
+    check(decoded.get("typed") and decoded.get("label") == 3 and decoded.get("note") == "é" and decoded.get("neurons") == [0, 5]
+          and decoded.get("lengths") == [784, 784] and abs(decoded["values"][0] - 0.001) < 1e-6 and abs(decoded["values"][1] - 1.783) < 1e-5
+          and decoded.get("input") == [784, 300 % 256],
+          f"the binary gradient decodes to the JSON's fields, Float32Array nudges and a Uint8Array input ({decoded})")
+    refused = {name: results.get(name, {}).get("error", "") for name in bad}
+    check(all("malformed" in message for message in refused.values()), f"malformed gradient answers are refused with a clear Error: {refused}")
+
+
 def shrink(folder, width=760):
     """Writes half-size copies of the screenshots to folder/small for the README, when Pillow is there."""
     try:
@@ -302,6 +356,7 @@ def main():
             WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "draw").is_displayed())
             canvas = browser.find_element(By.ID, "draw")
             empty_hidden = browser.find_element(By.ID, "network").get_attribute("data-hidden")
+            check_gradient_decoder(browser, check)
 
             one, one_hidden = prediction_after(browser, lambda: stroke(browser, canvas, [(0, -95 + 10 * i) for i in range(20)]))
             check(one == "1", f"a vertical stroke reads as 1 (got {one})")
@@ -355,7 +410,7 @@ def main():
             confusion = api(base, "/api/confusion")["matrix"]
             actual, predicted = max(((a, p) for a in range(10) for p in range(10) if a != p), key=lambda cell: confusion[cell[0]][cell[1]])
             index = api(base, f"/api/confusion/{actual}/{predicted}?count=1")["images"][0]["index"]
-            prediction_after(browser, lambda: browser.execute_script(f"showTestDigit({index});"))
+            prediction_after(browser, lambda: browser.execute_script(f"location.hash = '#draw/{index}'"))  # the page's link to a test image
             browser.find_element(By.ID, f"learn-label-{actual}").click()
             WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "learn-body").is_displayed()
                                              and f"A {actual}:" in b.find_element(By.ID, "learn-summary").text)
@@ -375,7 +430,11 @@ def main():
             browser.set_window_size(1280, 1000)
 
             # A blank canvas is refused (422): the page says so in its alert region, not only the console.
-            browser.execute_script("clearDrawing(); predictDrawing();")
+            # The stroke is pressed and released outside the canvas, so it leaves no ink.
+            browser.find_element(By.ID, "clear").click()
+            browser.execute_script("""const pad = document.getElementById('draw');
+                for (const type of ['pointerdown', 'pointerup'])
+                    pad.dispatchEvent(new PointerEvent(type, {pointerId: 1, clientX: -1000, clientY: -1000, bubbles: true}));""")
             WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "error").is_displayed())
             error, text = browser.find_element(By.ID, "error"), browser.find_element(By.ID, "error-text").text
             check(error.get_attribute("role") == "alert" and "draw a digit" in text, f"a blank drawing shows an alert: {text}")

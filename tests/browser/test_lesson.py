@@ -3,7 +3,8 @@
 "try this" line says and checks that the figure changed (by its text alternative, which states the
 figure's numbers). It also checks the keyboard (chapters by PageDown, the ball by the arrow keys),
 the presenter view (?present, arrow keys), the text alternatives of the other pages' figures, and
-that with a model as wide as mlp99 (784-800-800-10) the Lesson page is ready in under a second.
+that at 390 px wide (a phone) no chapter is wider than the screen, and that with a model as wide as mlp99
+(784-800-800-10) the Lesson page is ready in a median under a second over five loads, none over 1.5 s.
 
     python3 tests/browser/test_lesson.py BINARY --data MNIST_FOLDER --model FILE --wide-model FILE [--out DIR]
 
@@ -39,14 +40,33 @@ def number(pattern, value, default=None):
     return float(found.group(1)) if found else default
 
 
+def number_text(pattern, value):
+    found = re.search(pattern, value)
+    return found.group(1) if found else "?"
+
+
 def go(browser, chapter):
     browser.execute_script(f"location.hash = '#lesson/{chapter}'")
     waited(browser, 5, lambda b: b.find_element(By.CSS_SELECTOR, f'.chapter[data-chapter="{chapter}"]').is_displayed())
 
 
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# What the page writes where a figure failed, rather than a figure's numbers.
+FAILURE = re.compile(r"could not|stopped|failed|error|no .* yet", re.I)
+
+
+def numbers(value):
+    return NUMBER.findall(value)
+
+
 def changed(browser, element_id, before, seconds=20):
-    """Whether element `element_id`'s text (a figure's text alternative) changed from `before` within `seconds`."""
-    return waited(browser, seconds, lambda b: text(b, element_id) not in ("", before))
+    """Whether element `element_id`'s text (a figure's text alternative) changed from `before` within `seconds`
+    to the figure's new numbers: not an error message, and not while the page's alert shows one."""
+    def figure_changed(b):
+        now = text(b, element_id)
+        return (now != "" and numbers(now) and numbers(now) != numbers(before) and not FAILURE.search(now)
+                and not b.find_element(By.ID, "error").is_displayed())
+    return waited(browser, seconds, figure_changed)
 
 
 def snapshot(browser, chapter, out):
@@ -177,9 +197,13 @@ def walk(browser, base, token, out, check):
     before = text(browser, "lesson-probe-text")
     browser.find_element(By.ID, "lesson-noise").click()
     check(changed(browser, "lesson-probe-text", before), "chapter 8: more noise, new figures")
+    check(attribute(browser, "lesson-dream-picture", "aria-describedby") == "lesson-dream-picture-text"
+          and attribute(browser, "lesson-dream-picture", "role") == "img", "chapter 8: the dream picture has a text alternative")
+    before = text(browser, "lesson-dream-picture-text")
     browser.find_element(By.ID, "lesson-dream").click()
-    check(waited(browser, 30, lambda b: "output 5 rose" in text(b, "lesson-dream-text")),
-          f"chapter 8: the network dreams a 5 ({text(browser, 'lesson-dream-text')[:100]}…)")
+    check(changed(browser, "lesson-dream-picture-text", before, 30) and "output 5 rose" in text(browser, "lesson-dream-picture-text")
+          and "pixels are brighter than half" in text(browser, "lesson-dream-picture-text"),
+          f"chapter 8: the network dreams a 5, and its picture's numbers are given ({text(browser, 'lesson-dream-picture-text')[:160]}…)")
 
     # 9. Memorising: shuffled labels learned too, slower, and no better than chance on the test images.
     go(browser, 9)
@@ -200,6 +224,16 @@ def walk(browser, base, token, out, check):
     ridges = re.findall(r"ridge (?:of|is) ([0-9]+\.[0-9]+)", text(browser, "lesson-minima-chart-text"))
     check(len(ridges) == 2 and float(ridges[1]) < float(ridges[0]), f"chapter 10: matching neurons lowers the ridge ({ridges})")
     snapshot(browser, 10, out)
+
+    # A phone: at 390 px, no chapter is wider than the screen (nothing to scroll sideways).
+    browser.set_window_size(390, 844)
+    widths = {}
+    for chapter in range(1, 11):
+        go(browser, chapter)
+        widths[chapter] = browser.execute_script("return [document.documentElement.scrollWidth, innerWidth]")
+    wide = {chapter: width for chapter, (width, inner) in widths.items() if width > inner}
+    check(not wide and widths[1][1] <= 400, f"at {widths[1][1]} px wide every chapter fits the screen (wider: {wide})")
+    browser.set_window_size(1280, 1500)
 
     # The presenter view: large type, one chapter, the arrow keys.
     browser.get(f"{base}?present#lesson/3")
@@ -226,22 +260,32 @@ def walk(browser, base, token, out, check):
     check(changed(browser, "landscape-text", before), "the Descent page's ball moves with the arrow keys")
 
 
+LOADS = 5
+READY_MS = 1000  # the median load
+SLOWEST_MS = 1500  # every load
+
+
 def ready_time(binary, data, model, out, check):
-    """With a wide model, the time from navigation to chapter 1 ready, in ms (best of three loads; the first
-    includes the server's first evaluation of the model on the test set)."""
+    """With a wide model, the time from navigation to chapter 1 ready, in ms: over five loads of the page,
+    the median under 1 s and every one under 1.5 s. The server has evaluated the model on the test set
+    before the first (explorer_server.start waits for GET /api/model), as a served model has by the time
+    a class opens the page; the first load is the browser's first, with nothing cached."""
     server, port, token, _ = explorer_server.start(binary, ["--data", data, "--model", model], os.path.join(out, "server-wide.log"))
     browser = make_browser()
     try:
         base = f"http://127.0.0.1:{port}/"
         times = []
-        for load in range(3):
+        for load in range(LOADS):
             browser.get(f"{base}?load={load}#lesson")  # a new query: a real load, not a jump within the page
             waited(browser, 30, lambda b: b.execute_script("return document.body.dataset.lessonReady") is not None)
             times.append(int(browser.execute_script("return document.body.dataset.lessonReady") or 99999))
         transferred = browser.execute_script(
             "return performance.getEntriesByType('resource').reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)")
-        sizes = browser.execute_script("return network.sizes.join('-')")
-        check(min(times) < 1000, f"with a {sizes} model the Lesson page is ready in {min(times)} ms (loads: {times}; under 1000)")
+        sizes = number_text(r"model ([0-9-]+),", text(browser, "model-info"))
+        median = sorted(times)[LOADS // 2]
+        check(median < READY_MS and max(times) < SLOWEST_MS,
+              f"with a {sizes} model the Lesson page is ready in a median {median} ms over {LOADS} loads "
+              f"(each: {times}; median under {READY_MS}, every one under {SLOWEST_MS})")
         check(transferred < 2_000_000, f"and fetches {transferred / 1e6:.2f} MB, not the layers' JSON")
         browser.save_screenshot(os.path.join(out, "lesson-wide.png"))
     finally:

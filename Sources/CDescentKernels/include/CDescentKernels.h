@@ -160,4 +160,14 @@ long descent_parallel_run(long count, descent_task task, void *context);
 /// at least 1.
 long descent_available_cpus(void);
 
+/// For tests: makes the pool assume `cpus` CPUs from its next run on (0: read them again), so that a
+/// test can grow it past the CPUs it then has.
+void descent_parallel_assume_cpus(long cpus);
+
+/// For tests: the pauses the pool's threads have spent spinning since the start, counted 256 at a time.
+long descent_parallel_spins(void);
+
+/// For tests: the worker threads the pool has started.
+long descent_parallel_workers(void);
+
 #endif

@@ -82,8 +82,12 @@ struct APIGroups {
     let compute: RouterGroup<BasicRequestContext>
     let change: RouterGroup<BasicRequestContext>
     let teach: RouterGroup<BasicRequestContext>
+    /// Whether the server is shared by a class (`ExplorerAccess.isClassroom`): each browser then has
+    /// copies and digits of its own, told apart by its cookie.
+    let classroom: Bool
 
     init(router: Router<BasicRequestContext>, access: ExplorerAccess) {
+        classroom = access.isClassroom
         func group(_ level: AccessLevel) -> RouterGroup<BasicRequestContext> {
             router.group().add(middleware: AccessMiddleware<BasicRequestContext>(access: access, level: level))
         }

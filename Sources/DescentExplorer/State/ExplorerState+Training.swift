@@ -23,6 +23,14 @@ struct RunningJob: Sendable {
     let fineTuning: (digits: LabeledImages, figures: FineTuneFigures)?
 }
 
+/// Places in the training queue kept for jobs still being prepared: the teacher's one, and the students'.
+struct ReservedSlots: Sendable {
+    var served = false
+    var students = 0
+
+    var isTaken: Bool { served || students > 0 }
+}
+
 /// A job waiting for the running one.
 struct QueuedJob: Sendable {
     let run: TrainingRun
@@ -75,17 +83,36 @@ extension ExplorerState {
     /// keep the teacher waiting; one such job may wait at a time.
     /// - Throws: `APIError` (429) saying how many wait.
     func checkQueue(for target: JobTarget) throws(APIError) {
-        guard running != nil else { return }
+        guard running != nil || reservedSlots.isTaken else { return }
         if target == .served {
-            guard queue.first?.target != .served else {
-                throw APIError(.tooManyRequests, "a training of the served model already waits; try again when it has started")
+            guard queue.first?.target != .served, !reservedSlots.served else {
+                throw APIError(.tooManyRequests, "a training of the served model already waits; try again when it has started", retryAfter: 10)
             }
             return
         }
-        if queue.filter({ $0.target != .served }).count >= limits.maximumQueuedTrainings {
-            throw APIError(.tooManyRequests, "a training is running and \(queue.count) wait, the most this server queues "
-                + "(descent serve --training-queue); try again when one has finished")
+        let waiting = queue.filter({ $0.target != .served }).count + reservedSlots.students
+        if waiting >= limits.maximumQueuedTrainings {
+            throw APIError(.tooManyRequests, "a training is running and \(waiting) wait, the most this server queues "
+                + "(descent serve --training-queue); try again when one has finished", retryAfter: 10)
         }
+    }
+
+    /// Trainings running (0 or 1) and waiting, for `/metrics`.
+    func trainingLoad() -> (running: Int, waiting: Int) {
+        (running == nil ? 0 : 1, queue.count + reservedSlots.students + (reservedSlots.served ? 1 : 0))
+    }
+
+    /// Keeps a place in the queue for a job still being prepared (a fine-tuning mixing its images), so
+    /// that its preparation is paid only once it is admitted; `submit` or `releaseQueueSlot` gives it back.
+    /// - Throws: `APIError` (429) as `checkQueue`.
+    func reserveQueueSlot(served: Bool) throws(APIError) {
+        try checkQueue(for: served ? .served : .copy(""))
+        if served { reservedSlots.served = true } else { reservedSlots.students += 1 }
+    }
+
+    /// Gives back a place `reserveQueueSlot` kept.
+    func releaseQueueSlot(served: Bool) {
+        if served { reservedSlots.served = false } else { reservedSlots.students = max(0, reservedSlots.students - 1) }
     }
 
     /// Starts `run` now when nothing runs, or queues it; the caller has checked the queue.

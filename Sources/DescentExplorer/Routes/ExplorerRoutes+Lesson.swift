@@ -21,7 +21,7 @@ extension ExplorerRoutes {
         }
         groups.read.get("/api/lesson/cost") { request, _ in
             let model = try await ShownModel(session: sessionQuery(request), state: state)
-            let test = await state.testImages(preparedWith: model.preprocessing)
+            let test = try await state.testImages(preparedWith: model.preprocessing)
             let (network, raw, version, shown) = (model.network, state.data.test, model.version, model.shown)
             let make: @Sendable () -> LessonCostResponse = {
                 LessonCostResponse(ExampleCosts(network: network, on: test), network: network, raw: raw, version: version, shown: shown)
@@ -61,7 +61,8 @@ extension ExplorerRoutes {
                 _ = try await state.learningCopies.entry(session)
                 id = session
             } else {
-                id = try await state.learningCopies.change(nil, orCopyOf: await state.snapshot()) { _ in }.id
+                let (owner, _) = await copyOwner(of: request, classroom: groups.classroom, state: state)
+                id = try await state.learningCopies.newCopy(of: await state.snapshot(), owner: owner)
             }
             do {
                 let status = try await state.startTraining(configuration, trainingLimit: limit, target: .copy(id))
@@ -76,12 +77,12 @@ extension ExplorerRoutes {
             if session == nil {
                 // The model and its evaluation from one snapshot: a training that swaps the model between
                 // two reads would otherwise give one model's sizes with another's accuracy.
-                let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+                let (snapshot, evaluation) = try await state.snapshotWithEvaluation()
                 return try JSONResponse.make(LearnedResponse(evaluation, network: snapshot.network, version: snapshot.version,
                                                              shown: "served", raw: state.data.test))
             }
             let model = try await ShownModel(session: session, state: state)
-            let (network, test) = (model.network, await state.testImages(preparedWith: model.preprocessing))
+            let (network, test) = (model.network, try await state.testImages(preparedWith: model.preprocessing))
             let evaluation = try await state.lessonSlot.run { Evaluation(network: network, on: test) }
             return try JSONResponse.make(LearnedResponse(evaluation, network: network, version: model.version, shown: "copy", raw: state.data.test))
         }
@@ -89,7 +90,7 @@ extension ExplorerRoutes {
             let body = try await JSONResponse.decode(LessonRequest.self, from: request, expected: "{\"seed\": 0}")
             let seed = try body.validatedSeed()
             let model = try await ShownModel(session: body.session, state: state)
-            let test = await state.testImages(preparedWith: model.preprocessing)
+            let test = try await state.testImages(preparedWith: model.preprocessing)
             let network = model.network
             let reports = try await state.lessonSlot.run {
                 var generator = SplitMix64(seed: seed)

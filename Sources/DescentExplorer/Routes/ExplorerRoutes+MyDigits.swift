@@ -56,14 +56,8 @@ extension ExplorerRoutes {
             guard let pictures = try await store.images(of: browser) else {
                 throw APIError(.unprocessableContent, "you have no digits to fine-tune on yet; draw some and add them to your digits first")
             }
-            guard classroom else {
-                return try JSONResponse.make(try await state.startFineTuning(on: pictures.folder, options: options), status: .accepted)
-            }
             // A classroom: the student's own copy (the Learn panel's, or a new one), never the class's model.
-            let snapshot = await state.snapshot()
-            let (id, entry, _) = try await state.learningCopies.change(body.session, orCopyOf: snapshot) { _ in }
-            let status = try await state.startFineTuning(on: pictures.folder, options: options,
-                                                         base: (network: entry.copy.network, preprocessing: entry.preprocessing), target: .copy(id))
+            let status = try await state.startFineTuning(on: .init(folder: pictures.folder), options: options, target: classroom ? .copy(body.session, owner: browser) : .served)
             return try JSONResponse.make(status, status: .accepted)
         }
     }
@@ -217,7 +211,7 @@ struct MyDigitsSummary: Encodable {
               let input = try? DigitPreparation.mnistInput(from: image, mode: .automatic, source: file),
               let prepared = try? ExplorerRoutes.networkInput(input, preprocessing: snapshot.preprocessing, network: snapshot.network)
         else { return nil }
-        let predicted = snapshot.network.prediction(for: prepared.values).label
+        let predicted = ExplorerRoutes.computed { snapshot.network.prediction(for: prepared.values).label }
         await state.digitPredictions.keep(predicted, file: file, version: snapshot.version)
         return predicted
     }

@@ -1,5 +1,4 @@
 import DescentDatasets
-import Dispatch
 import DescentLinearAlgebra
 import DescentNetwork
 public import DescentTraining
@@ -34,10 +33,14 @@ public actor ExplorerState {
     /// change instead of `model`. Their ids only need to be hard to guess, not reproducible: the
     /// system's generator draws them.
     let learningCopies = LearningCopies(using: SystemRandomNumberGenerator())
-    /// The Lesson page's experiments (memorising, many valleys): one runs at a time.
-    let lessonSlot = LessonSlot(waitingLimit: LessonSlot.standardWaitingLimit)
+    /// A class learning together: the teacher's pace, who is where, the class set.
+    public nonisolated let classroom: Classroom
+    /// Where every heavy computation runs: bounded, on threads of its own at a lower priority.
+    public nonisolated let executor: WorkExecutor
+    /// The Lesson page's experiments (memorising, many valleys): one runs at a time, on `executor`.
+    let lessonSlot: LessonSlot
     /// The served model's cost on every test image, once per model version.
-    let lessonCosts = VersionedCache<LessonCostResponse>()
+    let lessonCosts: VersionedCache<LessonCostResponse>
     private var evaluation: Evaluation?
     private var layerActivations: [Int: [Float]] = [:]
     /// The current or last job that ran.
@@ -46,6 +49,8 @@ public actor ExplorerState {
     var running: RunningJob?
     /// Trainings waiting for the running one, first come first served (at most `limits.maximumQueuedTrainings`).
     var queue: [QueuedJob] = []
+    /// Places in the queue kept for jobs still being prepared (`reserveQueueSlot`).
+    var reservedSlots = ReservedSlots()
     /// The last jobs' statuses by id, queued ones included, for `GET /api/train?id=N`.
     var recentJobs: [Int: TrainingStatus] = [:]
     var lastJobID = 0
@@ -68,11 +73,20 @@ public actor ExplorerState {
     ///   - myDigits: Where people's own labelled drawings are kept; nil: nowhere (the my-digits
     ///     endpoints answer 404).
     ///   - limits: How much work a training may ask for (`WorkLimits.standard` lets every preset run).
-    public init(model: Model, data: ExplorerData, myDigits: MyDigitsStore? = nil, limits: WorkLimits = .standard) {
+    ///   - executor: Where evaluations, lesson experiments and other heavy work run (`WorkExecutor.standard()`
+    ///     when nil).
+    ///   - classroom: The class's pace and class set (`Classroom()`, in memory, when nil).
+    public init(model: Model, data: ExplorerData, myDigits: MyDigitsStore? = nil, limits: WorkLimits = .standard, executor: WorkExecutor? = nil,
+                classroom: Classroom? = nil) {
+        self.classroom = classroom ?? Classroom()
         self.model = model
         self.data = data
         self.myDigits = myDigits
         self.limits = limits
+        let executor = executor ?? WorkExecutor.standard()
+        self.executor = executor
+        lessonSlot = LessonSlot(waitingLimit: LessonSlot.standardWaitingLimit, executor: executor)
+        lessonCosts = VersionedCache(executor: executor)
     }
 
     /// The current model, its version and its preprocessing, together.
@@ -81,12 +95,13 @@ public actor ExplorerState {
                       preprocessing: (try? Preprocessing(metadata: model.metadata, source: "model")) ?? .none)
     }
 
-    /// The snapshot with the test set's evaluation by its model, computed outside the actor once per model.
-    nonisolated func snapshotWithEvaluation() async -> (ModelSnapshot, Evaluation) {
+    /// The snapshot with the test set's evaluation by its model, computed on the executor once per model.
+    /// - Throws: `APIError` (429) when the executor's queue is full.
+    nonisolated func snapshotWithEvaluation() async throws -> (ModelSnapshot, Evaluation) {
         let (snapshot, cached, test) = await cachedEvaluation()
         if let cached { return (snapshot, cached) }
         let data = data
-        let (computed, prepared) = await Self.offThePool {
+        let (computed, prepared) = try await executor.run {
             let prepared = test ?? snapshot.preprocessing.apply(to: data.test)
             return (Evaluation(network: snapshot.network, on: prepared), prepared)
         }
@@ -97,20 +112,13 @@ public actor ExplorerState {
     private func cachedEvaluation() -> (ModelSnapshot, Evaluation?, LabeledImages?) { (snapshot(), evaluation, preparedTest) }
 
     /// The test images prepared with `preprocessing`: the cached ones when the served model prepares
-    /// them so (after `snapshotWithEvaluation`, always), else prepared now, outside the actor.
-    nonisolated func testImages(preparedWith preprocessing: Preprocessing) async -> LabeledImages {
+    /// them so (after `snapshotWithEvaluation`, always), else prepared now, on the executor.
+    /// - Throws: `APIError` (429) when the executor's queue is full.
+    nonisolated func testImages(preparedWith preprocessing: Preprocessing) async throws -> LabeledImages {
         let (snapshot, _, cached) = await cachedEvaluation()
         if let cached, snapshot.preprocessing == preprocessing { return cached }
         let data = data
-        return await Self.offThePool { preprocessing.apply(to: data.test) }
-    }
-
-    /// Runs `work` on a GCD thread, outside Swift's cooperative pool (as many threads as cores, which
-    /// light requests such as predictions wait for), and returns its result.
-    static func offThePool<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
-        }
+        return try await executor.run { preprocessing.apply(to: data.test) }
     }
 
     /// Keeps `computed` and `test` if the model is still version `computedVersion`.
@@ -123,13 +131,14 @@ public actor ExplorerState {
     /// The snapshot with layer `layer`'s activations (1 = first hidden layer) for every test image,
     /// row-major `test.count x size`, computed outside the actor once per model; nil activations when
     /// the snapshot's network has no such layer.
-    nonisolated func snapshotWithActivations(ofLayer layer: Int) async -> (ModelSnapshot, [Float]?) {
+    /// - Throws: `APIError` (429) when the executor's queue is full.
+    nonisolated func snapshotWithActivations(ofLayer layer: Int) async throws -> (ModelSnapshot, [Float]?) {
         let (snapshot, cached, test) = await cachedActivations(ofLayer: layer)
         let network = snapshot.network
         guard (1..<network.sizes.count).contains(layer) else { return (snapshot, nil) }
         if let cached { return (snapshot, cached) }
         let data = data
-        let result = await Self.offThePool {
+        let result = try await executor.run {
             Self.activations(of: network, layer: layer, on: test ?? snapshot.preprocessing.apply(to: data.test))
         }
         await install(activations: result, ofLayer: layer, version: snapshot.version)
@@ -161,6 +170,15 @@ public actor ExplorerState {
             result.append(contentsOf: workspace.activations[layer - 1].elements[0..<(count * size)])
         }
         return result
+    }
+
+    /// Serves `network` in place of the model in use, with its metadata and `note` as `adopted`.
+    /// - Returns: The new version.
+    func adopt(_ network: Network<Float>, note: String) -> Int {
+        var metadata = model.metadata
+        metadata["adopted"] = note
+        replaceModel(with: Model(network: network, metadata: metadata))
+        return version
     }
 
     func replaceModel(with model: Model) {

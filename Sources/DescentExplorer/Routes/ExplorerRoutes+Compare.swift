@@ -13,7 +13,7 @@ extension ExplorerRoutes {
         }
         groups.compute.post("/api/predict/compare") { request, _ in
             // The same body as /api/predict; each model sees the drawing as its own training images were prepared.
-            let drawing = try await predictionInput(from: request)
+            let drawing = try await predictionInput(from: request, executor: state.executor)
             let snapshot = await state.snapshot()
             var answers = [try ModelAnswer(name: "served", served: true, model: snapshot.model, preprocessing: snapshot.preprocessing, drawing: drawing)]
             for entry in shelf.entries {
@@ -59,7 +59,7 @@ struct ModelAnswer: Encodable {
 
     init(name: String, served: Bool, model: Model, preprocessing: Preprocessing, drawing: [UInt8]) throws {
         let input = try ExplorerRoutes.networkInput(drawing, preprocessing: preprocessing, network: model.network)
-        let prediction = model.network.prediction(for: input.values)
+        let prediction = ExplorerRoutes.computed { model.network.prediction(for: input.values) }
         guard prediction.outputs.allSatisfy(\.isFinite) else { throw APIError(.internalServerError, "\(name): the outputs are not finite numbers") }
         self.name = name
         self.served = served

@@ -18,7 +18,7 @@ extension ExplorerRoutes {
             // The network and the activations come from one snapshot: a training that swaps in a network
             // of another size between two reads could otherwise send an index past the activations.
             let requested = Int(context.parameters.get("layer") ?? "") ?? 0
-            let (snapshot, computed) = await state.snapshotWithActivations(ofLayer: requested)
+            let (snapshot, computed) = try await state.snapshotWithActivations(ofLayer: requested)
             let network = snapshot.network
             let layer = try layerNumber(context, network: network)
             let neuron = try integer("neuron", context, in: 0..<network.sizes[layer], what: "neurons in layer \(layer)")
@@ -39,12 +39,12 @@ extension ExplorerRoutes {
             return try JSONResponse.make(image)
         }
         groups.read.get("/api/confusion") { _, _ in
-            let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+            let (snapshot, evaluation) = try await state.snapshotWithEvaluation()
             return try JSONResponse.make(ConfusionResponse(matrix: evaluation.confusion, accuracy: evaluation.accuracy,
                                                           total: evaluation.total, version: snapshot.version))
         }
         groups.read.get("/api/confusion/:actual/:predicted") { request, context in
-            let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+            let (snapshot, evaluation) = try await state.snapshotWithEvaluation()
             let classes = snapshot.network.outputCount
             let actual = try integer("actual", context, in: 0..<classes, what: "classes")
             let predicted = try integer("predicted", context, in: 0..<classes, what: "classes")

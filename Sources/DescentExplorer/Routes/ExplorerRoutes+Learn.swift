@@ -16,7 +16,7 @@ extension ExplorerRoutes {
     static func addLearnRoutes(to groups: APIGroups, state: ExplorerState) {
         groups.compute.post("/api/gradient") { request, _ in
             let body = try await JSONResponse.decode(LearnRequest.self, from: request, expected: LearnRequest.expected)
-            let bytes = try body.inputBytes()
+            let bytes = try await body.inputBytes(executor: state.executor)
             let snapshot = await state.snapshot()
             var (network, preprocessing) = (snapshot.network, snapshot.preprocessing)
             var session: SessionSummary?
@@ -28,50 +28,72 @@ extension ExplorerRoutes {
             }
             let input = try networkInput(bytes, preprocessing: preprocessing, network: network)
             let label = try body.validatedLabel(classes: network.outputCount)
-            let nudges = ExampleNudges(network: network, input: input.values, label: label)
-            return try JSONResponse.make(try GradientResponse(nudges, network: network, input: input.bytes,
-                                                              modelVersion: snapshot.version, session: session))
+            return try computed {
+                let nudges = ExampleNudges(network: network, input: input.values, label: label)
+                return try GradientResponse(nudges, network: network, input: input.bytes, modelVersion: snapshot.version, session: session)
+            }.response()
         }
-        groups.change.post("/api/step") { request, _ in try await stepResponse(request, state: state, action: .step) }
-        groups.change.post("/api/step/undo") { request, _ in try await stepResponse(request, state: state, action: .undo) }
-        groups.change.post("/api/step/reset") { request, _ in try await stepResponse(request, state: state, action: .reset) }
+        let classroom = groups.classroom
+        groups.change.post("/api/step") { request, _ in try await stepResponse(request, state: state, action: .step, classroom: classroom) }
+        groups.change.post("/api/step/undo") { request, _ in try await stepResponse(request, state: state, action: .undo, classroom: classroom) }
+        groups.change.post("/api/step/reset") { request, _ in try await stepResponse(request, state: state, action: .reset, classroom: classroom) }
+    }
+
+    /// The browser a new copy belongs to on a shared server: its cookie's id, or a new id and the
+    /// cookie that gives it (`Set-Cookie` on the answer). On loopback, nobody: one person uses it.
+    static func copyOwner(of request: Request, classroom: Bool, state: ExplorerState) async -> (owner: String?, cookie: Cookie?) {
+        guard classroom else { return (nil, nil) }
+        if let value = request.cookies[browserCookie]?.value, MyDigitsStore.isBrowserID(value) { return (value, nil) }
+        let id = await state.learningCopies.newOwnerID()
+        return (id, cookie(for: id))
     }
 
     enum StepAction: Sendable { case step, undo, reset }
 
     /// A step, an undo or a reset of the page's copy, answered with the example's state before and after.
-    static func stepResponse(_ request: Request, state: ExplorerState, action: StepAction) async throws -> Response {
+    static func stepResponse(_ request: Request, state: ExplorerState, action: StepAction, classroom: Bool) async throws -> Response {
         let body = try await JSONResponse.decode(LearnRequest.self, from: request, expected: LearnRequest.expected)
-        let bytes = try body.inputBytes()
+        let bytes = try await body.inputBytes(executor: state.executor)
         let learningRate = action == .step ? try body.validatedLearningRate() : 0
         if action != .step, body.session == nil {
             throw APIError.badRequest("session is missing; undo and reset work on the copy that /api/step made")
         }
         let snapshot = await state.snapshot()
         let label = body.label
-        let (id, entry, outcome) = try await state.learningCopies.change(body.session, orCopyOf: snapshot) { entry in
-            let before = try ExampleState(entry, bytes: bytes, label: label)
-            var taken: LearningCopy.Step?
-            switch action {
-            case .step:
-                do throws(LearningCopyError) {
-                    taken = try entry.copy.step(on: before.input, label: before.label, learningRate: learningRate)
-                } catch {
-                    throw APIError(.unprocessableContent, "learningRate: \(error.description)")
-                }
-            case .undo:
-                guard let step = entry.copy.undo() else { throw APIError(.conflict, "there is no step to undo (a copy keeps its last \(LearningCopies.undoLimit))") }
-                taken = step
-            case .reset:
-                entry.copy.reset(to: snapshot.network)
-                entry.fineTunes = 0
-                (entry.baseVersion, entry.preprocessing) = (snapshot.version, snapshot.preprocessing)
+        let (owner, cookie) = body.session == nil ? await copyOwner(of: request, classroom: classroom, state: state) : (nil, nil)
+        let (id, entry, outcome) = try await state.learningCopies.change(body.session, orCopyOf: snapshot, owner: owner) { entry in
+            try computed { () throws -> StepOutcome in
+                try stepOutcome(&entry, action: action, bytes: bytes, label: label, learningRate: learningRate, snapshot: snapshot)
             }
-            let after = try ExampleState(entry, bytes: bytes, label: label)
-            return StepOutcome(before: before, after: after, step: taken.map(StepSummary.init))
         }
-        return try JSONResponse.make(StepResponse(session: SessionSummary(id: id, entry, servedVersion: snapshot.version),
-                                                  outcome: outcome, modelVersion: snapshot.version))
+        var response = try JSONResponse.make(StepResponse(session: SessionSummary(id: id, entry, servedVersion: snapshot.version),
+                                                          outcome: outcome, modelVersion: snapshot.version))
+        if let cookie { response.setCookie(cookie) }
+        return response
+    }
+
+    /// A step, an undo or a reset of `entry`, with the example's state before and after.
+    static func stepOutcome(_ entry: inout LearningCopies.Entry, action: StepAction, bytes: [UInt8], label: Int, learningRate: Float,
+                            snapshot: ModelSnapshot) throws -> StepOutcome {
+        let before = try ExampleState(entry, bytes: bytes, label: label)
+        var taken: LearningCopy.Step?
+        switch action {
+        case .step:
+            do throws(LearningCopyError) {
+                taken = try entry.copy.step(on: before.input, label: before.label, learningRate: learningRate)
+            } catch {
+                throw APIError(.unprocessableContent, "learningRate: \(error.description)")
+            }
+        case .undo:
+            guard let step = entry.copy.undo() else { throw APIError(.conflict, "there is no step to undo (a copy keeps its last \(LearningCopies.undoLimit))") }
+            taken = step
+        case .reset:
+            entry.copy.reset(to: snapshot.network)
+            entry.fineTunes = 0
+            (entry.baseVersion, entry.preprocessing) = (snapshot.version, snapshot.preprocessing)
+        }
+        let after = try ExampleState(entry, bytes: bytes, label: label)
+        return StepOutcome(before: before, after: after, step: taken.map(StepSummary.init))
     }
 
     /// An example's bytes as `network` reads them: through its model's preprocessing, then scaled to 0...1.

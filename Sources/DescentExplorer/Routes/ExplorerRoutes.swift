@@ -1,6 +1,7 @@
 public import Hummingbird
 import HummingbirdCore
 import DescentDatasets
+import DescentLinearAlgebra
 import DescentNetwork
 import DescentTraining
 
@@ -16,9 +17,14 @@ public enum ExplorerRoutes {
     ///   - state: The model, the data, the training job and the digits kept.
     ///   - shelf: Models shown beside the served one (`descent serve --compare`).
     ///   - access: The page's and the teacher's tokens and the host names served (`ExplorerAccess`).
+    ///   - metrics: Where every request is counted and timed, served at `GET /metrics` with the
+    ///     teacher's token (`ExplorerMetrics.bootstrap()`); nil: no metrics.
     /// - Throws: when the bundled pages cannot be read.
-    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf(), access: ExplorerAccess) throws -> Router<BasicRequestContext> {
+    public static func router(state: ExplorerState, shelf: ModelShelf = ModelShelf(), access: ExplorerAccess,
+                              metrics: ExplorerMetrics? = nil) throws -> Router<BasicRequestContext> {
         let router = Router()
+        // Outermost, so that it times every answer, refusals included, as the client gets it.
+        if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: HostMiddleware(hosts: access.hosts))
         addPages(to: router, site: try SiteFiles.bundled())
@@ -31,13 +37,20 @@ public enum ExplorerRoutes {
         addLandscapeRoutes(to: groups)
         addComparisonRoutes(to: groups, state: state, shelf: shelf)
         addLessonRoutes(to: groups, state: state)
+        addClassRoutes(to: groups, state: state)
+        if let metrics {
+            groups.teach.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.scrape(state: state))))
+            }
+        }
         return router
     }
 
     /// The application: `router(state:access:)` served on `host`:`port` over HTTP/1.1, within `limits`.
     public static func application(
         state: ExplorerState, shelf: ModelShelf = ModelShelf(), host: String, port: Int, limits: ServerLimits = .standard, access: ExplorerAccess,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        metrics: ExplorerMetrics? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes,
@@ -45,12 +58,19 @@ public enum ExplorerRoutes {
         let http1 = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)), httpDecoderConfiguration: decoder)
         return Application(
-            router: try router(state: state, shelf: shelf, access: access),
+            router: try router(state: state, shelf: shelf, access: access, metrics: metrics),
             server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "descent",
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) })
+    }
+
+    /// Runs a request's own computation (a prediction, a gradient, a step: light work, done where the
+    /// request runs) with subnormals flushed, as `descent evaluate` and the executor's jobs compute, so
+    /// that every route reads a model the same way.
+    static func computed<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        try SubnormalFlushing.flushed(body)
     }
 
     static func addPages(to router: Router<BasicRequestContext>, site: SiteFiles) {
@@ -68,25 +88,40 @@ public enum ExplorerRoutes {
 
     static func addModelRoutes(to groups: APIGroups, state: ExplorerState) {
         groups.read.get("/api/model") { _, _ in
-            try JSONResponse.make(await ModelSummary(state: state))
+            try JSONResponse.make(try await ModelSummary(state: state))
         }
         groups.compute.post("/api/predict") { request, _ in
             // The model sees the drawing as its training images were prepared (deskewed if its metadata says so).
             // ?session=ID: the student's own copy (after its steps and fine-tunings) instead of the served model.
-            let drawing = try await predictionInput(from: request)
+            let drawing = try await predictionInput(from: request, executor: state.executor)
             let model = try await ShownModel(session: sessionQuery(request), state: state)
             let input = try networkInput(drawing, preprocessing: model.preprocessing, network: model.network)
-            let prediction = model.network.prediction(for: input.values)
+            let prediction = computed { model.network.prediction(for: input.values) }
             return PredictionResponse(prediction, input: input.bytes, version: model.version, shown: model.shown).response()
         }
     }
 
     /// The 784 input bytes of a predict request: JSON `{"pixels": [...]}` or a PNG drawing, which is
     /// prepared as `descent predict` prepares an image.
-    static func predictionInput(from request: Request) async throws -> [UInt8] {
+    static func predictionInput(from request: Request, executor: WorkExecutor) async throws -> [UInt8] {
         let contentType = request.headers[.contentType]
         try checkPredictionContentType(contentType)
-        return try predictionInput(body: try await JSONResponse.bodyBytes(of: request), contentType: contentType)
+        let body = try await JSONResponse.bodyBytes(of: request)
+        if isPNG(contentType) { return try await drawingInput(body, executor: executor) }
+        return try predictionInput(body: body, contentType: contentType)
+    }
+
+    /// A drawing of more pixels than this is decoded on the executor, not where light requests run.
+    static let largeDrawingPixels = 512 * 512
+
+    /// `drawingInput(_:)`, on `executor` for a drawing of over `largeDrawingPixels` pixels.
+    static func drawingInput(_ bytes: [UInt8], executor: WorkExecutor) async throws -> [UInt8] {
+        guard GrayImage.isPNG(bytes), bytes.count >= 24 else { throw APIError.badRequest("the body is not a PNG image") }
+        func bigEndian(_ offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+        let (width, height) = (bigEndian(16), bigEndian(20))
+        // Sides over the limit are refused by drawingInput, before their product could overflow.
+        guard width <= maximumDrawingSide, height <= maximumDrawingSide, width * height > largeDrawingPixels else { return try drawingInput(bytes) }
+        return try await executor.run { try drawingInput(bytes) }
     }
 
     /// The 784 input bytes of a predict request's `body`, sent with `contentType` (JSON when nil).
@@ -95,7 +130,7 @@ public enum ExplorerRoutes {
     /// 784 bytes or throws an `APIError` with a 4xx status, never anything else.
     /// - Throws: `APIError` (400, 413, 415 or 422) saying what was wrong.
     /// - Complexity: O(`body.count`), plus the PNG's pixels for a drawing.
-    public static func predictionInput(body bytes: [UInt8], contentType: String?) throws -> [UInt8] {
+    static func predictionInput(body bytes: [UInt8], contentType: String?) throws -> [UInt8] {
         try checkPredictionContentType(contentType)
         if isPNG(contentType) { return try drawingInput(bytes) }
         if let pixels = PixelsParser.pixels(in: bytes) { return try PredictRequest(pixels: pixels).validatedBytes() }
@@ -227,8 +262,8 @@ struct ModelSummary: Encodable {
     let testAccuracy: Double
     let testCount: Int
 
-    init(state: ExplorerState) async {
-        let (snapshot, evaluation) = await state.snapshotWithEvaluation()
+    init(state: ExplorerState) async throws {
+        let (snapshot, evaluation) = try await state.snapshotWithEvaluation()
         let model = snapshot.model
         sizes = model.network.sizes
         activations = model.network.layers.map(\.activation.rawValue)

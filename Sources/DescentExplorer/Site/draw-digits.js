@@ -3,12 +3,14 @@
 // (GET /api/my-digits) and deletes them (DELETE /api/my-digits/<id>); "Fine-tune on my digits" starts a
 // short training on MNIST with them mixed in (POST /api/fine-tune) and follows it through the training
 // events, ending with the accuracy on your digits and on the test set before and after.
-// Uses app.js's $, api, postJSON, drawing, clearDrawing, showPrediction and loadModel.
-"use strict";
+import { api, postJSON } from "./api.js";
+import { $ } from "./dom.js";
+import { clearDrawing, drawing, showPrediction } from "./draw.js";
+import { reloadModel } from "./nav.js";
 
 const myDigits = { timer: null, available: true };
 
-function setUpMyDigits() {
+export function setUpMyDigits() {
   const select = $("my-digit-label");
   select.replaceChildren(...Array.from({ length: 10 }, (_, digit) => Object.assign(document.createElement("option"), { value: digit, textContent: digit })));
   $("my-digit-add").addEventListener("click", addMyDigit);
@@ -129,8 +131,7 @@ async function fineTuneEnded(data, job) {
     $("fine-tune-progress").value = 1;
   }
   status.dataset.state = end;
-  if (end === "finished") { await loadModel(); showPage(); }
+  if (end === "finished") await reloadModel();
   await loadMyDigits();
 }
 
-setUpMyDigits();

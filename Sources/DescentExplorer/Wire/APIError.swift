@@ -7,11 +7,16 @@ public struct APIError: Error, Sendable, Equatable {
     public let status: HTTPResponse.Status
     /// A sentence saying what was expected, sent as `{"error": message}`.
     public let message: String
+    /// Seconds the client is asked to wait before trying again (a `Retry-After` header), for a 429 or 503.
+    public let retryAfter: Int?
 
     /// A refusal with `status` and a `message` for the person or program that sent the request.
-    public init(_ status: HTTPResponse.Status, _ message: String) {
+    /// - Parameters:
+    ///   - retryAfter: Seconds to wait before asking again, sent as `Retry-After`; nil: no such header.
+    public init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
@@ -25,7 +30,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return JSONResponse.error(error.status, error.message)
+            var response = JSONResponse.error(error.status, error.message)
+            if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+            return response
         } catch let error as any HTTPResponseError {
             return JSONResponse.error(error.status, Self.message(for: error.status, request: request))
         } catch {

@@ -1,8 +1,11 @@
 import DescentExperiments
 import DescentNetwork
+import Foundation
+import Hummingbird
 
 /// The answer to `POST /api/gradient`: what one labelled example asks of the network, from the
-/// library's `ExampleNudges`.
+/// library's `ExampleNudges`. It travels in binary (`response()`): the few numbers as JSON, the first
+/// layer's nudge pictures and the input as raw values behind them.
 struct GradientResponse: Encodable {
     /// The example's class, and the one the network reads.
     let label: Int
@@ -35,6 +38,50 @@ struct GradientResponse: Encodable {
     let modelVersion: Int
     /// The page's copy, when the gradient is of it rather than of the served model.
     let session: SessionSummary?
+
+    /// Everything but the pictures and the input, which travel in binary after the JSON.
+    private enum CodingKeys: String, CodingKey {
+        case label, digit, costName, outputActivation, cost, costTerms, outputs, activations, desiredOutputChanges, hiddenDesires,
+             firstLayerNudges, largest, norm, top1PercentShare, top10PercentShare, parameterCount, modelVersion, session
+    }
+
+    /// The first four bytes of the binary answer.
+    static let magic: [UInt8] = Array("DGR1".utf8)
+
+    /// The answer as `application/octet-stream`, little-endian: the magic "DGR1"; a UInt32 J; J bytes
+    /// of UTF-8 JSON (every field but the pictures' nudges and the input); zeros up to a multiple of 4;
+    /// UInt32 P pictures and UInt32 N values each; P x N Float32, picture by picture, in the order of
+    /// `firstLayerNudges`; then the N input bytes the network saw.
+    /// - Throws: when the JSON part cannot be encoded.
+    func response() throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let json = try encoder.encode(self)
+        let pictures = firstLayerNudges.count
+        let values = input.count
+        let padded = (json.count + 3) & ~3
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(16 + padded + 4 * pictures * values + values)
+        buffer.writeBytes(Self.magic)
+        buffer.writeInteger(UInt32(json.count), endianness: .little)
+        buffer.writeBytes(json)
+        buffer.writeRepeatingByte(0, count: padded - json.count)
+        buffer.writeInteger(UInt32(pictures), endianness: .little)
+        buffer.writeInteger(UInt32(values), endianness: .little)
+        for picture in firstLayerNudges {
+            precondition(picture.nudges.count == values, "GradientResponse: \(picture.nudges.count) nudges for \(values) inputs")
+            picture.nudges.withUnsafeBytes { bytes in
+                #if _endian(little)
+                buffer.writeBytes(bytes)
+                #else
+                for value in picture.nudges { buffer.writeInteger(value.bitPattern, endianness: .little) }
+                #endif
+            }
+        }
+        buffer.writeBytes(input)
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "no-cache"],
+                        body: ResponseBody(byteBuffer: buffer))
+    }
 
     /// - Throws: `APIError` (422) when a number is not finite (a copy stepped too far).
     init(_ nudges: ExampleNudges, network: Network<Float>, input: [UInt8], modelVersion: Int, session: SessionSummary?) throws {
@@ -69,10 +116,12 @@ struct GradientResponse: Encodable {
 /// One first-layer neuron's weight nudges.
 struct NeuronNudgesSummary: Encodable {
     let neuron: Int
-    /// −∂C/∂w for each input, row by row (28x28 for MNIST).
+    /// −∂C/∂w for each input, row by row (28x28 for MNIST): in the binary part of the answer.
     let nudges: [Float]
     /// Its share of the first layer's squared weight gradient.
     let share: Double
+
+    private enum CodingKeys: String, CodingKey { case neuron, share }
 
     init(_ value: NeuronNudges) {
         (neuron, nudges, share) = (value.neuron, value.nudges, value.share)

@@ -1,6 +1,8 @@
 // The Draw page's "Other models": what each model on the shelf (descent serve --compare FILE) reads
 // in the same drawing, beside the served model. Nothing shows when the shelf is empty.
-"use strict";
+import { api } from "./api.js";
+import { $, showError } from "./dom.js";
+import { drawing } from "./draw.js";
 
 const compare = { shelf: 0, pending: false, again: false };
 
@@ -47,9 +49,11 @@ async function compareModels(prediction) {
     table.replaceChildren();
   } finally {
     compare.pending = false;
-    if (compare.again) { compare.again = false; compareModels(network.last); }
+    if (compare.again) { compare.again = false; compareModels(drawing.last); }
   }
 }
 
-document.addEventListener("prediction", (event) => compareModels(event.detail));
-loadShelf();
+export function setUpComparison() {
+  document.addEventListener("prediction", (event) => compareModels(event.detail));
+  loadShelf();
+}

@@ -82,6 +82,14 @@ struct LearnRequest: Decodable {
         }
     }
 
+    /// `inputBytes()`, with a large drawing decoded on `executor`.
+    func inputBytes(executor: WorkExecutor) async throws -> [UInt8] {
+        if case .drawing(let png) = source, png.count >= 24, GrayImage.isPNG(png) {
+            return try await ExplorerRoutes.drawingInput(png, executor: executor)
+        }
+        return try inputBytes()
+    }
+
     /// The learning rate, required and in (0, `maximumLearningRate`].
     func validatedLearningRate() throws -> Float {
         guard let learningRate else {

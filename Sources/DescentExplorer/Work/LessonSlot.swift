@@ -1,20 +1,23 @@
 import Hummingbird
 import Foundation
 
-/// The one place where the Lesson page's experiments run: one at a time, on a thread of its own at a
-/// training's lower priority, with at most `waitingLimit` requests waiting their turn. Beyond that a
-/// request is refused with a 429, so that a class clicking "run" together queues a few and turns the
-/// rest away instead of piling work on two cores.
+/// The one place where the Lesson page's experiments run: one at a time, on the explorer's
+/// `WorkExecutor` (threads at a lower priority), with at most `waitingLimit` requests waiting their
+/// turn. Beyond that a request is refused with a 429, so that a class clicking "run" together queues a
+/// few and turns the rest away instead of piling work on two cores.
 actor LessonSlot {
     /// The requests that may wait while one runs: 8.
     static let standardWaitingLimit = 8
 
     let waitingLimit: Int
+    /// Where the experiments run.
+    nonisolated let executor: WorkExecutor
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(waitingLimit: Int) {
+    init(waitingLimit: Int, executor: WorkExecutor) {
         self.waitingLimit = waitingLimit
+        self.executor = executor
     }
 
     /// Waits for the slot.
@@ -25,7 +28,8 @@ actor LessonSlot {
             return
         }
         guard waiting.count < waitingLimit else {
-            throw APIError(.tooManyRequests, "a lesson experiment is running and \(waiting.count) wait, the most this server queues; try again in a few seconds")
+            throw APIError(.tooManyRequests, "a lesson experiment is running and \(waiting.count) wait, the most this server queues; try again in a few seconds",
+                           retryAfter: 5)
         }
         await withCheckedContinuation { waiting.append($0) }
     }
@@ -35,16 +39,14 @@ actor LessonSlot {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
-    /// Runs `work` in the slot, off Swift's cooperative pool, and returns its result: a copy's cost or
-    /// evaluation, a probe, a dream. One lesson computation at a time, so that a class asking together
-    /// queues instead of starving predictions.
-    /// - Throws: `APIError` (429) when the slot's queue is full; what `work` throws.
+    /// Runs `work` in the slot, on the executor, and returns its result: a copy's cost or evaluation, a
+    /// probe, a dream. One lesson computation at a time, so that a class asking together queues instead
+    /// of starving predictions.
+    /// - Throws: `APIError` (429) when the slot's or the executor's queue is full; what `work` throws.
     nonisolated func run<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
         try await enter()
         do {
-            let result = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global(qos: .utility).async { continuation.resume(with: Swift.Result { try work() }) }
-            }
+            let result = try await executor.run(work)
             await leave()
             return result
         } catch {
@@ -53,27 +55,28 @@ actor LessonSlot {
         }
     }
 
-    /// Runs `work` in the slot on a thread of its own and streams what it emits as JSON lines
+    /// Runs `work` in the slot on the executor and streams what it emits as JSON lines
     /// (`application/x-ndjson`), each as soon as it is emitted. A failure becomes a last line
     /// `{"error": "..."}`: by then the 200 has been sent.
-    /// - Throws: `APIError` (429) when the slot's queue is full, before anything is sent.
+    /// - Throws: `APIError` (429) when the slot's or the executor's queue is full, before anything is sent.
     nonisolated func stream(_ work: @escaping @Sendable (_ emit: @escaping @Sendable (any Encodable) -> Void) throws -> Void) async throws -> Response {
         try await enter()
         let (lines, continuation) = AsyncStream<String>.makeStream()
-        let thread = Thread {
-            #if os(Linux)
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, ExplorerState.trainingNice)
-            #endif
-            let emit: @Sendable (any Encodable) -> Void = { continuation.yield(Self.line($0)) }
-            do {
-                try work(emit)
-            } catch {
-                emit(["error": String(describing: error)])
+        do {
+            try executor.submit {
+                let emit: @Sendable (any Encodable) -> Void = { continuation.yield(Self.line($0)) }
+                do {
+                    try work(emit)
+                } catch {
+                    emit(["error": String(describing: error)])
+                }
+                continuation.finish()
+                Task { await self.leave() }
             }
-            continuation.finish()
-            Task { await self.leave() }
+        } catch {
+            await leave()  // refused before anything was sent: the 429 is the answer
+            throw error
         }
-        thread.start()
         let body = ResponseBody { writer in
             for await line in lines { try await writer.write(ByteBuffer(string: line)) }
             try await writer.finish(nil)
@@ -95,15 +98,17 @@ actor LessonSlot {
 /// their own.
 actor VersionedCache<Value: Sendable> {
     private var kept: (version: Int, value: Task<Value, any Error>)?
+    /// Where the values are computed.
+    nonisolated let executor: WorkExecutor
 
-    /// The value for `version`, computing it with `make` (outside the actor) when missing.
+    init(executor: WorkExecutor) { self.executor = executor }
+
+    /// The value for `version`, computing it with `make` (on the executor) when missing.
+    /// - Throws: `APIError` (429) when the executor's queue is full; what `make` throws.
     func value(for version: Int, make: @escaping @Sendable () throws -> Value) async throws -> Value {
         if let kept, kept.version == version { return try await kept.value.value }
-        let task = Task<Value, any Error> {
-            try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result { try make() }) }
-            }
-        }
+        let executor = executor
+        let task = Task<Value, any Error> { try await executor.run(make) }
         if (kept?.version ?? 0) <= version { kept = (version, task) }
         do {
             return try await task.value

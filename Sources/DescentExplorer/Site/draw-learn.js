@@ -1,23 +1,18 @@
 // Descent explorer: the Draw page's Learn panel. Say which digit the drawing is, and the page shows what
 // this one example asks of the network (POST /api/gradient), then lets a copy of the network that belongs
 // to this page take steps of gradient descent on it (POST /api/step, /api/step/undo, /api/step/reset).
-// Every number comes from the server's backpropagation; this file only draws. Uses app.js's $, api,
-// postJSON, showError, weightColour and drawing.
-"use strict";
+// Every number comes from the server's backpropagation; this module only draws.
+import { postGradient, postJSON } from "./api.js";
+import { $, labelButtons, pressLabel, showError } from "./dom.js";
+import { bars, describe, divergingBars, lineChart, weightPicture } from "./figures.js";
+import { drawing } from "./draw.js";
 
 // `example`: the input as the API takes it ({pixels} or {drawing}), fixed when the label is chosen.
 // `session`: the page's copy as the server last described it (null until the first step).
 const learn = { example: null, label: null, gradient: null, session: null, busy: false };
 
-function setUpLearning() {
-  const labels = $("learn-labels");
-  for (let digit = 0; digit < 10; digit++) {
-    const button = Object.assign(document.createElement("button"), { type: "button", textContent: digit, id: `learn-label-${digit}` });
-    button.setAttribute("aria-pressed", "false");
-    button.setAttribute("aria-label", `it is a ${digit}`);
-    button.addEventListener("click", () => chooseLabel(digit));
-    labels.append(button);
-  }
+export function setUpLearning() {
+  labelButtons($("learn-labels"), "learn-label", chooseLabel);
   $("learn-rate").addEventListener("input", showRate);
   $("learn-step").addEventListener("click", () => changeCopy("/api/step"));
   $("learn-undo").addEventListener("click", () => changeCopy("/api/step/undo"));
@@ -41,17 +36,16 @@ function showRate() {
 function forgetExample() {
   learn.example = null;
   learn.label = null;
-  document.querySelectorAll("#learn-labels button").forEach((button) => button.setAttribute("aria-pressed", "false"));
+  pressLabel($("learn-labels"), "learn-label", null);
   $("learn-body").hidden = true;
   updateButtons();
 }
 
 async function chooseLabel(digit) {
-  if (!network.last) return showError("Draw a digit first (or pick a random test digit), then say which it is.", "learn");
+  if (!drawing.last) return showError("Draw a digit first (or pick a random test digit), then say which it is.", "learn");
   learn.example = drawing.pixels ? { pixels: drawing.pixels } : { drawing: drawing.canvas.toDataURL("image/png") };
   learn.label = digit;
-  document.querySelectorAll("#learn-labels button").forEach((button) =>
-    button.setAttribute("aria-pressed", String(button.id === `learn-label-${digit}`)));
+  pressLabel($("learn-labels"), "learn-label", digit);
   $("learn-status").textContent = "";
   await refreshGradient();
 }
@@ -67,7 +61,7 @@ function exampleBody(extra = {}) {
 async function refreshGradient() {
   if (!learn.example) return;  // A new drawing arrived meanwhile: its label has to be said first.
   try {
-    learn.gradient = await postJSON("/api/gradient", exampleBody());
+    learn.gradient = await postGradient(exampleBody());
     showError(null, "learn");
   } catch (error) {
     if (error.status === 404 && (learn.session || sessionStorage.getItem("descent-copy"))) return copyForgotten();
@@ -115,7 +109,7 @@ function showCost(g) {
   const values = softmax ? g.outputs : g.costTerms;
   $("learn-cost-title").textContent = softmax ? "The outputs (softmax) and the cost −log a" : "The cost, output by output";
   // A fixed scale (½ is the most one quadratic term can be), so that bars shrink as the cost falls.
-  bars($("learn-cost"), values, g.label, softmax ? 1 : Math.max(0.5, ...values));
+  bars($("learn-cost"), values, { highlight: g.label, scale: softmax ? 1 : Math.max(0.5, ...values) });
   $("learn-cost").dataset.values = g.costTerms.map((v) => v.toPrecision(6)).join(",");
   $("learn-cost-note").textContent = g.costName === "quadratic"
     ? `Quadratic cost, C = ½Σ(aᵢ − yᵢ)² (the video's sum of squared differences, halved as in Nielsen's book): each bar is ½(aᵢ − yᵢ)², with y = 1 for ${g.label} and 0 for the rest. They add up to ${number(g.cost)}.`
@@ -124,68 +118,25 @@ function showCost(g) {
       : `Cross-entropy, C = −Σ [yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)]: each bar is one output's term. They add up to ${number(g.cost)}.`;
 }
 
-/** One bar a value (0 ... scale), the label's highlighted, the value under each. */
-function bars(container, values, highlight, scale) {
-  container.replaceChildren(...values.map((value, index) => {
-    const bar = Object.assign(document.createElement("div"), { className: "bar" + (index === highlight ? " best" : "") });
-    const fill = document.createElement("div");
-    fill.style.height = `${Math.max(1, 85 * Math.min(1, value / scale))}%`;
-    bar.title = `${index}: ${value.toPrecision(4)}`;
-    bar.append(fill, Object.assign(document.createElement("span"), { textContent: index }));
-    return bar;
-  }));
-}
-
-/** Bars up (blue) or down (red) from a middle line, scaled by the largest |value|. */
-function divergingBars(container, values, highlight) {
-  const scale = Math.max(1e-12, ...values.map(Math.abs));
-  container.dataset.values = values.map((v) => v.toPrecision(6)).join(",");
-  container.replaceChildren(...values.map((value, index) => {
-    const bar = Object.assign(document.createElement("div"), { className: "bar" + (index === highlight ? " best" : "") });
-    const fill = Object.assign(document.createElement("div"), { className: value >= 0 ? "up" : "down" });
-    fill.style.height = `${Math.max(1, 42 * Math.abs(value) / scale)}%`;
-    bar.title = `${index}: ${value >= 0 ? "+" : ""}${value.toPrecision(4)}`;
-    bar.append(fill, Object.assign(document.createElement("span"), { textContent: index }));
-    return bar;
-  }));
-}
-
 /** Each hidden layer as a strip of cells, blue where the neuron should grow, red where it should shrink. */
 function showHiddenDesires(layers) {
   $("learn-hidden").replaceChildren(...layers.map((values, layer) => {
     const figure = document.createElement("figure");
-    figure.append(strip(values, Math.max(1e-12, ...values.map(Math.abs))),
+    const strip = weightPicture(values, Math.max(1e-12, ...values.map(Math.abs)), values.length, 1);
+    strip.className = "strip";
+    figure.append(strip,
       Object.assign(document.createElement("figcaption"), { textContent: `hidden layer ${layer + 1} (${values.length})` }));
     figure.dataset.values = values.map((v) => v.toPrecision(6)).join(",");
     return figure;
   }));
 }
 
-/** A canvas strip of diverging colours, one cell a value. */
-function strip(values, scale) {
-  const canvas = document.createElement("canvas");
-  canvas.width = values.length;
-  canvas.height = 1;
-  canvas.className = "strip";
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(values.length, 1);
-  values.forEach((value, index) => image.data.set([...weightColour(value, scale), 255], index * 4));
-  context.putImageData(image, 0, 0);
-  return canvas;
-}
-
 /** One picture a neuron, on one colour scale for all, so that the neurons whose nudges matter stand out. */
 function showNudgeTiles(tiles) {
-  const scale = Math.max(1e-12, ...tiles.map((tile) => Math.max(...tile.nudges.map(Math.abs))));
+  const scale = Math.max(1e-12, ...tiles.map((tile) => tile.nudges.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0)));
   $("learn-tiles").replaceChildren(...tiles.map((tile) => {
     const figure = document.createElement("figure");
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 28;
-    const context = canvas.getContext("2d");
-    const image = context.createImageData(28, 28);
-    tile.nudges.forEach((value, index) => image.data.set([...weightColour(value, scale), 255], index * 4));
-    context.putImageData(image, 0, 0);
-    figure.append(canvas, Object.assign(document.createElement("figcaption"), { textContent: `neuron ${tile.neuron}: ${(100 * tile.share).toFixed(0)}%` }));
+    figure.append(weightPicture(tile.nudges, scale), Object.assign(document.createElement("figcaption"), { textContent: `neuron ${tile.neuron}: ${(100 * tile.share).toFixed(0)}%` }));
     return figure;
   }));
 }
@@ -275,31 +226,14 @@ function updateButtons() {
 /** The cost of each kept step's example, before the first and after each. */
 function drawCostChart() {
   const canvas = $("learn-chart");
-  const context = canvas.getContext("2d");
-  const [w, h, left, bottom] = [canvas.width, canvas.height, 46, 22];
-  context.fillStyle = "#0f1116";
-  context.fillRect(0, 0, w, h);
-  context.strokeStyle = "#444";
-  context.strokeRect(left, 8, w - left - 8, h - bottom - 8);
   const history = learn.session ? learn.session.history : [];
   const costs = history.length ? [history[0].costBefore, ...history.map((step) => step.costAfter)] : [];
   canvas.dataset.costs = costs.map((c) => c.toPrecision(6)).join(",");
-  context.fillStyle = "#9aa0aa";
-  context.font = "11px system-ui";
   const first = learn.session ? learn.session.steps - history.length : 0;
-  context.fillText(costs.length ? `cost per step (steps ${first}…${first + history.length})` : "cost per step: take a step", left + 6, h - 6);
-  if (!costs.length) return;
-  const high = Math.max(1e-9, ...costs);
-  context.fillText(high.toPrecision(2), 2, 16);
-  context.fillText("0", left - 12, h - bottom);
-  const x = (i) => left + (w - left - 16) * i / Math.max(1, costs.length - 1);
-  const y = (cost) => h - bottom - (h - bottom - 14) * cost / high;
-  context.strokeStyle = context.fillStyle = "#fc6255";
-  context.lineWidth = 2;
-  context.beginPath();
-  costs.forEach((cost, i) => (i ? context.lineTo(x(i), y(cost)) : context.moveTo(x(i), y(cost))));
-  context.stroke();
-  costs.forEach((cost, i) => { context.beginPath(); context.arc(x(i), y(cost), 2.5, 0, 2 * Math.PI); context.fill(); });
+  lineChart(canvas, [{ colour: "#fc6255", points: costs.map((cost, i) => [i, cost]) }], {
+    xMax: Math.max(1, costs.length - 1), yMax: Math.max(1e-9, ...costs), xLabel: "step",
+    yLabel: costs.length ? `cost per step (steps ${first}…${first + history.length})` : "cost per step: take a step",
+  });
+  describe(canvas, costs.length === 0 ? "The example's cost after each step: no steps yet."
+    : `The example's cost before step ${first + 1} and after each step to ${first + history.length}: ${costs.map((c) => c.toFixed(4)).join(", ")}.`);
 }
-
-setUpLearning();

@@ -1,0 +1,236 @@
+import DescentDatasets
+import DescentExperiments
+import DescentNetwork
+
+/// The Learn panel's copies of the served model, one a page, each kept by the server under an opaque
+/// id it hands out in its answers. A step changes only a copy; the served model is a value the copy
+/// was made from and is never changed by it.
+///
+/// The actor only keeps the copies: a step is computed outside it (`change`), on the copy checked out,
+/// and put back after, so that one student's step never holds up another's prediction. While a copy is
+/// checked out, another request for it gets a 409.
+///
+/// Bounded for the class and for each browser: at most `maximumCopies` copies and `maximumNumbers`
+/// weights and biases in all (each copy counted as two networks, its current one and the one its undo
+/// replays from), and at most `maximumPerBrowser` copies a browser (its cookie). A browser past its own
+/// quota drops its own least recently used copy; a class at its bound drops a copy idle for
+/// `idleSeconds` or more, and otherwise refuses the new copy with a 429: within the bound, no student's
+/// copy is dropped for another's. Each copy keeps at most `undoLimit` steps for undo.
+actor LearningCopies {
+    /// One page's copy and where it came from.
+    struct Entry: Sendable {
+        var copy: LearningCopy
+        /// The served model's version the copy was made from or last reset to.
+        var baseVersion: Int
+        /// What an input goes through before this copy's network sees it (its model's metadata).
+        var preprocessing: Preprocessing
+        /// When it was last used, on the actor's own clock.
+        var lastUse: UInt64 = 0
+        /// When it was last used, in seconds of the system's monotonic clock.
+        var lastUseTime: ContinuousClock.Instant = .now
+        /// How many fine-tunings on its student's digits it has had.
+        var fineTunes = 0
+        /// The browser it belongs to (its cookie's id); nil on loopback, where there is one person.
+        var owner: String?
+
+        /// The numbers it holds: two networks' weights and biases.
+        var numbers: Int { 2 * copy.network.parameterCount }
+    }
+
+    /// The most copies kept.
+    static let maximumCopies = 64
+    /// The most weights and biases kept over every copy: 2^25, 128 MB of Float.
+    static let maximumNumbers = 1 << 25
+    /// The most copies one browser keeps.
+    static let maximumPerBrowser = 4
+    /// How long a copy must have been idle before another browser's copy may take its place.
+    static let idleSeconds = 900
+    /// The most steps a copy can undo.
+    static let undoLimit = 50
+
+    private var entries: [String: Entry] = [:]
+    /// Copies checked out by `change`, with the numbers they hold.
+    private var checkedOut: [String: Int] = [:]
+    /// Networks to put into a copy when it is checked back in (a training finished while it was out).
+    private var pendingInstalls: [String: (network: Network<Float>, preprocessing: Preprocessing?)] = [:]
+    private var clock: UInt64 = 0
+    private var generator: any RandomNumberGenerator & Sendable
+
+    /// No copies yet; ids are drawn from `generator`.
+    init(using generator: some RandomNumberGenerator & Sendable) {
+        self.generator = generator
+    }
+
+    /// How many copies are kept, checked out ones included.
+    var count: Int { entries.count + checkedOut.count }
+
+    /// The copy `id`, marked as just used.
+    /// - Throws: `APIError` (404) when no copy has that id, (409) while a step changes it.
+    func entry(_ id: String) throws -> Entry {
+        if checkedOut[id] != nil { throw Self.busy }
+        guard var entry = entries[id] else { throw Self.unknown(id) }
+        touch(&entry)
+        entries[id] = entry
+        return entry
+    }
+
+    /// Runs `change` on copy `id`, or on a new copy of `snapshot`'s model for `owner` when `id` is nil,
+    /// outside the actor, and keeps the result. A new copy is kept only when `change` succeeds; an old
+    /// one is unchanged when it throws.
+    /// - Returns: The copy's id, the copy after the change, and what `change` returned.
+    /// - Throws: `APIError` (404) for an unknown id, (409) for a copy being changed, (429) when the
+    ///   class holds all the copies it may; what `change` throws.
+    nonisolated func change<Result: Sendable>(
+        _ id: String?, orCopyOf snapshot: ModelSnapshot, owner: String?, _ change: @Sendable (inout Entry) throws -> Result
+    ) async throws -> (id: String, entry: Entry, result: Result) {
+        var (key, entry, isNew) = try await checkOut(id, orCopyOf: snapshot, owner: owner)
+        let result: Result
+        do {
+            result = try change(&entry)
+        } catch {
+            await giveBack(key, isNew ? nil : entry)  // unchanged: `change` works on the value checked out
+            throw error
+        }
+        let kept = await checkIn(key, entry)
+        return (key, kept, result)
+    }
+
+    /// Takes copy `id` out of the table (or makes a new one, within the bounds), so that it is changed
+    /// outside the actor without a second reference that would make Swift copy its arrays.
+    private func checkOut(_ id: String?, orCopyOf snapshot: ModelSnapshot, owner: String?) throws -> (String, Entry, Bool) {
+        if let id {
+            if checkedOut[id] != nil { throw Self.busy }
+            guard let found = entries.removeValue(forKey: id) else { throw Self.unknown(id) }
+            checkedOut[id] = found.numbers
+            return (id, found, false)
+        }
+        let entry = Entry(copy: LearningCopy(snapshot.network, undoLimit: Self.undoLimit), baseVersion: snapshot.version,
+                          preprocessing: snapshot.preprocessing, owner: owner)
+        try makeRoom(for: entry)
+        let key = newID()
+        checkedOut[key] = entry.numbers
+        return (key, entry, true)
+    }
+
+    /// Puts back a copy checked out and unchanged (nil: a new copy, dropped).
+    private func giveBack(_ id: String, _ entry: Entry?) {
+        checkedOut[id] = nil
+        if let entry { entries[id] = entry }
+        applyPendingInstall(id)
+    }
+
+    /// Puts back a copy checked out and changed, marked as just used.
+    private func checkIn(_ id: String, _ entry: Entry) -> Entry {
+        var entry = entry
+        touch(&entry)
+        checkedOut[id] = nil
+        entries[id] = entry
+        applyPendingInstall(id)
+        return entries[id] ?? entry
+    }
+
+    /// Makes a new copy of `snapshot`'s model for `owner`, within the bounds.
+    /// - Returns: Its id.
+    /// - Throws: `APIError` (429) when the class holds all the copies it may.
+    func newCopy(of snapshot: ModelSnapshot, owner: String?) throws -> String {
+        var entry = Entry(copy: LearningCopy(snapshot.network, undoLimit: Self.undoLimit), baseVersion: snapshot.version,
+                          preprocessing: snapshot.preprocessing, owner: owner)
+        try makeRoom(for: entry)
+        let key = newID()
+        touch(&entry)
+        entries[key] = entry
+        return key
+    }
+
+    /// Replaces copy `id`'s network with `network`, as a reset does: a fine-tuning's result, or
+    /// (with `preprocessing`, its recipe's) a new network trained from the Lesson page. A copy checked
+    /// out takes it when it is put back.
+    /// - Returns: Whether the copy was still kept.
+    func install(_ network: Network<Float>, preprocessing: Preprocessing? = nil, into id: String) -> Bool {
+        if checkedOut[id] != nil {
+            pendingInstalls[id] = (network, preprocessing)
+            return true
+        }
+        guard var entry = entries[id] else { return false }
+        entry.copy.reset(to: network)
+        if let preprocessing { entry.preprocessing = preprocessing } else { entry.fineTunes += 1 }
+        touch(&entry)
+        entries[id] = entry
+        return true
+    }
+
+    private func applyPendingInstall(_ id: String) {
+        guard let pending = pendingInstalls.removeValue(forKey: id) else { return }
+        _ = install(pending.network, preprocessing: pending.preprocessing, into: id)
+    }
+
+    /// Drops copy `id`, if it is kept.
+    func remove(_ id: String) {
+        entries[id] = nil
+        pendingInstalls[id] = nil
+    }
+
+    /// Drops every copy (those checked out are dropped when they come back).
+    /// - Returns: How many there were.
+    func removeAll() -> Int {
+        defer {
+            entries = [:]
+            pendingInstalls = [:]
+        }
+        return entries.count
+    }
+
+    private func touch(_ entry: inout Entry) {
+        clock += 1
+        entry.lastUse = clock
+        entry.lastUseTime = .now
+    }
+
+    /// Frees room for `entry`: its owner's own least recently used copies past `maximumPerBrowser`,
+    /// then, while the class's bounds are passed, copies idle for `idleSeconds`.
+    /// - Throws: `APIError` (429) when the class's bounds still do not hold.
+    private func makeRoom(for entry: Entry) throws(APIError) {
+        let owner = entry.owner
+        // On loopback (no owner) there is one person, and only the class's bounds apply.
+        while owner != nil, entries.values.count(where: { $0.owner == owner }) >= Self.maximumPerBrowser,
+              let oldest = entries.filter({ $0.value.owner == owner }).min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            entries[oldest.key] = nil
+        }
+        func numbers() -> Int { entries.values.reduce(0) { $0 + $1.numbers } + checkedOut.values.reduce(0, +) }
+        func overBounds() -> Bool {
+            count + 1 > Self.maximumCopies || numbers() + entry.numbers > Self.maximumNumbers
+        }
+        let idleSince = ContinuousClock.now - .seconds(Self.idleSeconds)
+        while overBounds() {
+            // The owner's own first, then anyone's idle copy: never a working student's.
+            let candidates = entries.filter { $0.value.owner == owner || $0.value.lastUseTime <= idleSince }
+            guard let oldest = candidates.min(by: { $0.value.lastUse < $1.value.lastUse }) else {
+                throw APIError(.tooManyRequests, "the server holds \(count) copies of the model for the class, the most it may; "
+                    + "try again when a student's copy has been idle for \(Self.idleSeconds / 60) minutes", retryAfter: 60)
+            }
+            entries[oldest.key] = nil
+        }
+    }
+
+    /// A new browser id for a page that has no cookie yet: 128 random bits in hex.
+    func newOwnerID() -> String { newID() }
+
+    /// 128 random bits in hex.
+    private func newID() -> String {
+        var id = ""
+        repeat {
+            id = (0..<2).map { _ in
+                let text = String(generator.next(), radix: 16)
+                return String(repeating: "0", count: 16 - text.count) + text
+            }.joined()
+        } while entries[id] != nil || checkedOut[id] != nil
+        return id
+    }
+
+    private static let busy = APIError(.conflict, "this copy is taking a step for another request; try again when it has finished", retryAfter: 1)
+
+    private static func unknown(_ id: String) -> APIError {
+        APIError.notFound("session \"\(id.prefix(64))\" is not known: the server keeps every browser's \(maximumPerBrowser) most recently used copies "
+            + "and forgets them when it restarts; leave session out to start a new copy of the served model")
+    }
+}
