@@ -55,6 +55,21 @@ extension Network where Scalar == Float {
         self.init(validLayers: layers, cost: cost)
     }
 
+    /// The network as the state dict of a PyTorch `nn.Sequential` with one activation module after
+    /// each `nn.Linear`: tensors `<2i>.weight` ([out, in]) and `<2i>.bias` for layer i, so indices 0, 2,
+    /// 4, ... Its metadata `activations` names them in order (`sigmoid,sigmoid,sigmoid`), which the file
+    /// cannot say otherwise. `safetensors.torch.load_file` reads it, and `load_state_dict` takes it;
+    /// `init(pyTorchSequential:activations:cost:source:)` reads it back.
+    /// - Complexity: O(number of parameters).
+    public func pyTorchSequential() -> SafetensorsFile {
+        var tensors: [String: Tensor] = [:]
+        for (index, layer) in layers.enumerated() {
+            tensors["\(2 * index).weight"] = Tensor(layer.weights.elements, shape: [layer.outputCount, layer.inputCount])
+            tensors["\(2 * index).bias"] = Tensor(layer.biases, shape: [layer.outputCount])
+        }
+        return SafetensorsFile(tensors: tensors, metadata: ["activations": layers.map(\.activation.rawValue).joined(separator: ",")])
+    }
+
     /// The Sequential indices of the Linear modules, ascending, after checking that every tensor is
     /// `<i>.weight` or `<i>.bias` and that each index has both.
     package static func linearModules(in file: SafetensorsFile, source: String) throws(PyTorchImportError) -> [Int] {

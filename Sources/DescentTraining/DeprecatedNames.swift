@@ -1,5 +1,7 @@
-// The names the training API had before it was renamed, kept so that code written against them
-// still builds, with a warning that names the new one. See CHANGELOG.md.
+// The names the training API had before it was renamed (0.2.0), kept so that code naming these types
+// still builds, with a warning that names the new one. A pattern matching `.diverged` by its 0.2.0
+// values does not: the case's values changed (CHANGELOG.md, 0.3.0). tests/consumer's OldNames
+// target is code of that kind, built by CI.
 
 /// What `TrainingRun.run` returns, under its former name.
 @available(*, deprecated, renamed: "TrainingOutcome")

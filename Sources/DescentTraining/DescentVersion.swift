@@ -2,5 +2,5 @@
 /// CHANGELOG.md records what each version changed.
 public enum DescentVersion {
     /// The semantic version (https://semver.org) of this release, e.g. `0.2.0`.
-    public static let string = "0.2.0"
+    public static let string = "0.3.0"
 }

@@ -137,6 +137,8 @@ package struct Trainer: Sendable {
         epochEnded: (TrainingState<Generator>) -> Void = { _ in }
     ) throws(TrainerError) {
         precondition(state.order.count == training.count, "Trainer: a state for \(state.order.count) examples, \(training.count) given")
+        // The library's one line on standard error: once a process, where the kernels are not optimised.
+        DescentBuild.warnIfUnoptimized()
         // Subnormals flushed on this thread for the run, the caller's mode restored after it; the
         // pool's workers follow this thread's mode (SubnormalFlushing).
         let callerMode = SubnormalFlushing.enter()

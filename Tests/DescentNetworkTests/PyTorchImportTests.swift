@@ -42,6 +42,17 @@ struct PyTorchImportTests {
         }
     }
 
+    @Test("an exported state dict holds the tensors torch writes, names the activations, and reads back the same network")
+    func exportRoundTrip() throws {
+        let original = try network([7, 5, 4, 3], hidden: .sigmoid, output: .softmax)
+        let exported = original.pyTorchSequential()
+        #expect(exported.tensors == pyTorchFile(original).tensors)
+        #expect(exported.metadata == ["activations": "sigmoid,sigmoid,softmax"])
+        let file = try SafetensorsFile(bytes: exported.encoded(), source: "exported.safetensors")
+        let back = try Network<Float>(pyTorchSequential: file, activations: original.layers.map(\.activation), source: "exported.safetensors")
+        #expect(back == original)
+    }
+
     @Test("Linear layers are taken in numeric order of their indices, gaps allowed (2 before 10)")
     func numericOrder() throws {
         let original = try network([5, 4, 3, 2])

@@ -10,5 +10,7 @@ let package = Package(
         .target(name: "Training"),
         .target(name: "FileIO"),
         .executableTarget(name: "TrainVideo", dependencies: ["Training", "FileIO", .product(name: "Descent", package: "Descent")]),
+        // Code written against Descent 0.2.0's names: it must build, with deprecation warnings only.
+        .target(name: "OldNames", dependencies: [.product(name: "Descent", package: "Descent")]),
     ]
 )

@@ -170,6 +170,9 @@ bool descent_bf16_flushes_subnormals(void);
 /// and returns the floating-point operations done, two per multiply-add (result in *sink).
 long descent_bf16_peak(long iterations, double *sink);
 
+/// Whether the kernels were compiled with optimisation (`__OPTIMIZE__`: -O1 and above, -Os).
+bool descent_kernels_optimized(void);
+
 /// The first layer over sparse inputs: for each of `rows` examples, z[i][:] = bias + Σ v · W[p][:]
 /// over its `counts[i]` non-zero inputs (indices[i*stride+q], values[i*stride+q]).
 /// `weights` is the layer's weight matrix transposed: row p holds input p's `out` weights, rows

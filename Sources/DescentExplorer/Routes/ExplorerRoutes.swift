@@ -130,7 +130,7 @@ public enum ExplorerRoutes {
     /// 784 bytes or throws an `APIError` with a 4xx status, never anything else.
     /// - Throws: `APIError` (400, 413, 415 or 422) saying what was wrong.
     /// - Complexity: O(`body.count`), plus the PNG's pixels for a drawing.
-    public static func predictionInput(body bytes: [UInt8], contentType: String?) throws -> [UInt8] {
+    static func predictionInput(body bytes: [UInt8], contentType: String?) throws -> [UInt8] {
         try checkPredictionContentType(contentType)
         if isPNG(contentType) { return try drawingInput(bytes) }
         if let pixels = PixelsParser.pixels(in: bytes) { return try PredictRequest(pixels: pixels).validatedBytes() }

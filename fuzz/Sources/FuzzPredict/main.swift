@@ -1,7 +1,10 @@
 // libFuzzer target: the body of POST /api/predict. The first byte chooses the Content-Type (JSON,
 // PNG, none, or another), the rest is the body. The decoder returns 784 bytes or throws an APIError
 // with a 4xx status: anything else would reach the client as a 500, and is a finding.
-import DescentExplorer
+//
+// Imported @testable (run.sh builds with -enable-testing), as FuzzBodies is: the decoder is a seam
+// for this fuzzer, not a promise to a program outside the package, so it need not stay public.
+@testable import DescentExplorer
 import CFuzzDriver
 #if canImport(Glibc)
 import Glibc
