@@ -1,4 +1,4 @@
-import DescentExplorer
+@testable import DescentExplorer
 import Hummingbird
 import DescentTestSupport
 import Testing
