@@ -14,13 +14,15 @@ const token = (() => {
   return sessionStorage.getItem("descent-token");
 })();
 
-/** fetch(path, options) with the token added to a change; a network failure becomes an Error with status 0. */
+/** fetch(path, options) with the token added to a change (and to a read when `options.withToken`: the
+ *  teacher's pages, GET /api/class); a network failure becomes an Error with status 0. */
 async function send(path, options = {}) {
-  const method = (options.method || "GET").toUpperCase();
-  const headers = { ...(options.headers || {}) };
-  if (token && method !== "GET" && method !== "HEAD") headers["X-Descent-Token"] = token;
+  const { withToken, ...request } = options;
+  const method = (request.method || "GET").toUpperCase();
+  const headers = { ...(request.headers || {}) };
+  if (token && (withToken || (method !== "GET" && method !== "HEAD"))) headers["X-Descent-Token"] = token;
   try {
-    return await fetch(path, { ...options, headers });
+    return await fetch(path, { ...request, headers });
   } catch (error) {
     throw Object.assign(new Error(`Could not reach the server (${error.message}). Is descent serve still running?`), { status: 0 });
   }
@@ -44,14 +46,19 @@ export function postJSON(path, value) {
   return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(value) });
 }
 
+/** A binary answer as an ArrayBuffer (`options` as `api`'s), or an Error with the status and the server's message. */
+export async function binary(path, options = {}) {
+  const response = await send(path, options);
+  if (!response.ok) throw await failure(response);
+  return response.arrayBuffer();
+}
+
 /** Rows first..<first+count of a weight layer (the weights into those neurons), as
  *  {rows, columns, version, weights: Float32Array}; `session`: a student's copy instead of the served model. */
 export async function weightRows(layer, first, count, session = null) {
   const query = `first=${first}&count=${count}` + (session ? `&session=${encodeURIComponent(session)}` : "");
-  const response = await send(`/api/weights/${layer}/rows?${query}`);
-  if (!response.ok) throw await failure(response);
   // Four little-endian UInt32 (rows, columns, first, the model's version), then the Float32 weights.
-  const body = await response.arrayBuffer(), shape = new DataView(body);
+  const body = await binary(`/api/weights/${layer}/rows?${query}`), shape = new DataView(body);
   const [rows, columns, version] = [shape.getUint32(0, true), shape.getUint32(4, true), shape.getUint32(12, true)];
   return { rows, columns, version, weights: new Float32Array(body, 16, rows * columns) };
 }

@@ -29,6 +29,36 @@ export function digitFigure(bytes, caption, onClick) {
   return figure;
 }
 
+/** A confusion matrix in `table`: rows the true digit, columns what the network said, right answers
+ *  blue and mistakes red (brighter as they are more), each cell's count in words for a screen reader
+ *  (`what` names the images: "test images"). `onCell(actual, predicted)`: each cell is a button calling it. */
+export function confusionTable(table, matrix, what, onCell = null) {
+  table.replaceChildren();
+  const head = table.insertRow();
+  head.append(document.createElement("th"));
+  for (let p = 0; p < 10; p++) head.append(Object.assign(document.createElement("th"), { textContent: p, scope: "col" }));
+  const largestMistake = Math.max(1, ...matrix.flatMap((row, a) => row.filter((_, p) => p !== a)));
+  matrix.forEach((row, actual) => {
+    const tableRow = table.insertRow();
+    tableRow.append(Object.assign(document.createElement("th"), { textContent: actual, scope: "row" }));
+    row.forEach((count, predicted) => {
+      const cell = tableRow.insertCell();
+      const words = `${count} ${what} of ${actual} read as ${predicted}`;
+      const strength = actual === predicted ? 0.35 : Math.sqrt(count / largestMistake);
+      if (count > 0) cell.style.background = actual === predicted ? `rgba(88,196,221,${strength})` : `rgba(252,98,85,${strength})`;
+      if (onCell) {
+        const button = Object.assign(document.createElement("button"), { type: "button", textContent: count, id: `cell-${actual}-${predicted}` });
+        button.setAttribute("aria-label", words);
+        button.addEventListener("click", () => onCell(actual, predicted));
+        cell.append(button);
+      } else {
+        cell.textContent = count;
+        cell.title = words;
+      }
+    });
+  });
+}
+
 // MARK: - Colour maps
 
 /** A weight or a nudge as a colour: blue for positive, red for negative, brighter as |value| nears `scale`. */

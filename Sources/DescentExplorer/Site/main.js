@@ -2,10 +2,13 @@
 // and nothing shared through `window`. This module only starts them; index.html is the markup.
 //
 //   pages     lesson.js (and lesson-*.js, its chapters), draw.js (and draw-*.js, its panels),
-//             weights.js, mistakes.js, train.js, descent.js
+//             weights.js, mistakes.js, train.js, descent.js, class.js (and class-pace.js, the
+//             teacher leading every page of a shared server)
 //   shared    api.js (requests, the token, errors, binary answers), events.js (following an event
 //             stream), pad.js (the drawing pad, 28x28 digits), figures.js (colour maps, charts, text
 //             alternatives), network-figure.js, model.js (the served model), nav.js (the pages), dom.js
+import { setUpClass } from "./class.js";
+import { setUpClassPace } from "./class-pace.js";
 import { setUpErrors } from "./dom.js";
 import { loadDescent } from "./descent.js";
 import { setUpDrawing } from "./draw.js";
@@ -25,5 +28,7 @@ setUpComparison();
 setUpMyDigits();
 setUpDrawing();
 setUpTraining();
+setUpClass();
 // Each page and its loader, run when the page is first shown with a model; the Lesson is the first.
-startNavigation({ lesson: null, draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent });
+startNavigation({ lesson: null, draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent, class: null });
+setUpClassPace();
