@@ -47,6 +47,9 @@ let package = Package(
         // and swift-prometheus keeps and writes the Prometheus text format.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // Event streams end when the server shuts down gracefully (cancelOnGracefulShutdown); Hummingbird
+        // runs on it already.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // The class set's export: a zip of one folder of PNGs a label.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // Only for `swift package generate-documentation` (the DocC catalogues); no target links it.
@@ -96,6 +99,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Site")],
             swiftSettings: swiftSettings

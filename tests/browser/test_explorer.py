@@ -330,9 +330,8 @@ def my_digits_and_fine_tuning(arguments, check):
     finally:
         browser.quit()
         server.terminate()
-        # A student's page follows /api/class/events, and the server stops only once it has noticed the
-        # closed stream, at the second heartbeat after it (up to 30 s): to shorten on the server's side.
-        server.wait(timeout=40)
+        # A student's page follows /api/class/events; the stream ends when the server shuts down.
+        server.wait(timeout=10)
 
 
 def main():

@@ -5,6 +5,7 @@ import DescentNetwork
 import DescentTraining
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import ZIPFoundation
 
 /// A class learning together: the teacher leads the Lesson (`/api/class/pace`, followed by every page
@@ -14,8 +15,8 @@ import ZIPFoundation
 /// library-free `Classroom`; the training is the library's, through the explorer's queue.
 extension ExplorerRoutes {
     /// How often an idle event stream is sent a comment, so that neither the server's idle timeout nor a
-    /// proxy closes it.
-    static let classHeartbeatSeconds = 15
+    /// proxy closes it, and a page gone away is noticed (its write fails) within as long.
+    static let classHeartbeatSeconds = 5
 
     static func addClassRoutes(to groups: APIGroups, state: ExplorerState) {
         let classroom = state.classroom
@@ -35,7 +36,8 @@ extension ExplorerRoutes {
                             continuation.yield(": still here\n\n")
                         }
                     }
-                    for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+                    // A stream never ends by itself: it ends when the page goes, or when the server shuts down.
+                    for await line in lines.cancelOnGracefulShutdown() { try await writer.write(ByteBuffer(string: line)) }
                     group.cancelAll()
                 }
                 try await writer.finish(nil)
