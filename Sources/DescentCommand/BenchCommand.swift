@@ -23,7 +23,9 @@ struct BenchCommand: AsyncParsableCommand {
             (about 81% of an MNIST digit), so these are effective figures and may pass the peak; W also \
             times its dense products alone (batch 128 x 800 x 800, the three of a training step). The peak \
             and every product use the kernel family chosen for this CPU (avx512, avx2-fma, neon or \
-            portable), or the one named with --kernel. benchmarks/compare.sh runs the same configurations in numpy, JAX, PyTorch and scikit-learn.
+            portable), or the one named with --kernel. It also measures the bfloat16 peak and, for W, the same three \
+            products in bfloat16 (operands rounded to bfloat16, sums in float32; training does not use them yet). \
+            benchmarks/compare.sh runs the same configurations in numpy, JAX, PyTorch and scikit-learn.
             """)
 
     enum Config: String, ExpressibleByArgument, CaseIterable {
@@ -94,6 +96,9 @@ struct BenchCommand: AsyncParsableCommand {
         let peak = Self.measurePeak(threads: threads)
         console.say(String(format: "Machine peak (fused multiply-adds on registers, %@): %.1f GFLOP/s on %d thread(s); kernel %@ (best here: %@)",
                            Float.gemmKernelName, peak, threads, Float.gemmKernelName, KernelFamily.best.description))
+        let bf16Family = String(cString: descent_bf16_name(descent_bf16_current()))
+        let bf16Peak = Self.measurePeak(threads: threads, loop: descent_bf16_peak)
+        console.say(String(format: "bfloat16 peak (dot products on registers, %@): %.1f GFLOP/s on %d thread(s)", bf16Family, bf16Peak, threads))
         console.say(String(format: "Loading MNIST (gunzip, parse, checks): %.3f s", loadSeconds))
         var results: [[String: Any]] = []
         for config in configs {
@@ -113,6 +118,7 @@ struct BenchCommand: AsyncParsableCommand {
             let image = Array(mnist.test.image(0))
             let predictSeconds = Self.time(repeats: 2000) { _ = trained.network.prediction(forBytes: image) }
             let dense = config == .W ? Self.denseProductRate(threads: threads) : nil
+            let bf16Dense = config == .W ? Self.bf16DenseProductRate() : nil
             var result: [String: Any] = [
                 "config": config.rawValue, "threads": threads, "kernel": Float.gemmKernelName, "epochs": epochs, "seconds_per_epoch": perEpoch,
                 "first_epoch_seconds": trained.epochs[0].seconds,
@@ -120,7 +126,12 @@ struct BenchCommand: AsyncParsableCommand {
                 "percent_of_peak": 100 * gflops / peak, "peak_rss_mb": Self.peakResidentMegabytes(),
                 "test_accuracy": test.accuracy, "evaluate_test_ms": evaluateSeconds * 1000,
                 "predict_one_us": predictSeconds * 1e6, "load_seconds": loadSeconds, "peak_gflops": peak,
+                "bf16_family": bf16Family, "bf16_peak_gflops": bf16Peak,
             ]
+            if let bf16Dense {
+                result["bf16_dense_products_gflops"] = bf16Dense
+                result["bf16_dense_products_percent_of_bf16_peak"] = 100 * bf16Dense / bf16Peak
+            }
             if let dense {
                 result["dense_products_gflops"] = dense
                 result["dense_products_percent_of_peak"] = 100 * dense / peak
@@ -131,6 +142,10 @@ struct BenchCommand: AsyncParsableCommand {
                                config.rawValue, network.sizes.map(String.init).joined(separator: "-"), perEpoch,
                                Double(mnist.training.count) / perEpoch, gflops, 100 * gflops / peak, Self.peakResidentMegabytes(),
                                test.accuracy * 100, epochs, evaluateSeconds * 1000, predictSeconds * 1e6))
+            if let bf16Dense {
+                console.say(String(format: "%@ the same products in bfloat16 (%@): %.1f GFLOP/s (%.0f%% of the bfloat16 peak)",
+                                   config.rawValue, bf16Family, bf16Dense, 100 * bf16Dense / bf16Peak))
+            }
             if let dense {
                 console.say(String(format: "%@ dense products alone (128x800 by 800x800: forward, weight gradient, deltas): %.1f GFLOP/s (%.0f%% of peak)",
                                    config.rawValue, dense, 100 * dense / peak))
@@ -148,13 +163,13 @@ struct BenchCommand: AsyncParsableCommand {
         return 2 * (2 * products.reduce(0, +) + products.dropFirst().reduce(0, +))
     }
 
-    static func measurePeak(threads: Int) -> Double {
+    static func measurePeak(threads: Int, loop: @Sendable (Int, UnsafeMutablePointer<Double>) -> Int = descent_fma_peak) -> Double {
         let iterations = 20_000_000
         let start = DispatchTime.now().uptimeNanoseconds
         let total = FlopCounter()
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var sink = 0.0
-            total.add(descent_fma_peak(iterations, &sink))
+            total.add(loop(iterations, &sink))
         }
         return Double(total.value) / seconds(since: start) / 1e9
     }
@@ -176,6 +191,24 @@ struct BenchCommand: AsyncParsableCommand {
             Matrix.multiply(x, .none, weights, .transposed, into: &z, threads: threads)
             Matrix.multiply(delta, .transposed, x, .none, into: &weights, alpha: -1e-6, beta: 1, threads: threads)
             Matrix.multiply(delta, .none, weights, .none, into: &back, threads: threads)
+            if round >= 3 { samples.append(seconds(since: start)) }
+        }
+        return 3 * 2 * 128 * 800 * 800 / median(samples) / 1e9
+    }
+
+    /// The same three products in bfloat16 (`descent_sgemm_bf16`: the operands rounded to bfloat16,
+    /// sums in float32), with the threads the kernels' pool takes.
+    static func bf16DenseProductRate() -> Double {
+        var generator = SplitMix64(seed: 1)
+        func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniformDouble() - 0.5) } }
+        let x = random(128 * 800), delta = random(128 * 800)
+        var weights = random(800 * 800), z = [Float](repeating: 0, count: 128 * 800), back = z
+        var samples: [Double] = []
+        for round in 0..<23 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            descent_sgemm_bf16(false, true, 128, 800, 800, 1, x, 800, weights, 800, 0, &z, 800)
+            descent_sgemm_bf16(true, false, 800, 800, 128, -1e-6, delta, 800, x, 800, 1, &weights, 800)
+            descent_sgemm_bf16(false, false, 128, 800, 800, 1, delta, 800, weights, 800, 0, &back, 800)
             if round >= 3 { samples.append(seconds(since: start)) }
         }
         return 3 * 2 * 128 * 800 * 800 / median(samples) / 1e9
