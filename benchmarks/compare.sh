@@ -2,8 +2,8 @@
 # Side-by-side speed of Descent and the Python peers (numpy, JAX, PyTorch CPU, scikit-learn, and a
 # Nielsen-style per-example loop) on the three configurations S, N and T, on the same MNIST files.
 #
-#   benchmarks/compare.sh [--rounds R] [--epochs E] [--data DIR] [--configs "S N T"]
-#                         [--peers "descent numpy jax jax-scan torch sklearn nielsen"]
+#   benchmarks/compare.sh [--rounds R] [--epochs E] [--data DIR] [--configs "S N T W"]
+#                         [--peers "descent descent-bf16 numpy jax jax-scan torch torch-bf16 sklearn nielsen"]
 #                         [--with-jax-unpinned]
 #                         [--no-install] [--raw FILE] [--idle-wait SECONDS] [--nice N]
 #   benchmarks/compare.sh --recipe mlp99 [--rounds R] [--data DIR] [--no-install]
@@ -21,6 +21,11 @@
 # Every table is headed by the CPU model, its vector extensions and Descent's kernel family. The
 # peers descent-avx2 and descent-portable are Descent again with a lower kernel family
 # (`descent bench --kernel`), for two families side by side on one machine.
+#
+# Precision: descent-bf16 is `descent bench --precision bf16` (the training's products with bfloat16
+# operands and float32 sums), torch-bf16 is PyTorch under torch.autocast("cpu", dtype=torch.bfloat16).
+# W (784-800-800-10, T's recipe) runs on two threads only. For float32 and bfloat16 side by side:
+#   benchmarks/compare.sh --configs "T W" --peers "descent descent-bf16 torch torch-bf16"
 #
 # Rounds are interleaved: round 1 runs every peer on every configuration, then round 2 does it
 # again, so a slow spell of the machine hits every peer instead of one. Each run prints one JSON
@@ -76,7 +81,7 @@ while [[ $# -gt 0 ]]; do
         --raw) raw="$2"; shift 2 ;;
         --idle-wait) idle_wait="$2"; shift 2 ;;
         --nice) niceness="$2"; shift 2 ;;
-        -h|--help) sed -n '2,49p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,52p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -267,6 +272,9 @@ run_one() {
     case "$peer" in
         descent)
             cmd=("$descent_bin" bench --config "$config" --epochs "$epochs" --threads "$threads" --json --data "$data") ;;
+        descent-bf16)
+            # Descent with its training products in bfloat16 (descent bench --precision bf16).
+            cmd=("$descent_bin" bench --config "$config" --epochs "$epochs" --threads "$threads" --json --data "$data" --precision bf16) ;;
         descent-avx2|descent-portable)
             # Descent with a lower kernel family, on the same machine (descent bench --kernel).
             cmd=("$descent_bin" bench --config "$config" --epochs "$epochs" --threads "$threads" --json --data "$data" --kernel "${peer#descent-}") ;;
@@ -283,6 +291,8 @@ run_one() {
             cmd=("$py" "$here/peers/jax_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads" --scan) ;;
         torch)
             cmd=("$py" "$here/peers/torch_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads") ;;
+        torch-bf16)
+            cmd=("$py" "$here/peers/torch_peer.py" "$data" --config "$config" --epochs "$epochs" --threads "$threads" --bf16) ;;
         *) echo "compare.sh: unknown peer $peer" >&2; return 0 ;;
     esac
     local out rc=0 line busy
@@ -305,7 +315,7 @@ start=$(date +%s)
 for round in $(seq 1 "$rounds"); do
     echo "Round $round of $rounds" >&2
     for config in $configs; do
-        case "$config" in T) thread_counts="1 2" ;; *) thread_counts="1" ;; esac
+        case "$config" in T) thread_counts="1 2" ;; W) thread_counts="2" ;; *) thread_counts="1" ;; esac
         for threads in $thread_counts; do
             for peer in $peers; do
                 [[ "$peer" == nielsen && "$config" == T ]] && continue

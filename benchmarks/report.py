@@ -11,8 +11,9 @@ import os
 import statistics
 import sys
 
-PEER_ORDER = ["descent", "descent-avx2", "descent-portable", "numpy", "jax", "jax-unpinned", "jax-scan", "torch", "sklearn", "nielsen"]
-PEER_TITLES = {"descent": "Descent", "descent-avx2": "Descent, AVX2 kernels", "descent-portable": "Descent, portable kernels",
+PEER_ORDER = ["descent", "descent-bf16", "descent-avx2", "descent-portable", "numpy", "jax", "jax-unpinned", "jax-scan",
+              "torch", "torch-bf16", "sklearn", "nielsen"]
+PEER_TITLES = {"descent": "Descent", "descent-bf16": "Descent, bf16 products", "torch-bf16": "PyTorch, bf16 autocast", "descent-avx2": "Descent, AVX2 kernels", "descent-portable": "Descent, portable kernels",
                "numpy": "numpy", "jax": "JAX (jit per step)",
                "jax-scan": "JAX (lax.scan per epoch)",
                "jax-unpinned": "JAX (XLA 1-thread flags, unpinned)", "torch": "PyTorch", "sklearn": "scikit-learn",

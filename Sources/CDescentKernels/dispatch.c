@@ -112,9 +112,19 @@ const char *descent_kernels_name(descent_kernel_family family) {
 
 const char *descent_sgemm_kernel_name(void) { return kernels()->name; }
 
+// Products in bfloat16 for this thread (mixed-precision training), set by descent_products_use_bf16_on_thread.
+static _Thread_local bool products_bf16 = false;
+
+void descent_products_use_bf16_on_thread(bool on) { products_bf16 = on; }
+bool descent_products_bf16_on_thread(void) { return products_bf16; }
+
 void descent_sgemm(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
+    if (products_bf16) {
+        descent_sgemm_bf16(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     kernels()->sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

@@ -57,6 +57,7 @@ static long run_count;
 static unsigned long run_mode;                                      // the caller's floating-point mode
 static int run_family;                                              // the caller's own kernel family, or -1
 static int run_bf16_family;                                         // and its own bfloat16 family, or -1
+static bool run_products_bf16;                                      // and whether its products are in bfloat16
 static _Atomic int run_spins;                                       // whether this run's threads may spin
 static long runs_since_check = CPU_RECHECK;
 static long cpus_cached = 1;
@@ -137,6 +138,7 @@ static void *worker_main(void *argument) {
             if (descent_fp_mode() != run_mode) descent_fp_set_mode(run_mode);
             if (descent_kernels_thread_choice() != run_family) descent_kernels_use_on_thread(run_family);
             if (descent_bf16_thread_choice() != run_bf16_family) descent_bf16_use_on_thread(run_bf16_family);
+            if (descent_products_bf16_on_thread() != run_products_bf16) descent_products_use_bf16_on_thread(run_products_bf16);
             run_task(run_context, index);
         }
         atomic_store(&done[index - 1], current);
@@ -194,6 +196,7 @@ long descent_parallel_run(long count, descent_task task, void *context) {
     run_mode = descent_fp_mode();
     run_family = descent_kernels_thread_choice();
     run_bf16_family = descent_bf16_thread_choice();
+    run_products_bf16 = descent_products_bf16_on_thread();
     atomic_store(&run_spins, spin);
     atomic_store(&pending, workers);
     atomic_fetch_add(&generation, 1);

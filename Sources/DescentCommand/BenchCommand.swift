@@ -24,7 +24,8 @@ struct BenchCommand: AsyncParsableCommand {
             times its dense products alone (batch 128 x 800 x 800, the three of a training step). The peak \
             and every product use the kernel family chosen for this CPU (avx512, avx2-fma, neon or \
             portable), or the one named with --kernel. It also measures the bfloat16 peak and, for W, the same three \
-            products in bfloat16 (operands rounded to bfloat16, sums in float32; training does not use them yet). \
+            products in bfloat16 (operands rounded to bfloat16, sums in float32). With --precision bf16 every \
+            configuration trains with its products in bfloat16, as `descent train --precision bf16` does. \
             benchmarks/compare.sh runs the same configurations in numpy, JAX, PyTorch and scikit-learn.
             """)
 
@@ -69,6 +70,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The kernel family: avx512, avx2, neon or portable (default: the best this CPU runs).", valueName: "family"))
     var kernel: String?
 
+    @Option(help: ArgumentHelp("The training's products: float32 or bf16 (operands rounded to bfloat16, sums in float32).", valueName: "precision"))
+    var precision: ProductPrecision = .float32
+
     @OptionGroup var data: DataOptions
     @OptionGroup var output: OutputOptions
 
@@ -105,6 +109,7 @@ struct BenchCommand: AsyncParsableCommand {
             var configuration = config.training
             configuration.epochs = epochs
             configuration.threads = threads
+            configuration.precision = precision
             var generator = SplitMix64(seed: 0)
             let network = try configuration.makeNetwork(using: &generator)
             let empty = mnist.validation.prefix(0)
@@ -120,10 +125,11 @@ struct BenchCommand: AsyncParsableCommand {
             let dense = config == .W ? Self.denseProductRate(threads: threads) : nil
             let bf16Dense = config == .W ? Self.bf16DenseProductRate() : nil
             var result: [String: Any] = [
-                "config": config.rawValue, "threads": threads, "kernel": Float.gemmKernelName, "epochs": epochs, "seconds_per_epoch": perEpoch,
+                "config": config.rawValue, "threads": threads, "kernel": Float.gemmKernelName, "precision": precision.rawValue,
+                "epochs": epochs, "seconds_per_epoch": perEpoch,
                 "first_epoch_seconds": trained.epochs[0].seconds,
                 "examples_per_second": Double(mnist.training.count) / perEpoch, "gflops": gflops,
-                "percent_of_peak": 100 * gflops / peak, "peak_rss_mb": Self.peakResidentMegabytes(),
+                "percent_of_peak": 100 * gflops / (precision == .bfloat16 ? bf16Peak : peak), "peak_rss_mb": Self.peakResidentMegabytes(),
                 "test_accuracy": test.accuracy, "evaluate_test_ms": evaluateSeconds * 1000,
                 "predict_one_us": predictSeconds * 1e6, "load_seconds": loadSeconds, "peak_gflops": peak,
                 "bf16_family": bf16Family, "bf16_peak_gflops": bf16Peak,
@@ -137,10 +143,12 @@ struct BenchCommand: AsyncParsableCommand {
                 result["dense_products_percent_of_peak"] = 100 * dense / peak
             }
             results.append(result)
-            console.say(String(format: "%@ %@: %.4f s/epoch, %.0f examples/s, %.1f effective GFLOP/s (%.0f%% of peak), peak RSS %.0f MB, "
+            let productPeak = precision == .bfloat16 ? bf16Peak : peak
+            console.say(String(format: "%@ %@ (%@): %.4f s/epoch, %.0f examples/s, %.1f effective GFLOP/s (%.0f%% of %@peak), peak RSS %.0f MB, "
                                + "test accuracy %.2f%% after %d epochs; evaluate 10,000: %.1f ms; predict one: %.1f µs",
-                               config.rawValue, network.sizes.map(String.init).joined(separator: "-"), perEpoch,
-                               Double(mnist.training.count) / perEpoch, gflops, 100 * gflops / peak, Self.peakResidentMegabytes(),
+                               config.rawValue, network.sizes.map(String.init).joined(separator: "-"), precision.rawValue, perEpoch,
+                               Double(mnist.training.count) / perEpoch, gflops, 100 * gflops / productPeak,
+                               precision == .bfloat16 ? "the bfloat16 " : "", Self.peakResidentMegabytes(),
                                test.accuracy * 100, epochs, evaluateSeconds * 1000, predictSeconds * 1e6))
             if let bf16Dense {
                 console.say(String(format: "%@ the same products in bfloat16 (%@): %.1f GFLOP/s (%.0f%% of the bfloat16 peak)",

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import DescentDatasets
 import DescentExperiments
+import DescentLinearAlgebra
 import DescentNetwork
 import DescentTraining
 
@@ -12,6 +13,8 @@ extension TrainingConfiguration.Preset: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension LearningRateSchedule.Shape: ExpressibleByArgument {}
 extension Preprocessing: ExpressibleByArgument {}
+extension TrainingOptions.PrecisionChoice: ExpressibleByArgument {}
+extension ProductPrecision: ExpressibleByArgument {}
 extension DigitPreparation.Mode: ExpressibleByArgument {}
 extension ProbeKind: ExpressibleByArgument {}
 extension DreamStart: ExpressibleByArgument {}

@@ -79,6 +79,11 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Passes over the training set.")
     var epochs: Int?
 
+    @Option(help: ArgumentHelp(
+        "The arithmetic of the training's matrix products: float32 (bit-for-bit reproducible), bf16 (operands rounded to bfloat16, sums in float32; weights and Adam stay float32), or auto (bf16 where the CPU multiplies bfloat16 in hardware: AVX512_BF16, AMX, Arm BF16). Default: float32, except mlp99 and fast99, which use auto.",
+        valueName: "precision"))
+    var precision: TrainingOptions.PrecisionChoice?
+
     @Option(help: "How the learning rate changes: constant, step (× --step-factor every --step-every epochs) or cosine (down to nearly 0 at the end).")
     var schedule: LearningRateSchedule.Shape?
 
@@ -178,6 +183,7 @@ struct TrainCommand: AsyncParsableCommand {
         options.elasticAlpha = elasticAlpha
         options.elasticSigma = elasticSigma
         options.preprocessing = preprocessing
+        options.precision = precision
         return options
     }
 
@@ -324,6 +330,7 @@ struct TrainCommand: AsyncParsableCommand {
         if !configuration.augmentation.isIdentity { parts.append("augmentation: \(configuration.augmentation.summary)") }
         if configuration.dropout > 0 { parts.append("dropout \(configuration.dropout)") }
         if let patience = configuration.patience { parts.append("early stopping after \(patience) epochs without improvement") }
+        if configuration.precision == .bfloat16 { parts.append("products in bfloat16 (\(ProductPrecision.bfloat16KernelName))") }
         return parts.isEmpty ? "" : "; " + parts.joined(separator: "; ")
     }
 

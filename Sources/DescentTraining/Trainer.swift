@@ -188,7 +188,11 @@ package struct Trainer: Sendable {
                 let batch = state.batch
                 if batch % reportEvery == 0 { report(&state, wait: false) }
                 do {
-                    try trainBatch(&state, feeder: &feeder, workspace: &workspace, gradients: &gradients, batchSize: batchSize, batchCount: batchCount)
+                    // The batch's products (the teacher's, the forward pass, the weight gradient and the
+                    // deltas) in the configuration's precision; evaluation stays float32.
+                    try ProductPrecision.with(configuration.precision) { () throws(TrainerError) in
+                        try trainBatch(&state, feeder: &feeder, workspace: &workspace, gradients: &gradients, batchSize: batchSize, batchCount: batchCount)
+                    }
                 } catch .diverged(let epoch, let batch, let learningRate, let lastGood, _) {
                     report(&state, wait: true)  // The error lists every epoch that ended.
                     throw .diverged(epoch: epoch, batch: batch, learningRate: learningRate, lastGood: lastGood, epochs: state.reports)

@@ -1,4 +1,5 @@
 import DescentNetwork
+import DescentLinearAlgebra
 import DescentDatasets
 
 // The configuration as a model file's metadata (string keys and values), and back.
@@ -6,9 +7,9 @@ import DescentDatasets
 extension TrainingConfiguration {
     /// The settings as model-file metadata (string values): every field but `threads`, which does
     /// not change the result. `init(metadata:)` reads them back. The keys of the schedule, dropout,
-    /// augmentation and early stopping appear only when they are used, so a run without them writes
-    /// the same keys as before they existed; `preprocessing` is always there, since every consumer of
-    /// the model must apply it.
+    /// augmentation, early stopping and a precision other than float32 appear only when they are
+    /// used, so a run without them writes the same keys as before they existed; `preprocessing` is
+    /// always there, since every consumer of the model must apply it.
     public var metadata: [String: String] {
         var metadata = [
             "layers": sizes.map(String.init).joined(separator: ","), "hidden_activation": hidden.rawValue,
@@ -32,6 +33,7 @@ extension TrainingConfiguration {
             metadata["elastic_sigma"] = "\(augmentation.elasticSigma)"
         }
         if let patience { metadata["patience"] = "\(patience)" }
+        if precision != .float32 { metadata["precision"] = precision.rawValue }
         return metadata
     }
 
@@ -76,6 +78,7 @@ extension TrainingConfiguration {
         if let alpha = try optional("elastic_alpha", "a number", { Double($0) }) { augmentation.elasticAlpha = alpha }
         if let sigma = try optional("elastic_sigma", "a number", { Double($0) }) { augmentation.elasticSigma = sigma }
         patience = try optional("patience", "a whole number", { Int($0) })
+        precision = try optional("precision", "float32 or bf16", ProductPrecision.init(rawValue:)) ?? .float32
         try validate(inputCount: sizes.first ?? 0, classCount: sizes.last ?? 0)
     }
 }

@@ -30,6 +30,17 @@ extension TrainingConfiguration {
         /// (`distillation` says which).
         case videoDistilled = "video-distilled"
 
+        /// The precision of the preset's products when `--precision` is not given. The presets of
+        /// wide layers (`mlp99`, `fast99`), whose time goes to their products, compute them in
+        /// bfloat16 where the CPU multiplies it in hardware; the others stay float32, bit for bit
+        /// reproducible.
+        public var precision: TrainingOptions.PrecisionChoice {
+            switch self {
+            case .mlp99, .fast99: .auto
+            default: .float32
+            }
+        }
+
         /// The teacher a preset learns from, and the distillation's α and T; nil for presets that learn from labels alone.
         public var distillation: (teacher: Preset, alpha: Double, temperature: Double)? {
             self == .videoDistilled ? (teacher: .mlp99, alpha: 0.1, temperature: 4) : nil
@@ -63,6 +74,7 @@ extension TrainingConfiguration {
             dropout = 0.1
             augmentation = Augmentation(maxShift: 0, maxRotation: 5, maxScaling: 0.05, elasticAlpha: 20, elasticSigma: 4)
         }
+        precision = preset.precision.resolved
     }
 
     /// ReLU hidden layers, a softmax output with cross-entropy, He weights, deskewed images, and Adam

@@ -34,6 +34,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var optimizer: OptimizerKind = .sgd
     /// Threads a large matrix product may use; the result does not depend on it.
     public var threads: Int = 1
+    /// The arithmetic of the training's matrix products: float32 (bit-for-bit reproducible), or
+    /// bfloat16 operands summed in float32, up to twice as fast where the CPU multiplies bfloat16
+    /// (`ProductPrecision.hasFastBFloat16`). The weights and the optimiser's state stay float32.
+    public var precision: ProductPrecision = .float32
     /// How the learning rate changes over the run (constant by default).
     public var schedule = LearningRateSchedule()
     /// The probability of dropping each hidden unit during training (0: no dropout); see `Workspace.enableDropout`.

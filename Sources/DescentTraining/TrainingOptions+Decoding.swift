@@ -8,13 +8,13 @@ extension TrainingOptions: Decodable {
     enum CodingKeys: String, CodingKey {
         case preset, layers, activation, output, cost, initialization = "init", learningRate, momentum, weightDecay
         case batchSize, epochs, seed, optimizer, threads, schedule, warmupEpochs, stepEvery, stepFactor, patience
-        case dropout, shift, rotation, scaling, elasticAlpha, elasticSigma, preprocessing
+        case dropout, shift, rotation, scaling, elasticAlpha, elasticSigma, preprocessing, precision
     }
 
     /// Reads the options present; a missing key keeps the preset's value.
     ///
     /// A name (`preset`, `activation`, `output`, `cost`, `init`, `optimizer`, `schedule`,
-    /// `preprocessing`) must be one the library knows; numbers are checked later, with the data's
+    /// `preprocessing`, `precision`) must be one the library knows; numbers are checked later, with the data's
     /// sizes, by `configuration(inputCount:classCount:images:)`.
     /// - Throws: `DecodingError.typeMismatch` for a value of the wrong type, and
     ///   `DecodingError.dataCorrupted` for a name that is not known; either way the error's
@@ -49,6 +49,7 @@ extension TrainingOptions: Decodable {
         elasticAlpha = try container.decodeIfPresent(Double.self, forKey: .elasticAlpha)
         elasticSigma = try container.decodeIfPresent(Double.self, forKey: .elasticSigma)
         preprocessing = try container.decodeName(.preprocessing)
+        precision = try container.decodeName(.precision)
     }
 }
 

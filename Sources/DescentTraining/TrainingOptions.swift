@@ -1,5 +1,6 @@
 public import DescentDatasets
 public import DescentNetwork
+public import DescentLinearAlgebra
 
 /// A preset and the values that override it, as a person gives them: `descent train` sets one from
 /// its options, and the explorer's `POST /api/train` decodes one from its JSON body (see
@@ -58,6 +59,28 @@ public struct TrainingOptions: Sendable, Equatable {
     public var elasticSigma: Double?
     /// `--preprocessing`: what every image goes through, in training and whenever the model is used.
     public var preprocessing: Preprocessing?
+    /// `--precision`: the arithmetic of the training's products; nil: the preset's (`Preset.precision`, resolved).
+    public var precision: PrecisionChoice?
+
+    /// What `--precision` takes: a precision, or `auto` for bfloat16 where the CPU multiplies it in
+    /// hardware (`ProductPrecision.hasFastBFloat16`) and float32 elsewhere.
+    public enum PrecisionChoice: String, CaseIterable, Sendable {
+        /// Every product in float32: bit-for-bit reproducible on one kernel family.
+        case float32
+        /// bfloat16 operands, float32 sums, on any CPU (emulated, and slower, where it has no bfloat16).
+        case bf16
+        /// bf16 where the CPU has bfloat16 instructions, float32 elsewhere.
+        case auto
+
+        /// The precision this choice gives on this CPU.
+        public var resolved: ProductPrecision {
+            switch self {
+            case .float32: .float32
+            case .bf16: .bfloat16
+            case .auto: ProductPrecision.hasFastBFloat16 ? .bfloat16 : .float32
+            }
+        }
+    }
 
     /// No preset and no overrides: the `video` preset as it is.
     public init() {}
@@ -103,6 +126,7 @@ public struct TrainingOptions: Sendable, Equatable {
         set(elasticAlpha, \.augmentation.elasticAlpha)
         set(elasticSigma, \.augmentation.elasticSigma)
         set(preprocessing, \.preprocessing)
+        set(precision?.resolved, \.precision)
         try configuration.validate(inputCount: inputCount, classCount: classCount)
         return configuration
     }
@@ -117,7 +141,7 @@ public struct TrainingOptions: Sendable, Equatable {
             ("schedule", schedule != nil), ("warmup-epochs", warmupEpochs != nil), ("step-every", stepEvery != nil),
             ("step-factor", stepFactor != nil), ("patience", patience != nil), ("dropout", dropout != nil), ("shift", shift != nil),
             ("rotation", rotation != nil), ("scaling", scaling != nil), ("elastic-alpha", elasticAlpha != nil),
-            ("elastic-sigma", elasticSigma != nil), ("preprocessing", preprocessing != nil),
+            ("elastic-sigma", elasticSigma != nil), ("preprocessing", preprocessing != nil), ("precision", precision != nil),
         ]
         return all.filter(\.1).map { "--" + $0.0 }
     }

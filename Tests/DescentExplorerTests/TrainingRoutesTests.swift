@@ -77,7 +77,7 @@ struct TrainingRoutesTests {
 
     @Test("a bad field's 400 names the field", arguments: [
         ("{\"activation\": \"swish\"}", "activation \"swish\" is not known"), ("{\"epochs\": \"one\"}", "epochs"),
-        ("{\"learningRate\": -1}", "learning-rate -1"),
+        ("{\"learningRate\": -1}", "learning-rate -1"), ("{\"precision\": \"fp16\"}", "precision \"fp16\" is not known"),
     ])
     func namesBadField(body: String, expected: String) async throws {
         try await ExplorerFixture.test { client in
@@ -116,11 +116,11 @@ struct TrainingRoutesTests {
 /// The page's training is the library's run: the same options give the same model as `TrainingRun`.
 @Suite("Training from the page matches the library")
 struct TrainingMatchesLibraryTests {
-    @Test("a deskewing, augmenting, dropout run from the page equals TrainingRun's, weights and metadata")
+    @Test("a deskewing, augmenting, dropout, bfloat16 run from the page equals TrainingRun's, weights and metadata")
     func sameModel() async throws {
         let state = try ExplorerFixture.state(trainingCount: 300)
         let app = Application(router: try ExplorerRoutes.router(state: state, access: ExplorerFixture.personal))
-        let body = "{\"preset\": \"video-best\", \"layers\": [784, 12, 10], \"epochs\": 2, \"trainingLimit\": 200, \"shift\": 1, \"rotation\": 4, \"dropout\": 0.1}"
+        let body = "{\"preset\": \"video-best\", \"layers\": [784, 12, 10], \"epochs\": 2, \"trainingLimit\": 200, \"shift\": 1, \"rotation\": 4, \"dropout\": 0.1, \"precision\": \"bf16\"}"
         try await app.test(.router) { client in
             #expect(try await client.call(.post, "/api/train", json: body).status == .accepted)
             let (_, _, events) = try await client.call(.get, "/api/train/events")
@@ -134,6 +134,7 @@ struct TrainingMatchesLibraryTests {
         options.shift = 1
         options.rotation = 4
         options.dropout = 0.1
+        options.precision = .bf16
         let data = await state.data
         let expected = try TrainingRun(
             configuration: options.configuration(),
@@ -141,6 +142,7 @@ struct TrainingMatchesLibraryTests {
         let served = await state.model
         #expect(served.network == expected.model.network)
         #expect(served.metadata["preprocessing"] == "deskew")
+        #expect(served.metadata["precision"] == "bf16")
         #expect(served.metadata.filter { $0.key != "trained_by" } == expected.model.metadata)
     }
 }

@@ -44,7 +44,7 @@ struct TrainingOptionsTests {
     }
 
     @Test("a name that is not known is refused, the error naming the key, the value and the names allowed",
-          arguments: [("preset", "huge"), ("activation", "swish"), ("cost", "l1"), ("init", "zeros"), ("preprocessing", "blur")])
+          arguments: [("preset", "huge"), ("activation", "swish"), ("cost", "l1"), ("init", "zeros"), ("preprocessing", "blur"), ("precision", "fp16")])
     func refusesUnknownName(key: String, value: String) throws {
         do {
             _ = try decoded("{\"epochs\": 2, \"\(key)\": \"\(value)\"}")

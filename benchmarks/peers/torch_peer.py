@@ -6,12 +6,18 @@ float32; the training set is one tensor built before timing; each epoch gathers 
 the same numpy draw as every other peer (nn.Linear stores them [out, in], hence the transpose).
 S/N: quadratic cost 0.5 * sum((a - y)^2) / n with a sigmoid output layer, SGD lr 3.0 (no momentum).
 T: nn.CrossEntropyLoss on the logits (softmax + cross-entropy, mean over the batch), Adam lr 1e-3.
-torch.set_num_threads(--threads); one inter-op thread.
+torch.set_num_threads(--threads); one inter-op thread. --bf16: the forward pass and the loss under
+torch.autocast("cpu", dtype=torch.bfloat16), PyTorch's mixed precision (float32 weights and optimiser,
+the linear layers' products in bfloat16).
 """
 
 import common
 
-args = common.setup("torch")
+def _extra(parser):
+    parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the forward pass and the loss")
+
+
+args = common.setup("torch", extra=_extra)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -71,7 +77,8 @@ def main():
         for start in range(0, xs.shape[0], batch):
             xb, yb = xs[start:start + batch], ys[start:start + batch]
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                loss = loss_fn(model(xb), yb)
             loss.backward()
             optimizer.step()
         timer.stop()
@@ -80,7 +87,8 @@ def main():
         out = model(torch.from_numpy(common.as_float(test_x)))
         acc = (out.argmax(dim=1).numpy() == test_y).mean()
     common.report(args, timer, acc, {"torch": torch.__version__,
-                                     "torch_threads": torch.get_num_threads()})
+                                     "torch_threads": torch.get_num_threads(),
+                                     "precision": "bf16-autocast" if args.bf16 else "float32"})
 
 
 main()

@@ -144,6 +144,14 @@ bool descent_bf16_use_on_thread(int family);
 /// The bfloat16 family this thread chose for itself with descent_bf16_use_on_thread, or -1.
 int descent_bf16_thread_choice(void);
 
+/// Makes descent_sgemm on this thread (and in the pool's workers while they run this thread's
+/// tasks) compute in bfloat16, as descent_sgemm_bf16 does, when `on`; back to float32 when not.
+/// Mixed-precision training turns it on around its steps; evaluation stays float32.
+void descent_products_use_bf16_on_thread(bool on);
+
+/// Whether descent_sgemm computes in bfloat16 on this thread.
+bool descent_products_bf16_on_thread(void);
+
 /// A family's name: "portable-bf16", "neon-bf16", "avx512-bf16" or "amx-bf16".
 const char *descent_bf16_name(descent_bf16_family family);
 

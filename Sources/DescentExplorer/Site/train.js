@@ -22,6 +22,7 @@ export function setUpTraining() {
       $("batch-size").value = Number(preset.batch_size);
       $("epochs").value = Math.min(Number(preset.epochs), 100);
       $("preprocessing").value = preset.preprocessing;
+      $("precision").value = preset.precision ?? "float32";
     });
   }).catch((error) => { $("train-status").textContent = `Could not load the presets: ${error.message}`; });
   $("train-form").addEventListener("submit", async (event) => {
@@ -30,7 +31,7 @@ export function setUpTraining() {
       preset: $("preset").value, layers: $("layers").value.split(",").map(Number),
       learningRate: Number($("learning-rate").value), batchSize: Number($("batch-size").value),
       epochs: Number($("epochs").value), trainingLimit: Number($("training-limit").value),
-      preprocessing: $("preprocessing").value,
+      preprocessing: $("preprocessing").value, precision: $("precision").value,
     };
     try {
       run.status = await postJSON("/api/train", request);
