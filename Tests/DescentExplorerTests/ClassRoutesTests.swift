@@ -201,6 +201,30 @@ struct ClassRoutesTests {
             #expect(Self.json(adopted.text)["version"] as? Int == 2, "\(adopted.text)")
             let model = Self.json(try await client.send(.get, "/api/model", token: nil).text)
             #expect((model["metadata"] as? [String: String])?["adopted"] == "fine-tuned on the class set")
+            // The grid reads every digit again with the new model, not from version 1's readings.
+            let grid = Self.json(try await client.send(.get, "/api/class/digits", token: Self.student).text)
+            #expect(grid["modelVersion"] as? Int == 2)
+            let digits = grid["digits"] as? [[String: Any]] ?? []
+            #expect(digits.count == 12 && digits.allSatisfy { (0..<10).contains($0["predicted"] as? Int ?? -1) }, "\(grid)")
         }
+    }
+
+    @Test("the class set's readings are kept per model version: another version starts afresh, deleted digits drop out")
+    func readingsPerVersion() async throws {
+        let classroom = Classroom()
+        #expect(await classroom.readings(for: 1).isEmpty)
+        let first = try await classroom.addDigit(Array(repeating: 0, count: 784), label: 3, browser: "a")
+        let second = try await classroom.addDigit(Array(repeating: 9, count: 784), label: 4, browser: "a")
+        await classroom.keepReadings([first.id: 3], for: 1)
+        await classroom.keepReadings([second.id: 5], for: 1)
+        #expect(await classroom.readings(for: 1) == [first.id: 3, second.id: 5])
+        #expect(await classroom.readings(for: 2).isEmpty, "version 2 read from version 1's table")
+        await classroom.keepReadings([first.id: 8], for: 2)
+        #expect(await classroom.readings(for: 2) == [first.id: 8])
+        #expect(await classroom.readings(for: 1).isEmpty)
+        _ = try await classroom.clearDigits()
+        let third = try await classroom.addDigit(Array(repeating: 1, count: 784), label: 1, browser: "a")
+        await classroom.keepReadings([third.id: 1], for: 2)
+        #expect(await classroom.readings(for: 2) == [third.id: 1], "a deleted digit's reading was kept")
     }
 }

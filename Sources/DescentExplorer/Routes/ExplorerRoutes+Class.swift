@@ -252,15 +252,24 @@ struct ClassSetSummary: Encodable {
     init(state: ExplorerState) async throws {
         let (snapshot, test) = try await state.snapshotWithEvaluation()
         let stored = await state.classroom.digits
-        let images = LabeledImages(rows: 28, columns: 28, pixels: stored.flatMap(\.pixels), labels: stored.map { UInt8($0.label) })
-        let network = snapshot.network
-        let prepared = snapshot.preprocessing
-        let predictions = try await state.executor.run { () -> [Int] in
-            let inputs = prepared.apply(to: images)
-            return (0..<inputs.count).map { index in network.prediction(for: inputs.image(index).map { Float($0) / 255 }).label }
+        // Only the digits this model version has not read yet go through the network.
+        var known = await state.classroom.readings(for: snapshot.version)
+        let unread = stored.filter { known[$0.id] == nil }
+        if !unread.isEmpty {
+            let images = LabeledImages(rows: 28, columns: 28, pixels: unread.flatMap(\.pixels), labels: unread.map { UInt8($0.label) })
+            let network = snapshot.network
+            let prepared = snapshot.preprocessing
+            let read = try await state.executor.run { () -> [Int] in
+                let inputs = prepared.apply(to: images)
+                return (0..<inputs.count).map { index in network.prediction(for: inputs.image(index).map { Float($0) / 255 }).label }
+            }
+            let fresh = Dictionary(zip(unread.map(\.id), read), uniquingKeysWith: { _, last in last })
+            await state.classroom.keepReadings(fresh, for: snapshot.version)
+            known.merge(fresh) { _, new in new }
         }
+        let predictions = stored.map { known[$0.id] ?? -1 }
         var confusion = Array(repeating: Array(repeating: 0, count: 10), count: 10)
-        for (digit, predicted) in zip(stored, predictions) where predicted < 10 { confusion[digit.label][predicted] += 1 }
+        for (digit, predicted) in zip(stored, predictions) where (0..<10).contains(predicted) { confusion[digit.label][predicted] += 1 }
         count = stored.count
         digits = zip(stored, predictions).map { Digit(id: $0.id, label: $0.label, predicted: $1) }
         accuracy = stored.isEmpty ? nil : Double(zip(stored, predictions).count { $0.label == $1 }) / Double(stored.count)

@@ -47,6 +47,24 @@ public actor Classroom {
 
     func setFineTune(job: Int, session: String) { fineTune = (job, session) }
 
+    /// What one model version reads in each digit, by digit id: every page asks for the class set
+    /// again on each change, and only the digits new since the last reading need the network.
+    private var readings: (version: Int, predicted: [Int: Int]) = (-1, [:])
+
+    /// The readings kept for `version` (none when the served model has changed since).
+    func readings(for version: Int) -> [Int: Int] { readings.version == version ? readings.predicted : [:] }
+
+    /// Keeps `predicted` (digit id to the class read) as what `version` reads, beside what it read before.
+    func keepReadings(_ predicted: [Int: Int], for version: Int) {
+        if readings.version != version { readings = (version, [:]) }
+        readings.predicted.merge(predicted) { _, new in new }
+        // Digits deleted since are dropped, so the table stays the size of the class set.
+        if readings.predicted.count > digits.count {
+            let ids = Set(digits.map(\.id))
+            readings.predicted = readings.predicted.filter { ids.contains($0.key) }
+        }
+    }
+
     /// A classroom keeping its class set in memory.
     public init() {
         folder = nil
