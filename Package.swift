@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "DescentLinearAlgebra", dependencies: ["CDescentKernels"], swiftSettings: swiftSettings),
         .target(name: "DescentFileIO", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(name: "DescentSafetensors", dependencies: ["DescentFileIO"], swiftSettings: swiftSettings),
-        .target(name: "DescentDatasets", dependencies: ["DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG", "CDescentJPEG"], swiftSettings: swiftSettings),
+        .target(name: "DescentDatasets", dependencies: ["CDescentKernels", "DescentLinearAlgebra", "DescentFileIO", "CDescentZlib", "CDescentPNG", "CDescentJPEG"], swiftSettings: swiftSettings),
         .target(name: "DescentNetwork", dependencies: ["DescentLinearAlgebra", "DescentSafetensors"], swiftSettings: swiftSettings),
         .target(name: "DescentTraining", dependencies: ["DescentNetwork", "DescentDatasets", "DescentFileIO"], swiftSettings: swiftSettings),
         // The umbrella: `import Descent` re-exports the modules above.

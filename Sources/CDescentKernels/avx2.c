@@ -444,6 +444,24 @@ static void relu_backward_avx2(float *delta, const float *outputs, long count) {
     descent_kernels_portable.relu_backward(delta, outputs, count);
 }
 
+// The portable filter line, 8 outputs at a time (a masked tail): separate multiply and add.
+AVX2 DESCENT_UNFUSED
+static void filter_line_avx2(const float *source, long step, const float *taps, long count, float scale, float *out,
+                             long n) {
+    DESCENT_NO_CONTRACTION
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (long i = 0; i < n; i += 8) {
+        long left = n - i < 8 ? n - i : 8;
+        __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)left), lanes);
+        __m256 sum = _mm256_setzero_ps();
+        for (long k = 0; k < count; k++) {
+            __m256 weight = _mm256_set1_ps(taps[k] * scale);
+            sum = _mm256_add_ps(sum, _mm256_mul_ps(weight, _mm256_maskload_ps(source + i + k * step, mask)));
+        }
+        _mm256_maskstore_ps(out + i, mask, sum);
+    }
+}
+
 const descent_kernel_table descent_kernels_avx2 = {
     .name = "avx2-fma",
     .sgemm = sgemm_avx2,
@@ -458,6 +476,8 @@ const descent_kernel_table descent_kernels_avx2 = {
     .count_nonzero = count_nonzero_avx2,
     .sparse_encode = encode_avx2,
     .fma_peak = fma_peak,
+    .filter_line = filter_line_avx2,
+    .sample = descent_distortion_sample_portable,
 };
 #else
 const descent_kernel_table descent_kernels_avx2 = {.name = 0};

@@ -139,6 +139,23 @@ void descent_adam(long count, float *w, const float *g, float *m, float *v, floa
     kernels()->adam(count, w, g, m, v, beta1, beta2, epsilon, rate, root2, decay);
 }
 
+void descent_gaussian_smooth(const float *noise, float *across, float *field, const float *taps, long tap_count,
+                             long rows, long columns, float scale) {
+    const descent_kernel_table *table = kernels();
+    long radius = tap_count / 2, width = columns + 2 * radius;
+    // Along rows: a line of `columns` sums over shifted copies of the row (taps · 1 is taps exactly).
+    for (long y = radius; y < radius + rows; y++)
+        table->filter_line(noise + y * width, 1, taps, tap_count, 1.0f, across + y * columns, columns);
+    // Along columns: across's rows lie end to end, so the whole field is one line, each tap a row down.
+    table->filter_line(across, columns, taps, tap_count, scale, field, rows * columns);
+}
+
+void descent_distortion_sample(const unsigned char *image, long rows, long columns, float cosine, float sine,
+                               long shift_x, long shift_y, const float *field_x, const float *field_y,
+                               unsigned char *output) {
+    kernels()->sample(image, rows, columns, cosine, sine, shift_x, shift_y, field_x, field_y, output);
+}
+
 long descent_fma_peak(long iterations, double *sink) { return kernels()->fma_peak(iterations, sink); }
 
 void descent_sparse_forward(long rows, long out, const long *counts, const unsigned short *indices, const float *values,

@@ -38,12 +38,44 @@ typedef struct descent_kernel_table {
     long (*sparse_encode)(const unsigned char *bytes, long count, unsigned short *positions, unsigned char *values);
     /// Independent chains of fused multiply-adds on registers; returns the floating-point operations done.
     long (*fma_peak)(long iterations, double *sink);
+    /// One line of a separable filter, vectorised across outputs: out[i] = Σk (taps[k] · scale) ·
+    /// source[i + k · step] for i in 0 ..< n, k in 0 ..< count. Each sum starts from 0 and adds its
+    /// terms in k order, each product rounded before it is added: never a fused multiply-add, so
+    /// every family gives the same bits (descent_gaussian_smooth).
+    void (*filter_line)(const float *source, long step, const float *taps, long count, float scale, float *out, long n);
+    /// descent_distortion_sample: the bilinear resampling of a distortion, each pixel as the portable one.
+    void (*sample)(const unsigned char *image, long rows, long columns, float cosine, float sine, long shift_x,
+                   long shift_y, const float *field_x, const float *field_y, unsigned char *output);
 } descent_kernel_table;
+
+/// A function whose sums must round exactly as written, as Swift's do: DESCENT_UNFUSED before it
+/// (GCC, which contracts a · b + c into a fused multiply-add by default, and would also fuse a
+/// multiply intrinsic into the add after it) and DESCENT_NO_CONTRACTION first in its body (Clang,
+/// which fuses within one expression; it never fuses two intrinsics).
+#if defined(__clang__)
+#define DESCENT_UNFUSED
+#define DESCENT_NO_CONTRACTION _Pragma("STDC FP_CONTRACT OFF")
+#elif defined(__GNUC__)
+#define DESCENT_UNFUSED __attribute__((optimize("fp-contract=off")))
+#define DESCENT_NO_CONTRACTION
+#else
+#define DESCENT_UNFUSED
+#define DESCENT_NO_CONTRACTION _Pragma("STDC FP_CONTRACT OFF")
+#endif
 
 extern const descent_kernel_table descent_kernels_portable;
 extern const descent_kernel_table descent_kernels_avx2;
 extern const descent_kernel_table descent_kernels_avx512;
 extern const descent_kernel_table descent_kernels_neon;
+
+/// The portable resampling (the table's sample), which AVX2 and NEON use too.
+void descent_distortion_sample_portable(const unsigned char *image, long rows, long columns, float cosine, float sine,
+                                        long shift_x, long shift_y, const float *field_x, const float *field_y,
+                                        unsigned char *output);
+
+/// The portable filter line (the table's filter_line), which NEON finishes its tails with.
+void descent_filter_line_portable(const float *source, long step, const float *taps, long count, float scale, float *out,
+                                  long n);
 
 /// The portable product, which every family falls back on for the shapes it has no fast path for.
 void descent_sgemm_portable(bool transpose_a, bool transpose_b, long m, long n, long k, float alpha,

@@ -283,6 +283,22 @@ static long sparse_encode_neon(const unsigned char *bytes, long count, unsigned 
     return descent_kernels_portable.sparse_encode(bytes, count, positions, values);
 }
 
+// The portable filter line, 4 outputs at a time, then the portable loop for the tail: vmulq then
+// vaddq, never vfmaq (DESCENT_UNFUSED keeps GCC from fusing them).
+DESCENT_UNFUSED
+static void filter_line_neon(const float *source, long step, const float *taps, long count, float scale, float *out,
+                             long n) {
+    DESCENT_NO_CONTRACTION
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        float32x4_t sum = vdupq_n_f32(0);
+        for (long k = 0; k < count; k++)
+            sum = vaddq_f32(sum, vmulq_f32(vdupq_n_f32(taps[k] * scale), vld1q_f32(source + i + k * step)));
+        vst1q_f32(out + i, sum);
+    }
+    if (i < n) descent_filter_line_portable(source + i, step, taps, count, scale, out + i, n - i);
+}
+
 const descent_kernel_table descent_kernels_neon = {
     .name = "neon",
     .sgemm = sgemm_neon,
@@ -297,6 +313,8 @@ const descent_kernel_table descent_kernels_neon = {
     .count_nonzero = count_nonzero_neon,
     .sparse_encode = sparse_encode_neon,
     .fma_peak = fma_peak_neon,
+    .filter_line = filter_line_neon,
+    .sample = descent_distortion_sample_portable,
 };
 #else
 const descent_kernel_table descent_kernels_neon = {.name = 0};

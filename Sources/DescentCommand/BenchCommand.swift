@@ -73,6 +73,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The training's products: float32 or bf16 (operands rounded to bfloat16, sums in float32).", valueName: "precision"))
     var precision: ProductPrecision = .float32
 
+    @Flag(help: "Time only the distortion of the training images (mlp99's augmentation) against the reference it replaced.")
+    var distortions = false
+
     @OptionGroup var data: DataOptions
     @OptionGroup var output: OutputOptions
 
@@ -97,6 +100,11 @@ struct BenchCommand: AsyncParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let mnist = try MNIST(folder: folder, kind: data.dataset)
         let loadSeconds = Self.seconds(since: loadStart)
+        if distortions {
+            let result = Self.benchDistortions(mnist.training, rounds: max(epochs, 3), console: console)
+            if output.json { Format.printJSON(result) }
+            return
+        }
         let peak = Self.measurePeak(threads: threads)
         console.say(String(format: "Machine peak (fused multiply-adds on registers, %@): %.1f GFLOP/s on %d thread(s); kernel %@ (best here: %@)",
                            Float.gemmKernelName, peak, threads, Float.gemmKernelName, KernelFamily.best.description))

@@ -1,4 +1,4 @@
-import DescentDatasets
+@testable import DescentDatasets
 import DescentLinearAlgebra
 import Testing
 
@@ -89,6 +89,49 @@ struct AugmenterTests {
         strong.distort(block()[...], into: &c, using: &third)
         again.distort(block()[...], into: &d, using: &fourth)
         #expect(c == d)
+    }
+
+    /// Every setting the training uses and then some: elastic on and off, with rotation, scaling and
+    /// shift alone and together, several σ (so 7 to 37 taps), and an image that is not square.
+    static let settings: [(Augmentation, rows: Int, columns: Int)] = [
+        (Augmentation(maxShift: 0, maxRotation: 5, maxScaling: 0.05, elasticAlpha: 20, elasticSigma: 4), 28, 28),  // mlp99's
+        (Augmentation(elasticAlpha: 34, elasticSigma: 4), 28, 28),
+        (Augmentation(maxShift: 2, maxRotation: 15, maxScaling: 0.15, elasticAlpha: 34, elasticSigma: 6), 28, 28),
+        (Augmentation(maxShift: 1, elasticAlpha: 8, elasticSigma: 1), 28, 28),
+        (Augmentation(maxRotation: 10, maxScaling: 0.1, elasticAlpha: 20, elasticSigma: 2.5), 20, 33),
+        (Augmentation(maxRotation: 10, maxScaling: 0.1), 28, 28),
+        (Augmentation(maxShift: 2, maxRotation: 5), 28, 28),
+        (Augmentation(maxScaling: 0.2), 28, 28),
+        (Augmentation(maxShift: 3), 28, 28),
+    ]
+
+    @Test("distort writes the reference's bytes, from the same draws, in every kernel family this CPU runs",
+          arguments: KernelFamily.allCases.filter(\.isSupported))
+    func equalsReference(family: KernelFamily) {
+        var pixels = SplitMix64(seed: 77)
+        for (setting, (augmentation, rows, columns)) in Self.settings.enumerated() {
+            // A block, random bytes, and sparse random ink: every border and interior case of the sampling.
+            var images: [[UInt8]] = [rows == 28 && columns == 28 ? block() : [UInt8](repeating: 0, count: rows * columns)]
+            images.append((0..<(rows * columns)).map { _ in UInt8(truncatingIfNeeded: pixels.next()) })
+            images.append((0..<(rows * columns)).map { _ in pixels.next() % 5 == 0 ? UInt8(truncatingIfNeeded: pixels.next()) : 0 })
+            for seed in UInt64(0)..<6 {
+                var fast = Augmenter(augmentation, rows: rows, columns: columns), slow = fast
+                var first = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(setting)), second = first
+                var output = [UInt8](repeating: 0, count: rows * columns), expected = output
+                var differing = 0, fieldsDiffering = 0
+                for round in 0..<20 {
+                    let image = images[round % images.count]
+                    KernelFamily.on(family) { fast.distort(image[...], into: &output, using: &first) }
+                    slow.distortByReference(image[...], into: &expected, using: &second)
+                    differing += zip(output, expected).filter { $0 != $1 }.count
+                    // The fields too, bit for bit: a field can differ by an ulp and still round to the same bytes.
+                    fieldsDiffering += zip(fast.fieldX + fast.fieldY, slow.fieldX + slow.fieldY).filter { $0.bitPattern != $1.bitPattern }.count
+                }
+                #expect(differing == 0, "\(family), setting \(setting), seed \(seed): \(differing) bytes differ")
+                #expect(fieldsDiffering == 0, "\(family), setting \(setting), seed \(seed): \(fieldsDiffering) field values differ")
+                #expect(first == second, "\(family), setting \(setting), seed \(seed): the generators parted")
+            }
+        }
     }
 
     @Test("options out of range are named", arguments: [

@@ -270,6 +270,90 @@ static void test_sparse(const char *family) {
 }
 
 // MARK: - The floating-point mode in the pool's workers
+// descent_gaussian_smooth against the loops Augmenter.swift had, bit for bit: each sum from 0 in tap
+// order, each product rounded first (the volatile keeps any compiler from fusing it into the add).
+static void smooth_reference(const float *noise, float *across, float *field, const float *taps, long count, long rows,
+                             long columns, float scale) {
+    long radius = count / 2, width = columns + 2 * radius;
+    for (long y = radius; y < radius + rows; y++)
+        for (long x = 0; x < columns; x++) {
+            float sum = 0;
+            for (long k = 0; k < count; k++) {
+                volatile float product = taps[k] * noise[y * width + x + k];
+                sum = sum + product;
+            }
+            across[y * columns + x] = sum;
+        }
+    for (long y = 0; y < rows; y++)
+        for (long x = 0; x < columns; x++) {
+            float sum = 0;
+            for (long k = 0; k < count; k++) {
+                float weight = taps[k] * scale;
+                volatile float product = weight * across[(y + k) * columns + x];
+                sum = sum + product;
+            }
+            field[y * columns + x] = sum;
+        }
+}
+
+static void test_smooth(const char *family) {
+    static const long shapes[][3] = {{28, 28, 25}, {28, 28, 7}, {1, 1, 1}, {5, 3, 3}, {7, 17, 5}, {13, 33, 25}, {30, 16, 11}, {2, 40, 9}};
+    int same = 1;
+    for (unsigned s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        long rows = shapes[s][0], columns = shapes[s][1], count = shapes[s][2], radius = count / 2;
+        long width = columns + 2 * radius, height = rows + 2 * radius;
+        float *noise = calloc((size_t)(height * width), sizeof(float)), *taps = randoms(count);
+        for (long y = radius; y < radius + rows; y++)
+            for (long x = radius; x < radius + columns; x++) noise[y * width + x] = uniform();
+        float *across[2] = {calloc((size_t)(height * columns), sizeof(float)), calloc((size_t)(height * columns), sizeof(float))};
+        float *field[2] = {malloc((size_t)(rows * columns) * sizeof(float)), malloc((size_t)(rows * columns) * sizeof(float))};
+        smooth_reference(noise, across[0], field[0], taps, count, rows, columns, 20.0f);
+        descent_gaussian_smooth(noise, across[1], field[1], taps, count, rows, columns, 20.0f);
+        same &= memcmp(across[0], across[1], (size_t)(height * columns) * sizeof(float)) == 0;
+        same &= memcmp(field[0], field[1], (size_t)(rows * columns) * sizeof(float)) == 0;
+        free(noise); free(taps); free(across[0]); free(across[1]); free(field[0]); free(field[1]);
+    }
+    check(same, family, "the elastic field's smoothing equals the plain loops bit for bit");
+}
+
+// descent_distortion_sample against the portable loop (the one Augmenter.swift's tests hold to the
+// Swift reference), bit for bit: rotations, scalings, shifts and rough fields that push positions
+// across every border, and sizes with tails.
+void descent_distortion_sample_portable(const unsigned char *image, long rows, long columns, float cosine, float sine,
+                                        long shift_x, long shift_y, const float *field_x, const float *field_y,
+                                        unsigned char *output);
+
+static void test_sample(const char *family) {
+    static const long shapes[][2] = {{28, 28}, {1, 1}, {3, 17}, {20, 33}, {16, 16}, {9, 40}};
+    int same = 1;
+    for (unsigned s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        long rows = shapes[s][0], columns = shapes[s][1], size = rows * columns;
+        unsigned char *image = malloc((size_t)size), *expected = malloc((size_t)size), *found = malloc((size_t)size);
+        float *field_x = malloc((size_t)size * sizeof(float)), *field_y = malloc((size_t)size * sizeof(float));
+        for (int trial = 0; trial < 40; trial++) {
+            for (long i = 0; i < size; i++) image[i] = (unsigned char)((uniform() + 1) * 128);
+            float angle = uniform() * 0.6f, scale = 1 + uniform() * 0.3f, rough = trial % 4 == 0 ? 0 : (float)(trial % 7);
+            for (long i = 0; i < size; i++) {
+                field_x[i] = uniform() * rough;
+                field_y[i] = uniform() * rough;
+            }
+            // Exactly on and just inside the far borders, where x + 1 can round up to columns + 1.
+            if (trial % 5 == 1) {
+                field_x[size - 1] = nextafterf((float)columns, 0) - (float)(columns - 1);
+                field_y[size - 1] = (float)rows - (float)(rows - 1) - 1;
+            }
+            const float *fx = trial % 3 == 2 ? 0 : field_x, *fy = trial % 3 == 2 ? 0 : field_y;
+            long tx = trial % 5 - 2, ty = trial % 3 - 1;
+            float cosine = cosf(angle) / scale, sine = sinf(angle) / scale;
+            descent_distortion_sample_portable(image, rows, columns, cosine, sine, tx, ty, fx, fy, expected);
+            descent_distortion_sample(image, rows, columns, cosine, sine, tx, ty, fx, fy, found);
+            same &= memcmp(expected, found, (size_t)size) == 0;
+        }
+        free(image); free(expected); free(found); free(field_x); free(field_y);
+    }
+    check(same, family, "the distortion's resampling equals the portable loop bit for bit");
+}
+
 static void record_mode(void *context, long index) {
     int *flushes = context;
     volatile float tiny = 1e-39f, one = 1.0f;
@@ -334,6 +418,8 @@ int main(void) {
         check(error <= 1e-5, name, "every product shape within 1e-5 of the reference");
         test_elementwise(name);
         test_sparse(name);
+        test_smooth(name);
+        test_sample(name);
     }
     descent_kernels_use(descent_kernels_best());
     static const descent_bf16_family bf16_families[] = {DESCENT_BF16_PORTABLE, DESCENT_BF16_NEON, DESCENT_BF16_AVX512,

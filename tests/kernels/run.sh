@@ -26,8 +26,22 @@ require() {
     done
 }
 
+# The distortion's kernels must round as the Swift loops they replaced: no fused multiply-add in them.
+# Their tests compare bytes, which an unfused-versus-fused difference of an ulp rarely changes, so
+# this reads the instructions. $1: objdump, $2: the binary.
+unfused() {
+    local fused
+    fused=$("$1" -d --no-show-raw-insn "$2" | awk '/^[0-9a-f]+ <.*(filter_line|distortion_sample|sample_avx512).*>:$/ { on = 1; next } /^$/ { on = 0 } on' |
+        grep -cE 'vfmadd|vfmsub|vfnmadd|fmla|fmls|fmadd|fmsub' || true)
+    if [[ $fused != 0 ]]; then
+        echo "$2: $fused fused multiply-adds in the distortion's kernels (filter_line, sample)" >&2
+        exit 1
+    fi
+}
+
 echo "== kernels on this machine ($(uname -m))"
 cc "${flags[@]}" "${sources[@]}" -lm -o "$out/native"
+unfused objdump "$out/native"
 "$out/native"
 
 if [[ $(uname -m) == x86_64 ]]; then
@@ -45,6 +59,7 @@ fi
 if command -v aarch64-linux-gnu-gcc > /dev/null && command -v qemu-aarch64-static > /dev/null; then
     echo "== kernels on aarch64, under qemu-aarch64-static -cpu max (Armv8.6 and later: BF16)"
     aarch64-linux-gnu-gcc -static "${flags[@]}" "${sources[@]}" -lm -o "$out/arm64"
+    unfused aarch64-linux-gnu-objdump "$out/arm64"
     qemu-aarch64-static -cpu max "$out/arm64" | tee "$out/arm64.log"
     require "$out/arm64.log" "aarch64 under qemu" neon neon-bf16
 elif (( require_arm64 )); then

@@ -80,6 +80,27 @@ bool descent_fp_can_flush(void);
 /// portable one (relative error about 2e-7 against the C library's expf).
 void descent_sigmoid(float *values, long count);
 
+/// The elastic distortion's smoothing (DescentDatasets' Augmenter): field = scale · (G ∗ noise) for
+/// a Gaussian G of tap_count = 2·radius + 1 taps, separably. noise is (rows + 2·radius) x
+/// (columns + 2·radius) with a border of zeros standing for outside; across is (rows + 2·radius) x
+/// columns with its first and last radius rows zero; field is rows x columns:
+///   across[y][x] = Σk taps[k] · noise[y][x + k]                 for y in radius ..< radius + rows
+///   field[y][x]  = Σk (taps[k] · scale) · across[y + k][x]
+/// Each sum starts from 0 and adds its terms in k order, every product rounded before it is added
+/// (no fused multiply-add), so every family gives bit for bit what the plain loops give.
+/// - Complexity: O(rows · columns · tap_count), vectorised across x.
+void descent_gaussian_smooth(const float *noise, float *across, float *field, const float *taps, long tap_count,
+                             long rows, long columns, float scale);
+
+/// The distortion's resampling (DescentDatasets' Augmenter): output pixel (x, y) of a rows x columns
+/// byte image is the input sampled bilinearly at c + M·(p − c) − t + field(p), M = [cosine sine;
+/// −sine cosine], c the centre, t the shift, 0 outside, rounded to a byte. field_x and field_y
+/// (rows x columns) are NULL for no elastic field. Each pixel's arithmetic in the order the Swift loop
+/// had, unfused, in every family: scalar, or 16 pixels at a time with gathers (AVX-512).
+void descent_distortion_sample(const unsigned char *image, long rows, long columns, float cosine, float sine,
+                               long shift_x, long shift_y, const float *field_x, const float *field_y,
+                               unsigned char *output);
+
 /// Replaces each of `count` values x with max(x, 0).
 void descent_relu(float *values, long count);
 
