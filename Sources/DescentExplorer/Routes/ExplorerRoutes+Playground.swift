@@ -29,7 +29,18 @@ extension ExplorerRoutes {
             return try await playgroundSetup(request, state: state, classroom: classroom, session: body.session) { old in
                 let data = try body.data.map(PlaygroundData.drawn) ?? old?.data
                     ?? PlaygroundData.drawn(PlaygroundDataRequest(recipe: PointSetRecipe(shape: .spirals), testShare: 0.3))
-                return try PlaygroundCopy(data: data, network: body.network, grid: body.grid)
+                let axes = try body.axisIndices(in: data.columnNames)
+                // Only the map changes (its columns, its cells): the run goes on where it stood.
+                var wanted = body.network
+                if data.width != 2 { wanted.features = .coordinates }
+                if var kept = old, body.data == nil, kept.network == wanted {
+                    kept.grid = body.grid
+                    if let axes { kept.axes = axes }
+                    return kept
+                }
+                var copy = try PlaygroundCopy(data: data, network: body.network, grid: body.grid)
+                if let axes { copy.axes = axes } else if data.width == old?.data.width, let old { copy.axes = old.axes }
+                return copy
             }
         }
         groups.change.post("/api/playground/csv") { request, _ in

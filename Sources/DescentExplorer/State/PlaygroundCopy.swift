@@ -61,23 +61,31 @@ struct PlaygroundData: Sendable {
         return data
     }
 
-    /// The map's rectangle: a square around every point, at least the drawn sets' frame (−1.2...1.2).
-    func area(cells: Int) -> GridArea {
-        guard width == 2 else { return GridArea(size: cells) }
+    /// The map's rectangle over columns `axes`: for a drawn set a square around every point, at least
+    /// its frame (−1.2...1.2); for a CSV, the two columns' ranges, 5% wider.
+    func area(cells: Int, axes: [Int]) -> GridArea {
         var (xMin, xMax, yMin, yMax) = (Float.infinity, -Float.infinity, Float.infinity, -Float.infinity)
         for set in [training, test] {
+            let width = set.points.columns
             for row in 0..<set.count {
-                let (x, y) = (set.points.elements[2 * row], set.points.elements[2 * row + 1])
+                let (x, y) = (set.points.elements[row * width + axes[0]], set.points.elements[row * width + axes[1]])
                 (xMin, xMax, yMin, yMax) = (min(xMin, x), max(xMax, x), min(yMin, y), max(yMax, y))
             }
         }
-        if recipe != nil || !xMin.isFinite {
+        if recipe != nil || !xMin.isFinite || !yMin.isFinite {
             let extent = max(1.2, [xMin, xMax, yMin, yMax].filter(\.isFinite).map { abs($0) * 1.05 }.max() ?? 1.2)
             return GridArea(size: cells, extent: extent)
         }
-        // A CSV's own ranges, 5% wider, never empty.
         let (xPad, yPad) = (max((xMax - xMin) * 0.05, 1e-3), max((yMax - yMin) * 0.05, 1e-3))
         return GridArea(xMin: xMin - xPad, xMax: xMax + xPad, yMin: yMin - yPad, yMax: yMax + yPad, columns: cells, rows: cells)
+    }
+
+    /// Each column's mean over the training points: where the map holds the columns it does not show.
+    var columnMeans: [Float] {
+        let width = training.points.columns
+        var sums = Array(repeating: 0.0, count: width)
+        for row in 0..<training.count { for column in 0..<width { sums[column] += Double(training.points.elements[row * width + column]) } }
+        return sums.map { Float($0 / Double(max(1, training.count))) }
     }
 }
 
@@ -112,6 +120,8 @@ struct PlaygroundCopy: Sendable {
     var curve: [PlaygroundCurvePoint] = []
     /// Counts setups, so the page can tell a frame of the old setup from the new.
     var setup = 1
+    /// The two columns the map shows; the others are held at their mean (`mapNetwork`).
+    var axes = [0, 1]
 
     static let maximumCurve = 400
 
@@ -122,6 +132,7 @@ struct PlaygroundCopy: Sendable {
         self.network = network
         self.grid = grid
         features = data.width == 2 ? network.features : .coordinates
+        self.network.features = features
         do {
             trainingExamples = try data.training.examples(features: features)
             testExamples = data.test.count == 0 ? try Self.empty(width: features.width) : try data.test.examples(features: features)
@@ -225,14 +236,37 @@ struct PlaygroundCopy: Sendable {
         let regions: RegionGrid
         let trainingCensus: RegionCensus, testCensus: RegionCensus
         do {
-            regions = try network.regions(over: data.area(cells: grid), features: features)
+            let area = data.area(cells: grid, axes: axes)
+            regions = data.width == 2 ? try network.regions(over: area, features: features)
+                : try mapNetwork().regions(over: area, features: .coordinates)
             trainingCensus = try network.regionCensus(of: data.training, features: features)
             testCensus = try network.regionCensus(of: data.test, features: features)
         } catch {
-            throw APIError(.unprocessableContent, error.description)
+            throw APIError(.unprocessableContent, "\(error)")
         }
         return PlaygroundFrame(session: session, copy: self, regions: regions, point: point, training: trainingCensus, test: testCensus,
                                includingPoints: includingPoints, fullCurve: fullCurve)
+    }
+
+    /// The network as the map sees it when the data has more than 2 columns: its first layer reads
+    /// only the two shown, and the others, held at their mean, are folded into its biases
+    /// (W·x + b with x's other columns fixed is W_shown·(x, y) + (b + W_others·mean)), so that the
+    /// library's `regions(over:features:)` draws the map; the layers above are the network's own.
+    func mapNetwork() throws -> Network<Float> {
+        let network = model.network, first = network.layers[0], means = data.columnMeans
+        let inputs = first.inputCount
+        var weights = Matrix<Float>(rows: first.outputCount, columns: 2)
+        var biases = first.biases
+        for neuron in 0..<first.outputCount {
+            for column in 0..<inputs {
+                let weight = first.weights.elements[neuron * inputs + column]
+                if column == axes[0] { weights.elements[neuron * 2] = weight }
+                else if column == axes[1] { weights.elements[neuron * 2 + 1] = weight }
+                else { biases[neuron] += weight * means[column] }
+            }
+        }
+        let layers = [Layer(weights: weights, biases: biases, activation: first.activation)] + network.layers.dropFirst()
+        return try Network(layers: layers, cost: network.cost)
     }
 
     /// The mean cost (the network's own, without L2) and the evaluation on `examples`.

@@ -26,10 +26,6 @@ extension PlaygroundData {
             throw APIError(.unprocessableContent, "\(query.name) has \(width) numeric column\(width == 1 ? "" : "s") besides \(query.labelColumn); "
                 + "a Playground needs 2 to \(limits.maximumCSVColumns)")
         }
-        guard width == 2 else {
-            throw APIError(.unprocessableContent, "\(query.name) has \(width) numeric columns besides \(query.labelColumn); the map shows 2, "
-                + "and a map of 2 chosen columns with the others held at their mean is not built yet: keep 2 columns")
-        }
         let classes = table.classNames.count
         guard classes >= 2 else {
             throw APIError(.unprocessableContent, "\(query.labelColumn) holds a single class (\(table.classNames.first ?? "")); a Playground needs 2 or more to tell apart")

@@ -21,8 +21,9 @@ struct PlaygroundFrame: Encodable {
     let parameterCount: Int
     /// The names of the network's inputs (`x`, `y`, `x2`, ... or a CSV's columns).
     let inputs: [String]
-    /// The names of the columns the map's axes show.
+    /// The names of the columns the map's axes show, and of every column of the data.
     let axes: [String]
+    let columns: [String]
     let classNames: [String]
     let source: String
     let activation: String
@@ -56,7 +57,7 @@ struct PlaygroundFrame: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case session, setup, steps, epoch, sizes, parameterCount, inputs, axes, classNames, source, activation, area, areaShares, training, test,
+        case session, setup, steps, epoch, sizes, parameterCount, inputs, axes, columns, classNames, source, activation, area, areaShares, training, test,
              point, curve, includesPoints, addedPoints
     }
 
@@ -75,7 +76,8 @@ struct PlaygroundFrame: Encodable {
         sizes = network.sizes
         parameterCount = network.parameterCount
         inputs = copy.data.width == 2 ? copy.features.names : copy.data.columnNames
-        axes = Array(copy.data.columnNames.prefix(2))
+        axes = copy.axes.map { copy.data.columnNames[$0] }
+        columns = copy.data.columnNames
         classNames = copy.data.classNames
         source = copy.data.source
         activation = copy.network.activation.rawValue
@@ -94,7 +96,8 @@ struct PlaygroundFrame: Encodable {
             for (split, set) in [copy.data.training, copy.data.test].enumerated() {
                 let width = set.points.columns
                 for row in 0..<set.count {
-                    points.append((set.points.elements[row * width], set.points.elements[row * width + min(1, width - 1)], UInt8(set.labels[row]), UInt8(split)))
+                    points.append((set.points.elements[row * width + copy.axes[0]], set.points.elements[row * width + copy.axes[1]],
+                                   UInt8(set.labels[row]), UInt8(split)))
                 }
             }
         }

@@ -107,7 +107,7 @@ struct PlaygroundNetwork: Sendable, Equatable, Decodable {
         if let l2 = try field(.l2, Double.self, "a number") { self.l2 = l2 }
         if let names = try field(.features, [String].self, "a list of feature names such as [\"x\", \"y\"]") {
             do {
-                features = try DerivedFeatures(parsing: names.joined(separator: ","))
+                features = names.isEmpty ? [] : try DerivedFeatures(parsing: names.joined(separator: ","))
             } catch {
                 throw APIError.badRequest("network.\(error.description)")
             }
@@ -202,12 +202,14 @@ struct PlaygroundSetupRequest: Sendable, Decodable {
     var network: PlaygroundNetwork
     /// The map's cells a side.
     var grid: Int
+    /// The names of the two columns the map shows (data of more than 2 columns); nil: the first two, or as they were.
+    var axes: [String]?
 
     static let expected = "{\"session\": \"<id>\", \"data\": {\"shape\": \"spirals\", \"classes\": 2, \"points\": 1000, \"noise\": 0.1, \"seed\": 0, "
         + "\"testShare\": 0.3}, \"network\": {\"hidden\": [16, 16], \"activation\": \"tanh\", \"learningRate\": 0.03, \"batchSize\": 10, "
         + "\"optimizer\": \"adam\", \"l2\": 0, \"features\": [\"x\", \"y\"], \"seed\": 0}, \"grid\": 100}"
 
-    private enum Key: String, CodingKey { case session, data, network, grid }
+    private enum Key: String, CodingKey { case session, data, network, grid, axes }
 
     init(from decoder: any Decoder) throws {
         let field = FieldReader(container: try decoder.container(keyedBy: Key.self), prefix: "")
@@ -215,6 +217,19 @@ struct PlaygroundSetupRequest: Sendable, Decodable {
         data = try field(.data, PlaygroundDataRequest.self, "an object")
         network = try field(.network, PlaygroundNetwork.self, "an object") ?? PlaygroundNetwork()
         grid = try field(.grid, Int.self, "an integer") ?? 100
+        axes = try field(.axes, [String].self, "a list of two column names")
+    }
+
+    /// The indices of `axes` among `columns`.
+    /// - Throws: `APIError` (422) naming `axes` when they are not two distinct columns of the data.
+    func axisIndices(in columns: [String]) throws(APIError) -> [Int]? {
+        guard let axes else { return nil }
+        let indices = axes.compactMap { columns.firstIndex(of: $0) }
+        guard axes.count == 2, indices.count == 2, indices[0] != indices[1] else {
+            throw APIError(.unprocessableContent, "axes is \(axes.prefix(3).map { $0.prefix(40) }); expected two different columns of the data: "
+                + columns.joined(separator: ", "))
+        }
+        return indices
     }
 
     func validate(_ limits: PlaygroundLimits) throws(APIError) {
