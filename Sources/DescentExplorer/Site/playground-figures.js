@@ -92,7 +92,8 @@ export function mapText(frame) {
     const others = row.map((n, j) => (j !== actual && n ? `${n} in class ${names[j]}'s` : null)).filter(Boolean);
     return `class ${names[actual]}: ${total} points, ${row[actual]} in its region` + (others.length ? `, ${others.join(", ")}` : "");
   }).filter(Boolean).join("; ");
-  return `Decision regions over ${a} and ${b}: test accuracy ${percent(frame.test.accuracy)} (${frame.test.correct} of ${frame.test.count}), `
+  const held = frame.columns.length > 2 ? ` (the other ${frame.columns.length - 2} columns at their mean)` : "";
+  return `Decision regions over ${a} and ${b}${held}: test accuracy ${percent(frame.test.accuracy)} (${frame.test.correct} of ${frame.test.count}), `
     + `training accuracy ${percent(frame.training.accuracy)} (${frame.training.correct} of ${frame.training.count}). `
     + `The map: ${shares}. Test points: ${counts(frame.test) || "none"}. Training points: ${counts(frame.training) || "none"}.`;
 }

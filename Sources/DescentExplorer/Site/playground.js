@@ -6,7 +6,7 @@ import { api, postPlayground } from "./api.js";
 import { $, showError } from "./dom.js";
 import { classColour, colourName, fromCanvas, paintCurves, paintMap, paintNetwork } from "./playground-figures.js";
 
-const page = { session: null, frame: null, points: null, curve: [], playing: false, busy: false, cursor: null, limits: null, frames: [] };
+const page = { session: null, frame: null, points: null, curve: [], playing: false, busy: false, looping: false, inflight: null, cursor: null, limits: null, frames: [] };
 /** How long each frame trains on the server, in milliseconds, while playing. */
 const SLICE_MS = 40;
 
@@ -77,29 +77,44 @@ function show(frame) {
   $("pg-export-all").href = `/api/playground/data?session=${session}&split=all`;
   $("pg-source").textContent = `${frame.source}: ${frame.training.count} training and ${frame.test.count} test points`
     + (frame.addedPoints ? ` (${frame.addedPoints} added by clicking)` : "") + `; network ${frame.sizes.join("-")}, ${frame.parameterCount} weights and biases.`;
+  // Data of more than 2 columns: the two the map shows.
+  $("pg-axes").hidden = frame.columns.length <= 2;
+  for (const [id, name] of [["pg-axis-x", frame.axes[0]], ["pg-axis-y", frame.axes[1]]]) {
+    const select = $(id);
+    if ([...select.options].map((o) => o.value).join() !== frame.columns.join()) {
+      select.replaceChildren(...frame.columns.map((column) => Object.assign(document.createElement("option"), { value: column, textContent: column })));
+    }
+    select.value = name;
+  }
   const clickClass = $("pg-click-class"), chosen = clickClass.value;
   if (clickClass.options.length !== frame.classNames.length) {
     clickClass.replaceChildren(...frame.classNames.map((name, i) => Object.assign(document.createElement("option"), { value: i, textContent: `${name} (${colourName(i)})` })));
-    clickClass.value = chosen < frame.classNames.length ? chosen : "0";
+    clickClass.value = chosen !== "" && Number(chosen) < frame.classNames.length ? chosen : "0";
   }
   clickClass.style.borderColor = classColour(Number(clickClass.value));
 }
 
-/** Runs `work` (a request answering a frame) unless one is under way, and shows its frame. */
+/** Reports a failed request: a copy the server no longer has (restarted, or dropped for another) is set up again next time. */
+function failed(error) {
+  if (error.status === 404) page.session = null;
+  setPlaying(false);
+  showError(`Playground: ${error.message}`, "playground");
+  say(error.message);
+}
+
+/** Runs `work` (a request answering a frame) once the frame under way has come, unless another is
+ *  waiting, and shows its frame. */
 async function request(work) {
   if (page.busy) return null;
   page.busy = true;
   try {
+    await page.inflight;
     const frame = await work();
     show(frame);
     showError(null, "playground");
     return frame;
   } catch (error) {
-    // A copy the server no longer has (restarted, or dropped for another): set it up again.
-    if (error.status === 404) page.session = null;
-    setPlaying(false);
-    showError(`Playground: ${error.message}`, "playground");
-    say(error.message);
+    failed(error);
     return null;
   } finally {
     page.busy = false;
@@ -125,16 +140,26 @@ function setPlaying(playing) {
 }
 
 async function loop() {
+  if (page.looping) return;
+  page.looping = true;
   say("Training…");
-  while (page.playing) {
-    const started = performance.now();
-    const frame = await request(() => train({ milliseconds: SLICE_MS }));
-    if (!frame) break;
+  await page.inflight;
+  // The next frame is asked for before this one is drawn, so that the server trains while the browser paints.
+  const ask = () => (page.inflight = train({ milliseconds: SLICE_MS }).catch((error) => ({ error })));
+  let next = ask();
+  while (true) {
+    const frame = await next;
+    if (frame.error) { failed(frame.error); break; }
+    next = page.playing ? ask() : null;
+    if (!next) page.inflight = null;
+    show(frame);
+    showError(null, "playground");
     page.frames.push(performance.now());
-    if (page.frames.length > 20) page.frames.shift();
+    if (page.frames.length > 30) page.frames.shift();
+    if (!next) break;
     await new Promise((resolve) => requestAnimationFrame(resolve));
-    if (performance.now() - started < 16) await new Promise((resolve) => setTimeout(resolve, 16));
   }
+  page.looping = false;
   const frame = page.frame, span = page.frames.length > 1 ? (page.frames[page.frames.length - 1] - page.frames[0]) / 1000 : 0;
   const rate = span > 0 ? ` (${((page.frames.length - 1) / span).toFixed(1)} frames a second)` : "";
   page.frames = [];
@@ -220,6 +245,14 @@ export function setUpPlayground() {
     try { await navigator.clipboard.writeText(link); say("The link to this page is copied."); } catch { say(`The link to this page: ${link}`); }
   });
   setUpMap();
+  for (const id of ["pg-axis-x", "pg-axis-y"]) {
+    $(id).addEventListener("change", async () => {
+      const axes = [$("pg-axis-x").value, $("pg-axis-y").value];
+      if (axes[0] === axes[1]) { say("Choose two different columns for the map."); return; }
+      const frame = await request(() => postPlayground("/api/playground", { ...setupRequest(false), axes }));
+      if (frame) say(`The map shows ${axes[0]} across and ${axes[1]} up; the other columns are held at their mean.`);
+    });
+  }
   // Leaving the page pauses it.
   document.addEventListener("page", (event) => {
     if (event.detail.page !== "playground") setPlaying(false);
