@@ -46,10 +46,12 @@ private struct Drawing {
         var target = 0.0
         switch shape {
         case .spirals:
-            // Arm `label` turns 1.5 times from radius 0.05 to 0.95, the arms 2π/classes apart.
-            let t = generator.uniformDouble()
-            let radius = 0.05 + 0.9 * t
-            let angle = 3 * Double.pi * t + 2 * Double.pi * Double(label) / Double(classes)
+            // Arm `label` turns 1.25 times from radius 0.1 to 0.95, the arms 2π/classes apart. The
+            // position along the arm is √u, so points are about as dense everywhere along its length
+            // rather than crowding the centre, where the arms meet.
+            let t = generator.uniformDouble().squareRoot()
+            let radius = 0.1 + 0.85 * t
+            let angle = 2.5 * Double.pi * t + 2 * Double.pi * Double(label) / Double(classes)
             (x, y) = (radius * cosine(angle), radius * sine(angle))
         case .circles:
             // A disk of radius 0.5 (class 0) inside a ring from 0.7 to 1 (class 1), uniform in area.
