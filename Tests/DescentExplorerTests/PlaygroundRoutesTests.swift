@@ -173,6 +173,9 @@ struct PlaygroundRoutesTests {
             let model = try Model(bytes: bytes, source: "export")
             #expect(model.network.sizes == [4, 8, 8, 3] && model.classNames == ["0", "1", "2"])
             #expect(model.metadata["features"] == "x,y,x2,xy")
+            // The library rebuilds the same test points from what the model records.
+            let rebuilt = try #require(try TrainingData(recordedIn: model.metadata))
+            #expect(rebuilt.test.count == 75 && Evaluation(network: model.network, on: rebuilt.test).accuracy == frame.testAccuracy)
             let (csvStatus, csv) = try await client.bytes("/api/playground/data?session=\(first.session)&split=test")
             #expect(csvStatus == .ok)
             #expect(String(decoding: csv.prefix(14), as: UTF8.self) == "x,y,x2,xy,labe")

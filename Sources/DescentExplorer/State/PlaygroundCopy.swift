@@ -21,6 +21,8 @@ struct PlaygroundData: Sendable {
     var columnNames: [String]
     /// How many points were added by clicking.
     var added = 0
+    /// Seeds the split into training and test (`PointSet.split`, `SplitMix64`).
+    var splitSeed: UInt64 = 0
 
     var classCount: Int { classNames.count }
     var width: Int { training.points.columns }
@@ -34,10 +36,11 @@ struct PlaygroundData: Sendable {
         } catch {
             throw APIError(.unprocessableContent, "data.\(error.description)")
         }
-        var generator = SplitMix64(seed: request.recipe.seed ^ 0x5EED_5EED)
+        let splitSeed = request.recipe.seed ^ 0x5EED_5EED
+        var generator = SplitMix64(seed: splitSeed)
         let (training, test) = set.split(testShare: request.testShare, using: &generator)
         return PlaygroundData(source: request.recipe.summary, recipe: request.recipe, testShare: request.testShare, training: training, test: test,
-                              classNames: (0..<set.classCount).map(String.init), columnNames: ["x", "y"])
+                              classNames: (0..<set.classCount).map(String.init), columnNames: ["x", "y"], splitSeed: splitSeed)
     }
 
     /// The same data with one more training point.
@@ -159,8 +162,13 @@ struct PlaygroundCopy: Sendable {
         do {
             var trainingData = TrainingData(name: "playground", training: training, validation: try empty(width: training.width), test: test,
                                             classNames: data.classNames)
+            // The keys `TrainingData(points:features:testShare:splitSeed:)` writes, so that the library can
+            // rebuild a drawn set's split from the model (`point_set` only while no point was added), and the page's own.
             trainingData.metadata = ["playground_data": data.source, "features": features.names.joined(separator: ","),
-                                     "columns": data.columnNames.joined(separator: ",")]
+                                     "columns": data.columnNames.joined(separator: ","), "test_share": "\(data.testShare)", "split_seed": "\(data.splitSeed)"]
+            if let recipe = data.recipe, data.added == 0, let json = try? JSONEncoder().encode(recipe) {
+                trainingData.metadata["point_set"] = String(decoding: json, as: UTF8.self)
+            }
             if let checkpoint { return try TrainingRun(resuming: checkpoint, data: trainingData) }
             return try TrainingRun(configuration: configuration, data: trainingData)
         } catch let error as TrainingError {

@@ -43,7 +43,7 @@ extension PlaygroundData {
         let (training, test) = set.split(testShare: query.testShare, using: &generator)
         guard training.count > 0 else { throw APIError(.unprocessableContent, "\(query.name) leaves no training points after the test share") }
         return PlaygroundData(source: "\(query.name) (\(set.count) rows, seed \(query.seed))", recipe: nil, testShare: query.testShare,
-                              training: training, test: test, classNames: table.classNames, columnNames: table.featureNames)
+                              training: training, test: test, classNames: table.classNames, columnNames: table.featureNames, splitSeed: query.seed)
     }
 }
 
