@@ -30,7 +30,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
             + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 4 epochs: 98% in about 2 s), "
-            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%), fast99 (mlp99 in 10 epochs: 99% in a minute), video-distilled (784-16-16-10 taught by an mlp99 model: needs --teacher). "
+            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%), fast99 (mlp99 in 10 epochs: 99% in a minute), video-distilled (784-16-16-10 taught by an mlp99 model: needs --teacher), "
+            + "playground (2-32-32-K ReLU for 2-D point sets, the default with --dataset spirals and the other shapes). "
             + "`descent info` shows a model's values."))
     var preset: TrainingConfiguration.Preset?
 

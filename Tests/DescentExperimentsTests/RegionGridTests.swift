@@ -60,14 +60,17 @@ struct RegionGridTests {
         #expect(census.sentences.count == 3 && census.sentences[0].hasPrefix("class 0: 100 points"))
     }
 
-    @Test("speed: a 2-16-16-4 network over 100x100 cells with every neuron's map (printed, not asserted)")
+    @Test("a 2-16-16-4 network over 100x100 cells: every cell and neuron map, the same each time (its speed printed, not asserted)")
     func speed() throws {
         let network = try network([2, 16, 16, 4])
         let area = GridArea(size: 100)
-        _ = try network.regions(over: area, features: .coordinates)
+        let first = try network.regions(over: area, features: .coordinates)
+        #expect(first.classes.count == 10_000 && first.confidences.count == 10_000 && first.outputs.columns == 4)
+        #expect(first.neurons.map(\.rows) == [16, 16] && first.neurons.allSatisfy { $0.columns == 10_000 })
+        #expect(first.classes.allSatisfy { (0..<4).contains($0) } && first.confidences.allSatisfy { $0 >= 0.25 && $0 <= 1 })
         let rounds = 50
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<rounds { _ = try network.regions(over: area, features: .coordinates) }
+        for _ in 0..<rounds { #expect(try network.regions(over: area, features: .coordinates) == first) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(rounds)
         print("RegionGrid: 2-16-16-4 over 100x100 with neuron maps: \(String(format: "%.2f", seconds * 1000)) ms a frame, \(String(format: "%.0f", 1 / seconds)) frames/s")
     }

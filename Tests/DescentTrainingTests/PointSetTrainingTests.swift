@@ -7,21 +7,26 @@ import DescentTraining
 /// Training on 2-D point sets through the one training run, as `descent train --dataset spirals` does.
 @Suite("Training on point sets")
 struct PointSetTrainingTests {
+    /// Trains as `descent train --dataset <shape> --seed <recipe.seed>` does: the seed draws the
+    /// points, the split and the first weights.
     func train(_ recipe: PointSetRecipe, features: DerivedFeatures = .coordinates, epochs: Int? = nil) throws -> TrainingOutcome {
         let data = try TrainingData(points: PointSet.generate(recipe), features: features, testShare: 0.2, splitSeed: recipe.seed)
         var options = TrainingOptions()
         options.preset = .playground
         options.epochs = epochs
+        options.seed = recipe.seed
         let configuration = try options.configuration(inputCount: features.width, classCount: recipe.classes, images: false)
         return try TrainingRun(configuration: configuration, data: data).run()
     }
 
-    @Test("the playground preset learns 3-class spirals (1,000 points, noise 0.1) to 95% on the test split")
-    func spirals() throws {
-        let outcome = try train(PointSetRecipe(shape: .spirals, classes: 3))
+    @Test("the playground preset learns spirals (1,000 points, noise 0.1) to 95% on the test split", arguments: [
+        (2, 0), (2, 1), (2, 2), (3, 0), (3, 1), (3, 2),
+    ] as [(Int, UInt64)])
+    func spirals(classes: Int, seed: UInt64) throws {
+        let outcome = try train(PointSetRecipe(shape: .spirals, classes: classes, seed: seed))
         let test = try #require(outcome.test)
         #expect(test.total == 200)
-        #expect(test.accuracy >= 0.95, "test accuracy \(test.accuracy)")
+        #expect(test.accuracy >= 0.95, "\(classes) classes, seed \(seed): test accuracy \(test.accuracy)")
     }
 
     @Test("4-class blobs are learnt to 95% in a few epochs")
