@@ -62,7 +62,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             return report(Evaluation(network: loaded.network, on: prepared), of: "\(folder.images.count) pictures of \(images)",
                           names: loaded.classNames, console: console, json: ["images": images, "images_sha256": folder.sha256])
         }
-        if let shape = data.pointShape {
+        // A model of 2-D points, with no other data named, is measured on its own test points.
+        let recordedShape = data.datasetName == .images(.mnist) && csv == nil && idx == nil ? loaded.pointSetRecipe?.shape : nil
+        if let shape = data.pointShape ?? recordedShape {
             return try evaluatePoints(shape: shape, loaded: loaded, console: console)
         }
         if let csv {
