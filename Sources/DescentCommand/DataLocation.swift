@@ -34,6 +34,9 @@ enum DataLocation {
     /// Loads the data set, downloading it first if its files are not in the folder.
     /// - Parameter say: Where progress lines go (stderr).
     static func load(_ options: DataOptions, trainOnAll: Bool = false, say: @Sendable (String) -> Void) async throws -> MNIST {
+        if let shape = options.pointShape {
+            throw CommandError("--dataset \(shape.rawValue) is a 2-D point set; this command reads MNIST's images (mnist or fashion)")
+        }
         let folder = folder(for: options)
         if !MNIST.isPresent(in: folder, kind: options.dataset) {
             say("The \(options.dataset.rawValue) files are not in \(folder); downloading them.")

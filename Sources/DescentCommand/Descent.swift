@@ -14,7 +14,7 @@ struct Descent: AsyncParsableCommand {
             """,
         version: DescentVersion.string,
         subcommands: [
-            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, ImportCommand.self,
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, RegionsCommand.self, InfoCommand.self, ImportCommand.self,
             GradcheckCommand.self, DownloadCommand.self, BenchCommand.self, ServeCommand.self,
             WeightsCommand.self, NeuronsCommand.self, ProbeCommand.self, DreamCommand.self, MemorizeCommand.self,
             LandscapeCommand.self, GradientCommand.self, SamplesCommand.self, MinimaCommand.self, CompareCommand.self,

@@ -27,6 +27,8 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @OptionGroup var readAs: ReadAsOption
 
+    @OptionGroup var pointSet: PointSetOptions
+
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case test, validation, training
     }
@@ -42,6 +44,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     mutating func validate() throws {
         let sources = [("--images", images != nil), ("--idx", idx != nil), ("--csv", csv != nil)].filter(\.1).map(\.0)
         if sources.count > 1 { throw ValidationError("\(sources.joined(separator: " and ")) name different data; give one") }
+        if data.pointShape == nil, let option = pointSet.given.first { throw ValidationError("\(option) needs --dataset spirals (or another point set)") }
+        if let shape = data.pointShape, let source = sources.first { throw ValidationError("--dataset \(shape.rawValue) and \(source) name different data; give one") }
+        if pointSet.testShare != nil { throw ValidationError("--test-share is for train: evaluate measures the model's own test points, or a whole new set") }
     }
 
     mutating func run() async throws {
@@ -57,13 +62,23 @@ struct EvaluateCommand: AsyncParsableCommand {
             return report(Evaluation(network: loaded.network, on: prepared), of: "\(folder.images.count) pictures of \(images)",
                           names: loaded.classNames, console: console, json: ["images": images, "images_sha256": folder.sha256])
         }
+        // A model of 2-D points, with no other data named, is measured on its own test points.
+        let recordedShape = data.datasetName == .images(.mnist) && csv == nil && idx == nil ? loaded.pointSetRecipe?.shape : nil
+        if let shape = data.pointShape ?? recordedShape {
+            return try evaluatePoints(shape: shape, loaded: loaded, console: console)
+        }
         if let csv {
             // Every row is measured; a label the model does not know is an error naming its line.
             let table = try CSVDataset.read(csv, labelColumn: labelColumn, classNames: loaded.classNames)
-            guard table.examples.width == loaded.network.inputCount else {
-                throw CommandError("\(csv): \(table.examples.width) feature columns; \(model.path) takes \(loaded.network.inputCount) inputs")
+            var examples = table.examples
+            if let features = loaded.derivedFeatures, examples.width == 2 {  // a model of 2-D points reads its derived features
+                examples = try PointSet(points: examples.features, labels: examples.labels, classCount: loaded.network.outputCount)
+                    .examples(features: features)
             }
-            return report(Evaluation(network: loaded.network, on: .features(table.examples)), of: "\(table.examples.count) examples of \(csv)",
+            guard examples.width == loaded.network.inputCount else {
+                throw CommandError("\(csv): \(examples.width) feature columns; \(model.path) takes \(loaded.network.inputCount) inputs")
+            }
+            return report(Evaluation(network: loaded.network, on: .features(examples)), of: "\(examples.count) examples of \(csv)",
                           names: loaded.classNames, console: console)
         }
         if let idx {
@@ -85,6 +100,28 @@ struct EvaluateCommand: AsyncParsableCommand {
                 + "\(loaded.network.outputCount) outputs; MNIST needs 784 and 10")
         }
         report(Evaluation(network: loaded.network, on: images), of: "\(images.count) \(split.rawValue) images", names: mnist.kind.classNames, console: console)
+    }
+
+    /// Measures a model of 2-D points on its own test points (the recorded recipe and split) when
+    /// `--dataset` names the shape it was trained on and no other option is given, else on the whole
+    /// set the options draw (over the recorded recipe).
+    func evaluatePoints(shape: PointShape, loaded: Model, console: Console) throws {
+        let features = try pointSet.derivedFeatures(or: loaded.derivedFeatures ?? .coordinates)
+        let set: PointSet
+        let what: String
+        if pointSet.given.filter({ $0 != "--features" }).isEmpty, loaded.pointSetRecipe?.shape == shape, let test = loaded.pointSetTestPoints {
+            set = test
+            what = "\(test.count) test points of \(test.recipe?.summary ?? shape.rawValue)"
+        } else {
+            set = try PointSet.generate(pointSet.recipe(shape: shape, base: loaded.pointSetRecipe))
+            what = "\(set.count) points of \(set.recipe?.summary ?? shape.rawValue)"
+        }
+        let examples = try set.examples(features: features)
+        guard examples.width == loaded.network.inputCount, set.classCount <= loaded.network.outputCount else {
+            throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs and gives \(loaded.network.outputCount) outputs; "
+                + "the points give \(examples.width) features (\(features.names.joined(separator: ","))) in \(set.classCount) classes")
+        }
+        report(Evaluation(network: loaded.network, on: .features(examples)), of: what, names: loaded.classNames, console: console)
     }
 
     /// Prints the evaluation: as JSON, or the accuracy, per class and as a confusion matrix.

@@ -16,6 +16,10 @@ enum Format {
     }
 
     static func epochLine(_ report: EpochReport, of epochs: Int, validationCount: Int) -> String {
+        if validationCount == 0 {  // a point set: the test is measured once, at the end
+            return String(format: "Epoch %d/%d  cost %.4f  training %@  %.2fs",
+                          report.epoch, epochs, report.trainingCost, percent(report.trainingAccuracy), report.seconds)
+        }
         let correct = Int((report.validationAccuracy * Double(validationCount)).rounded())
         return String(format: "Epoch %d/%d  cost %.4f  training %@  validation %d/%d (%@)  %.2fs",
                       report.epoch, epochs, report.trainingCost, percent(report.trainingAccuracy),

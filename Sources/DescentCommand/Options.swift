@@ -44,8 +44,22 @@ struct DataOptions: ParsableArguments {
         valueName: "dir"))
     var folder: String?
 
-    @Option(help: "The data set: mnist or fashion (Zalando's Fashion-MNIST).")
-    var dataset: DatasetKind = .mnist
+    @Option(name: .customLong("dataset"), help: ArgumentHelp(
+        "The data set: mnist or fashion (Zalando's Fashion-MNIST); for train, evaluate and regions also a 2-D point set: "
+            + "spirals, circles, xor, blobs or moons (plane and bump are regression sets, drawn but not yet trained on).",
+        valueName: "name"))
+    var datasetName: DatasetName = .images(.mnist)
+
+    /// The MNIST kind named (MNIST's digits when a point set is named: see `pointShape`).
+    var dataset: DatasetKind {
+        get { if case .images(let kind) = datasetName { return kind } else { return .mnist } }
+        set { datasetName = .images(newValue) }
+    }
+
+    /// The point set's shape, when `--dataset` names one.
+    var pointShape: PointShape? {
+        if case .points(let shape) = datasetName { return shape } else { return nil }
+    }
 
     @Option(name: .customLong("mirror"), help: ArgumentHelp(
         "A URL prefix to download the files from, tried in order (repeatable); default: the public mirrors.",

@@ -24,6 +24,11 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(name: .customLong("test-index"), help: ArgumentHelp("Predict test image N (0..<10000) instead.", valueName: "n"))
     var testIndex: Int?
 
+    @Option(name: .customLong("point"), help: ArgumentHelp(
+        "For a model of 2-D points (descent train --dataset spirals): the class at x,y (repeatable), read through the model's features.",
+        valueName: "x,y"))
+    var points: [PlanePoint] = []
+
     @Flag(name: .customLong("show-input"), help: "Print the 28x28 input the network saw, as text.")
     var showInput = false
 
@@ -32,13 +37,15 @@ struct PredictCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     mutating func validate() throws {
-        if files.isEmpty && testIndex == nil { throw ValidationError("give image files or --test-index N") }
+        if files.isEmpty && testIndex == nil && points.isEmpty { throw ValidationError("give image files, --test-index N or --point x,y") }
+        if !points.isEmpty, !files.isEmpty || testIndex != nil { throw ValidationError("--point asks a model of 2-D points; give it without images or --test-index") }
         if let testIndex, testIndex < 0 { throw ValidationError("--test-index \(testIndex) is negative") }
     }
 
     mutating func run() async throws {
         let loaded = try Model.load(model.path)
         let network = loaded.network
+        if !points.isEmpty { return try predictPoints(loaded) }
         guard network.inputCount == 784 else {
             throw CommandError("\(model.path): the network takes \(network.inputCount) inputs; a 28x28 image gives 784")
         }
@@ -69,6 +76,25 @@ struct PredictCommand: AsyncParsableCommand {
             console.say("\(input.name): \(prediction.label) (output \(String(format: "%.3f", prediction.confidence))\(truth))")
             console.say("  outputs: " + prediction.outputs.enumerated().map { "\($0.offset):\(String(format: "%.3f", $0.element))" }.joined(separator: " "))
             if showInput { console.say(DigitPreparation.textPicture(of: input.pixels)) }
+        }
+        if output.json { Format.printJSON(["predictions": results, "model": model.path]) }
+    }
+
+    /// Prints the class and outputs at each `--point`, read through the model's derived features.
+    func predictPoints(_ loaded: Model) throws {
+        let features = loaded.derivedFeatures ?? .coordinates
+        guard loaded.network.inputCount == features.width else {
+            throw CommandError("\(model.path): the network takes \(loaded.network.inputCount) inputs; a point gives \(features.width) "
+                + "(\(features.names.joined(separator: ","))): it is not a model of 2-D points")
+        }
+        var results: [[String: Any]] = []
+        let console = Console(quiet: output.json)
+        for point in points {
+            let (x, y) = (Float(point.x), Float(point.y))
+            let prediction = loaded.network.prediction(for: features.applied(x: x, y: y))
+            results.append(["x": point.x, "y": point.y, "class": prediction.label, "confidence": prediction.confidence, "outputs": prediction.outputs])
+            console.say("(\(point.x), \(point.y)): class \(loaded.classNames[prediction.label]) (output \(String(format: "%.3f", prediction.confidence)))")
+            console.say("  outputs: " + prediction.outputs.enumerated().map { "\($0.offset):\(String(format: "%.3f", $0.element))" }.joined(separator: " "))
         }
         if output.json { Format.printJSON(["predictions": results, "model": model.path]) }
     }

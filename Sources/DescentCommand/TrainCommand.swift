@@ -16,17 +16,22 @@ struct TrainCommand: AsyncParsableCommand {
             first 50,000 training images; validation accuracy is measured on the last 10,000 after \
             each epoch, and test accuracy on the 10,000 test images once, at the end. With --csv or \
             --idx it trains on those files instead, and a preset takes its first and last layer \
-            sizes from the data.
+            sizes from the data. With --dataset spirals (or circles, xor, blobs, moons) it draws a \
+            2-D point set, holds out --test-share of it for the test, and trains the playground \
+            preset unless another is named.
             """)
 
     @OptionGroup var data: DataOptions
 
     @OptionGroup var source: DataSourceOptions
 
+    @OptionGroup var pointSet: PointSetOptions
+
     @Option(help: ArgumentHelp(
         "A named recipe: video (784-16-16-10, the default), nielsen (784-30-10), nielsen-ch3 (784-100-10, cross-entropy, L2 5.0, learning rate 0.5), "
             + "video-best (784-16-16-10, ReLU, deskewed, Adam, cosine), fast98 (784-256-128-10, 4 epochs: 98% in about 2 s), "
-            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%), fast99 (mlp99 in 10 epochs: 99% in a minute), video-distilled (784-16-16-10 taught by an mlp99 model: needs --teacher). "
+            + "mlp99 (784-800-800-10, elastic distortions, dropout: 99%), fast99 (mlp99 in 10 epochs: 99% in a minute), video-distilled (784-16-16-10 taught by an mlp99 model: needs --teacher), "
+            + "playground (2-32-32-K ReLU for 2-D point sets, the default with --dataset spirals and the other shapes). "
             + "`descent info` shows a model's values."))
     var preset: TrainingConfiguration.Preset?
 
@@ -157,7 +162,7 @@ struct TrainCommand: AsyncParsableCommand {
     /// The recipe options as the library reads them.
     var options: TrainingOptions {
         var options = TrainingOptions()
-        options.preset = preset
+        options.preset = preset ?? (data.pointShape != nil ? .playground : nil)
         options.layers = layers?.sizes
         options.hidden = activation
         options.output = output
@@ -213,6 +218,12 @@ struct TrainCommand: AsyncParsableCommand {
                     + "then add --teacher \(distillation.teacher.rawValue).safetensors")
             }
         }
+        if data.pointShape == nil, let option = pointSet.given.first {
+            throw ValidationError("\(option) describes a point set; name one with --dataset spirals (or circles, xor, blobs, moons)")
+        }
+        if let shape = data.pointShape, let option = source.given.first {
+            throw ValidationError("--dataset \(shape.rawValue) draws its own points; drop \(option)")
+        }
         if resume != nil, let option = recipeOptionsGiven.first {
             throw ValidationError("--resume continues the checkpoint's own recipe and data; drop \(option)")
         }
@@ -221,11 +232,11 @@ struct TrainCommand: AsyncParsableCommand {
     /// The options that change what is trained, which a resumed run takes from its checkpoint.
     var recipeOptionsGiven: [String] {
         let data: [(String, Bool)] = [
-            ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil), ("--dataset", self.data.dataset != .mnist),
+            ("--train-on-all", trainOnAll), ("--train-limit", trainLimit != nil), ("--dataset", self.data.datasetName != .images(.mnist)),
             ("--report", report != nil), ("--teacher", teacher != nil), ("--distillation-alpha", distillationAlpha != nil),
             ("--temperature", temperature != nil),
         ]
-        return options.given + source.given + data.filter(\.1).map(\.0)
+        return options.given + source.given + pointSet.given + data.filter(\.1).map(\.0)
     }
 
     mutating func run() async throws {
@@ -238,6 +249,8 @@ struct TrainCommand: AsyncParsableCommand {
         var classCount = 10
         if let loaded = try source.load() {
             (data, classCount) = loaded
+        } else if let points = try pointSetData(resumed: resumed) {
+            (data, classCount) = points
         } else {
             var dataOptions = self.data
             dataOptions.dataset = settings.dataset
@@ -307,6 +320,18 @@ struct TrainCommand: AsyncParsableCommand {
                             modelPath: settings.out).write(to: folder)
         }
         finish(result, reportFiles: reportFiles, configuration: run.configuration, out: settings.out, console: console)
+    }
+
+    /// The point set's splits and class count, drawn as the options say or rebuilt from a resumed
+    /// run's checkpoint; nil when no point set is named.
+    func pointSetData(resumed: TrainingCheckpoint?) throws -> (data: TrainingData, classCount: Int)? {
+        if let resumed {
+            guard let data = try PointSetOptions.trainingData(checkpointMetadata: resumed.metadata) else { return nil }
+            return (data, resumed.configuration.sizes.last ?? 2)
+        }
+        guard let shape = self.data.pointShape else { return nil }
+        let data = try pointSet.trainingData(shape: shape, seed: seed ?? 0)
+        return (data, shape.isRegression ? 1 : try pointSet.recipe(shape: shape).classes)
     }
 
     /// The line that says what is about to be trained.

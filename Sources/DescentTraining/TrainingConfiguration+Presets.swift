@@ -29,6 +29,12 @@ extension TrainingConfiguration {
         /// (α = 0.1) against an `mlp99` teacher's outputs softened at T = 4. It needs the teacher
         /// (`distillation` says which).
         case videoDistilled = "video-distilled"
+        /// For 2-D point sets (`PointSet`): 2-32-32-2 (the data sets its first and last sizes), ReLU,
+        /// softmax and cross-entropy, He weights, Adam at 0.01 in batches of 16 with a cosine
+        /// schedule, 150 epochs. `descent train --dataset spirals` uses it unless another preset is
+        /// named. Chosen on data seeds 10 to 19 (2-class spirals 100% on all ten, 3-class 95.5% to
+        /// 98.5%); TensorFlow Playground's 16-16 tanh at 0.01 stalls near 68% on 2-class spirals.
+        case playground
 
         /// The precision of the preset's products when `--precision` is not given. The presets of
         /// wide layers (`mlp99`, `fast99`), whose time goes to their products, compute them in
@@ -69,6 +75,9 @@ extension TrainingConfiguration {
             weightDecay = 20
         case .fast98:
             setModernRecipe(sizes: [784, 256, 128, 10], learningRate: 1e-3, batchSize: 128, epochs: 4)
+        case .playground:
+            setModernRecipe(sizes: [2, 32, 32, 2], learningRate: 0.01, batchSize: 16, epochs: 150)
+            preprocessing = .none
         case .mlp99:
             setModernRecipe(sizes: [784, 800, 800, 10], learningRate: 1e-3, batchSize: 128, epochs: 40)
             dropout = 0.1

@@ -38,6 +38,7 @@ public enum ExplorerRoutes {
         addComparisonRoutes(to: groups, state: state, shelf: shelf)
         addLessonRoutes(to: groups, state: state)
         addClassRoutes(to: groups, state: state)
+        addPlaygroundRoutes(to: groups, state: state)
         if let metrics {
             groups.teach.get("/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],

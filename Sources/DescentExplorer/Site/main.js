@@ -1,8 +1,8 @@
-// Descent explorer: six pages over the API under /api, as ES modules with nothing from another host
+// Descent explorer: seven pages over the API under /api, as ES modules with nothing from another host
 // and nothing shared through `window`. This module only starts them; index.html is the markup.
 //
 //   pages     lesson.js (and lesson-*.js, its chapters), draw.js (and draw-*.js, its panels),
-//             weights.js, mistakes.js, train.js, descent.js, class.js (and class-pace.js, the
+//             weights.js, mistakes.js, train.js, descent.js, playground.js (and playground-figures.js), class.js (and class-pace.js, the
 //             teacher leading every page of a shared server)
 //   shared    api.js (requests, the token, errors, binary answers), events.js (following an event
 //             stream), pad.js (the drawing pad, 28x28 digits), figures.js (colour maps, charts, text
@@ -18,6 +18,7 @@ import { setUpLearning } from "./draw-learn.js";
 import { setUpLesson } from "./lesson.js";
 import { loadMistakes } from "./mistakes.js";
 import { startNavigation } from "./nav.js";
+import { loadPlayground, setUpPlayground } from "./playground.js";
 import { setUpTraining } from "./train.js";
 import { loadWeights } from "./weights.js";
 
@@ -29,6 +30,7 @@ setUpMyDigits();
 setUpDrawing();
 setUpTraining();
 setUpClass();
+setUpPlayground();
 // Each page and its loader, run when the page is first shown with a model; the Lesson is the first.
-startNavigation({ lesson: null, draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent, class: null });
+startNavigation({ lesson: null, draw: null, weights: loadWeights, mistakes: loadMistakes, train: null, descent: loadDescent, playground: loadPlayground, class: null });
 setUpClassPace();

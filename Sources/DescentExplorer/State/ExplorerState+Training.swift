@@ -276,7 +276,8 @@ extension ExplorerState {
         }
     }
 
-    /// Drops every student's copy and every student's waiting fine-tuning (the teacher's "clear the class").
+    /// Drops every student's copy (the Learn panel's and the Playground's) and every student's waiting
+    /// fine-tuning (the teacher's "clear the class").
     /// - Returns: How many copies and waiting fine-tunings were dropped.
     func clearClass() async -> (copies: Int, queued: Int) {
         let dropped = queue.filter { $0.target != .served }
@@ -288,7 +289,7 @@ extension ExplorerState {
             remember(status)
         }
         if let running, running.target != .served { running.stop.stop() }
-        return (await learningCopies.removeAll(), dropped.count)
+        return (await learningCopies.removeAll() + playgrounds.removeAll(), dropped.count)
     }
 
     // MARK: Subscribers

@@ -33,6 +33,8 @@ public actor ExplorerState {
     /// change instead of `model`. Their ids only need to be hard to guess, not reproducible: the
     /// system's generator draws them.
     let learningCopies = LearningCopies(using: SystemRandomNumberGenerator())
+    /// The Playground pages' copies: each page's points, network and run.
+    let playgrounds = PlaygroundCopies(using: SystemRandomNumberGenerator())
     /// A class learning together: the teacher's pace, who is where, the class set.
     public nonisolated let classroom: Classroom
     /// Where every heavy computation runs: bounded, on threads of its own at a lower priority.
