@@ -131,7 +131,7 @@ struct BenchCommand: AsyncParsableCommand {
             let image = Array(mnist.test.image(0))
             let predictSeconds = Self.time(repeats: 2000) { _ = trained.network.prediction(forBytes: image) }
             let dense = config == .W ? Self.denseProductRate(threads: threads) : nil
-            let bf16Dense = config == .W ? Self.bf16DenseProductRate() : nil
+            let bf16Dense = config == .W ? Self.bf16DenseProductRate(threads: threads) : nil
             var result: [String: Any] = [
                 "config": config.rawValue, "threads": threads, "kernel": Float.gemmKernelName, "precision": precision.rawValue,
                 "epochs": epochs, "seconds_per_epoch": perEpoch,
@@ -212,22 +212,10 @@ struct BenchCommand: AsyncParsableCommand {
         return 3 * 2 * 128 * 800 * 800 / median(samples) / 1e9
     }
 
-    /// The same three products in bfloat16 (`descent_sgemm_bf16`: the operands rounded to bfloat16,
-    /// sums in float32), with the threads the kernels' pool takes.
-    static func bf16DenseProductRate() -> Double {
-        var generator = SplitMix64(seed: 1)
-        func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniformDouble() - 0.5) } }
-        let x = random(128 * 800), delta = random(128 * 800)
-        var weights = random(800 * 800), z = [Float](repeating: 0, count: 128 * 800), back = z
-        var samples: [Double] = []
-        for round in 0..<23 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            descent_sgemm_bf16(false, true, 128, 800, 800, 1, x, 800, weights, 800, 0, &z, 800)
-            descent_sgemm_bf16(true, false, 800, 800, 128, -1e-6, delta, 800, x, 800, 1, &weights, 800)
-            descent_sgemm_bf16(false, false, 128, 800, 800, 1, delta, 800, weights, 800, 0, &back, 800)
-            if round >= 3 { samples.append(seconds(since: start)) }
-        }
-        return 3 * 2 * 128 * 800 * 800 / median(samples) / 1e9
+    /// The same three products in bfloat16 (operands rounded to bfloat16, sums in float32), as
+    /// training computes them with `--precision bf16`: cut into column blocks over `threads`.
+    static func bf16DenseProductRate(threads: Int) -> Double {
+        ProductPrecision.with(.bfloat16) { denseProductRate(threads: threads) }
     }
 
     static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
