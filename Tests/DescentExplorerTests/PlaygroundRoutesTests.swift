@@ -96,6 +96,20 @@ struct PlaygroundRoutesTests {
             + "\"noise\": 0.1, \"seed\": 1, \"testShare\": 0.25}, \"network\": {\(network)}, \"grid\": \(grid)}"
     }
 
+    @Test("a setup that names no network gets the library's playground preset: its layers and activation")
+    func presetNetwork() async throws {
+        try await ExplorerFixture.test { client in
+            let body = "{\"data\": {\"shape\": \"spirals\", \"classes\": 2, \"points\": 200, \"noise\": 0.1, \"seed\": 1, \"testShare\": 0.25}, \"grid\": 20}"
+            let (status, frame, text, _) = try await client.frame("/api/playground", json: body)
+            #expect(status == .ok, "\(text)")
+            let answer = try #require(frame)
+            let preset = TrainingConfiguration(preset: .playground)
+            #expect(answer.json["sizes"] as? [Int] == [2] + preset.sizes.dropFirst().dropLast() + [2])
+            #expect(answer.json["activation"] as? String == preset.hidden.rawValue)
+            #expect(preset.hidden == .relu && preset.sizes.count == 4, "the preset this test reads: \(preset.sizes) \(preset.hidden)")
+        }
+    }
+
     @Test("a setup answers a DPF1 frame: the library's points, the network's sizes, every hidden neuron's map")
     func setupFrame() async throws {
         try await ExplorerFixture.test { client in
@@ -227,10 +241,14 @@ struct PlaygroundRoutesTests {
             #expect(status == .ok, "\(text)")
             let first = try #require(frame)
             #expect(first.json["axes"] as? [String] == ["a", "b"] && first.json["columns"] as? [String] == ["a", "b", "c"])
-            #expect(first.json["sizes"] as? [Int] == [3, 16, 16, 2])
+            // No network named: the library's playground preset.
+            let preset = TrainingConfiguration(preset: .playground)
+            let hidden = Array(preset.sizes.dropFirst().dropLast())
+            #expect(first.json["sizes"] as? [Int] == [3] + hidden + [2])
             let id = first.session
             let trained = try #require(try await client.frame("/api/playground/train", json: "{\"session\": \"\(id)\", \"steps\": 200}").frame)
-            let network = "\"network\": {\"hidden\": [16, 16], \"activation\": \"tanh\", \"learningRate\": 0.03, \"batchSize\": 10, \"optimizer\": \"adam\"}"
+            let network = "\"network\": {\"hidden\": \(hidden), \"activation\": \"\(preset.hidden.rawValue)\", \"learningRate\": \(preset.learningRate), "
+                + "\"batchSize\": \(preset.batchSize), \"optimizer\": \"\(preset.optimizer.rawValue)\"}"
             let turned = try await client.frame("/api/playground", json: "{\"session\": \"\(id)\", \(network), \"axes\": [\"c\", \"a\"]}")
             let map = try #require(turned.frame, "\(turned.text)")
             #expect(map.json["axes"] as? [String] == ["c", "a"] && map.steps == trained.steps && map.weights == trained.weights)

@@ -170,6 +170,19 @@ def main():
         waited(browser, 30, lambda b: accuracy(b) >= 0)
         assert "token" not in browser.current_url
 
+        # The form starts from the library's playground preset, and so does the first frame.
+        with urllib.request.urlopen(f"{base}/api/presets", timeout=30) as response:
+            preset = json.load(response)["playground"]
+        hidden = ",".join(preset["layers"].split(",")[1:-1])
+        form = {field: browser.find_element(By.ID, f"pg-{field}").get_attribute("value")
+                for field in ("hidden", "activation", "learning-rate", "batch-size", "optimizer")}
+        expected = {"hidden": hidden, "activation": preset["hidden_activation"], "learning-rate": str(float(preset["learning_rate"])),
+                    "batch-size": str(int(preset["batch_size"])), "optimizer": preset["optimizer"]}
+        form["learning-rate"] = str(float(form["learning-rate"]))
+        assert form == expected, (form, expected)
+        waited(browser, 20, lambda b: f"-{hidden.replace(',', '-')}-" in text(b, "pg-network-text"))
+        print("the form starts from the playground preset:", form)
+
         # Spirals of 3 classes, chosen with the form.
         Select(browser.find_element(By.ID, "pg-shape")).select_by_value("spirals")
         set_field(browser, "pg-classes", 3)

@@ -260,6 +260,22 @@ export function setUpPlayground() {
   });
 }
 
+/** The network fields from the library's `playground` preset (GET /api/presets), which a link then overrides. */
+async function fillFromPreset() {
+  try {
+    const preset = (await api("/api/presets")).playground;
+    if (!preset) return;
+    $("pg-hidden").value = preset.layers.split(",").slice(1, -1).join(",");
+    $("pg-activation").value = preset.hidden_activation;
+    $("pg-learning-rate").value = Number(preset.learning_rate);
+    $("pg-batch-size").value = Number(preset.batch_size);
+    $("pg-optimizer").value = preset.optimizer;
+    $("pg-l2").value = Number(preset.weight_decay);
+  } catch (error) {
+    say(`Could not load the playground preset (${error.message}); the form keeps its own values.`);
+  }
+}
+
 /** The page's loader: the server's limits, then the setup the address names (or spirals). */
 export async function loadPlayground() {
   if (page.frame) return;
@@ -267,6 +283,7 @@ export async function loadPlayground() {
   const limits = page.limits.limits;
   $("pg-limits").textContent = `Up to ${limits.maximumHiddenLayers} hidden layers of ${limits.maximumNeurons} neurons, ${limits.maximumPoints} points drawn, `
     + `a CSV of ${limits.maximumCSVBytes / 1048576} MB and ${limits.maximumCSVRows} rows, ${limits.maximumClasses} classes.`;
+  await fillFromPreset();
   const [, detail] = location.hash.slice(1).split("/");
   page.link = detail;
   readLink(detail);

@@ -71,22 +71,33 @@ struct FieldReader<Key: CodingKey> {
 
 /// The network a Playground trains: hidden layers, activation, learning rate, batch size,
 /// optimiser, L2 and the features read of each point. Its output is softmax over the classes,
-/// with the cross-entropy cost.
+/// with the cross-entropy cost. What a request leaves out is the library's `playground` preset's
+/// (2-32-32-K ReLU, Adam at 0.01 in batches of 16), as `descent train --dataset` uses it.
 struct PlaygroundNetwork: Sendable, Equatable, Decodable {
-    var hidden: [Int] = [16, 16]
-    var activation: Activation = .tanh
-    var learningRate = 0.03
-    var batchSize = 10
-    var optimizer: TrainingConfiguration.OptimizerKind = .adam
-    var l2 = 0.0
+    var hidden: [Int]
+    var activation: Activation
+    var learningRate: Double
+    var batchSize: Int
+    var optimizer: TrainingConfiguration.OptimizerKind
+    var l2: Double
     var features: DerivedFeatures = .coordinates
     var seed: UInt64 = 0
 
-    init() {}
+    /// The `playground` preset's network.
+    init() {
+        let preset = TrainingConfiguration(preset: .playground)
+        hidden = Array(preset.sizes.dropFirst().dropLast())
+        activation = preset.hidden
+        learningRate = preset.learningRate
+        batchSize = preset.batchSize
+        optimizer = preset.optimizer
+        l2 = preset.weightDecay
+    }
 
     private enum Key: String, CodingKey { case hidden, activation, learningRate, batchSize, optimizer, l2, features, seed }
 
     init(from decoder: any Decoder) throws {
+        self.init()
         let field = FieldReader(container: try decoder.container(keyedBy: Key.self), prefix: "network.")
         if let hidden = try field(.hidden, [Int].self, "a list of layer sizes such as [16, 16]") { self.hidden = hidden }
         if let name = try field(.activation, String.self, "a string") {
