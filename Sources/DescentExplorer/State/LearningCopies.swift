@@ -18,7 +18,7 @@ import DescentNetwork
 /// copy is dropped for another's. Each copy keeps at most `undoLimit` steps for undo.
 actor LearningCopies {
     /// One page's copy and where it came from.
-    struct Entry: Sendable {
+    struct Entry: KeptCopy {
         var copy: LearningCopy
         /// The served model's version the copy was made from or last reset to.
         var baseVersion: Int
@@ -48,30 +48,29 @@ actor LearningCopies {
     /// The most steps a copy can undo.
     static let undoLimit = 50
 
-    private var entries: [String: Entry] = [:]
-    /// Copies checked out by `change`, with the numbers they hold.
-    private var checkedOut: [String: Int] = [:]
+    private var table: CopyTable<Entry>
     /// Networks to put into a copy when it is checked back in (a training finished while it was out).
     private var pendingInstalls: [String: (network: Network<Float>, preprocessing: Preprocessing?)] = [:]
-    private var clock: UInt64 = 0
-    private var generator: any RandomNumberGenerator & Sendable
 
     /// No copies yet; ids are drawn from `generator`.
     init(using generator: some RandomNumberGenerator & Sendable) {
-        self.generator = generator
+        table = CopyTable(CopyTable.Bounds(
+            maximumCopies: Self.maximumCopies, maximumNumbers: Self.maximumNumbers, maximumPerBrowser: Self.maximumPerBrowser,
+            idleSeconds: Self.idleSeconds, what: "copies of the model",
+            busy: APIError(.conflict, "this copy is taking a step for another request; try again when it has finished", retryAfter: 1),
+            unknown: { id in
+                APIError.notFound("session \"\(id.prefix(64))\" is not known: the server keeps every browser's \(Self.maximumPerBrowser) most recently used copies "
+                    + "and forgets them when it restarts; leave session out to start a new copy of the served model")
+            }), using: generator)
     }
 
     /// How many copies are kept, checked out ones included.
-    var count: Int { entries.count + checkedOut.count }
+    var count: Int { table.count }
 
     /// The copy `id`, marked as just used.
     /// - Throws: `APIError` (404) when no copy has that id, (409) while a step changes it.
     func entry(_ id: String) throws -> Entry {
-        if checkedOut[id] != nil { throw Self.busy }
-        guard var entry = entries[id] else { throw Self.unknown(id) }
-        touch(&entry)
-        entries[id] = entry
-        return entry
+        try table.use(id)
     }
 
     /// Runs `change` on copy `id`, or on a new copy of `snapshot`'s model for `owner` when `id` is nil,
@@ -98,48 +97,31 @@ actor LearningCopies {
     /// Takes copy `id` out of the table (or makes a new one, within the bounds), so that it is changed
     /// outside the actor without a second reference that would make Swift copy its arrays.
     private func checkOut(_ id: String?, orCopyOf snapshot: ModelSnapshot, owner: String?) throws -> (String, Entry, Bool) {
-        if let id {
-            if checkedOut[id] != nil { throw Self.busy }
-            guard let found = entries.removeValue(forKey: id) else { throw Self.unknown(id) }
-            checkedOut[id] = found.numbers
-            return (id, found, false)
-        }
+        if let id { return (id, try table.checkOut(id), false) }
         let entry = Entry(copy: LearningCopy(snapshot.network, undoLimit: Self.undoLimit), baseVersion: snapshot.version,
                           preprocessing: snapshot.preprocessing, owner: owner)
-        try makeRoom(for: entry)
-        let key = newID()
-        checkedOut[key] = entry.numbers
-        return (key, entry, true)
+        return (try table.checkOutNew(entry), entry, true)
     }
 
     /// Puts back a copy checked out and unchanged (nil: a new copy, dropped).
     private func giveBack(_ id: String, _ entry: Entry?) {
-        checkedOut[id] = nil
-        if let entry { entries[id] = entry }
+        table.giveBack(id, entry)
         applyPendingInstall(id)
     }
 
     /// Puts back a copy checked out and changed, marked as just used.
     private func checkIn(_ id: String, _ entry: Entry) -> Entry {
-        var entry = entry
-        touch(&entry)
-        checkedOut[id] = nil
-        entries[id] = entry
+        table.checkIn(id, entry)
         applyPendingInstall(id)
-        return entries[id] ?? entry
+        return table.entries[id] ?? entry
     }
 
     /// Makes a new copy of `snapshot`'s model for `owner`, within the bounds.
     /// - Returns: Its id.
     /// - Throws: `APIError` (429) when the class holds all the copies it may.
     func newCopy(of snapshot: ModelSnapshot, owner: String?) throws -> String {
-        var entry = Entry(copy: LearningCopy(snapshot.network, undoLimit: Self.undoLimit), baseVersion: snapshot.version,
-                          preprocessing: snapshot.preprocessing, owner: owner)
-        try makeRoom(for: entry)
-        let key = newID()
-        touch(&entry)
-        entries[key] = entry
-        return key
+        try table.insertNew(Entry(copy: LearningCopy(snapshot.network, undoLimit: Self.undoLimit), baseVersion: snapshot.version,
+                                  preprocessing: snapshot.preprocessing, owner: owner))
     }
 
     /// Replaces copy `id`'s network with `network`, as a reset does: a fine-tuning's result, or
@@ -147,16 +129,14 @@ actor LearningCopies {
     /// out takes it when it is put back.
     /// - Returns: Whether the copy was still kept.
     func install(_ network: Network<Float>, preprocessing: Preprocessing? = nil, into id: String) -> Bool {
-        if checkedOut[id] != nil {
+        if table.isCheckedOut(id) {
             pendingInstalls[id] = (network, preprocessing)
             return true
         }
-        guard var entry = entries[id] else { return false }
-        entry.copy.reset(to: network)
-        if let preprocessing { entry.preprocessing = preprocessing } else { entry.fineTunes += 1 }
-        touch(&entry)
-        entries[id] = entry
-        return true
+        return table.update(id) { entry in
+            entry.copy.reset(to: network)
+            if let preprocessing { entry.preprocessing = preprocessing } else { entry.fineTunes += 1 }
+        }
     }
 
     private func applyPendingInstall(_ id: String) {
@@ -166,71 +146,17 @@ actor LearningCopies {
 
     /// Drops copy `id`, if it is kept.
     func remove(_ id: String) {
-        entries[id] = nil
+        table.remove(id)
         pendingInstalls[id] = nil
     }
 
     /// Drops every copy (those checked out are dropped when they come back).
     /// - Returns: How many there were.
     func removeAll() -> Int {
-        defer {
-            entries = [:]
-            pendingInstalls = [:]
-        }
-        return entries.count
-    }
-
-    private func touch(_ entry: inout Entry) {
-        clock += 1
-        entry.lastUse = clock
-        entry.lastUseTime = .now
-    }
-
-    /// Frees room for `entry`: its owner's own least recently used copies past `maximumPerBrowser`,
-    /// then, while the class's bounds are passed, copies idle for `idleSeconds`.
-    /// - Throws: `APIError` (429) when the class's bounds still do not hold.
-    private func makeRoom(for entry: Entry) throws(APIError) {
-        let owner = entry.owner
-        // On loopback (no owner) there is one person, and only the class's bounds apply.
-        while owner != nil, entries.values.count(where: { $0.owner == owner }) >= Self.maximumPerBrowser,
-              let oldest = entries.filter({ $0.value.owner == owner }).min(by: { $0.value.lastUse < $1.value.lastUse }) {
-            entries[oldest.key] = nil
-        }
-        func numbers() -> Int { entries.values.reduce(0) { $0 + $1.numbers } + checkedOut.values.reduce(0, +) }
-        func overBounds() -> Bool {
-            count + 1 > Self.maximumCopies || numbers() + entry.numbers > Self.maximumNumbers
-        }
-        let idleSince = ContinuousClock.now - .seconds(Self.idleSeconds)
-        while overBounds() {
-            // The owner's own first, then anyone's idle copy: never a working student's.
-            let candidates = entries.filter { $0.value.owner == owner || $0.value.lastUseTime <= idleSince }
-            guard let oldest = candidates.min(by: { $0.value.lastUse < $1.value.lastUse }) else {
-                throw APIError(.tooManyRequests, "the server holds \(count) copies of the model for the class, the most it may; "
-                    + "try again when a student's copy has been idle for \(Self.idleSeconds / 60) minutes", retryAfter: 60)
-            }
-            entries[oldest.key] = nil
-        }
+        pendingInstalls = [:]
+        return table.removeAll()
     }
 
     /// A new browser id for a page that has no cookie yet: 128 random bits in hex.
-    func newOwnerID() -> String { newID() }
-
-    /// 128 random bits in hex.
-    private func newID() -> String {
-        var id = ""
-        repeat {
-            id = (0..<2).map { _ in
-                let text = String(generator.next(), radix: 16)
-                return String(repeating: "0", count: 16 - text.count) + text
-            }.joined()
-        } while entries[id] != nil || checkedOut[id] != nil
-        return id
-    }
-
-    private static let busy = APIError(.conflict, "this copy is taking a step for another request; try again when it has finished", retryAfter: 1)
-
-    private static func unknown(_ id: String) -> APIError {
-        APIError.notFound("session \"\(id.prefix(64))\" is not known: the server keeps every browser's \(maximumPerBrowser) most recently used copies "
-            + "and forgets them when it restarts; leave session out to start a new copy of the served model")
-    }
+    func newOwnerID() -> String { table.newID() }
 }

@@ -9,7 +9,7 @@
 /// `maximumNumbers` numbers over all of them (points, inputs and six networks' worth a copy); a class
 /// at its bound drops a copy idle for `idleSeconds`, and otherwise refuses a new one with a 429.
 actor PlaygroundCopies {
-    struct Entry: Sendable {
+    struct Entry: KeptCopy {
         var copy: PlaygroundCopy
         var owner: String?
         var lastUse: UInt64 = 0
@@ -30,16 +30,22 @@ actor PlaygroundCopies {
     static let maximumNumbers = 1 << 25
     static let idleSeconds = 900
 
-    private var entries: [String: Entry] = [:]
-    private var checkedOut: [String: Int] = [:]
-    private var clock: UInt64 = 0
-    private var generator: any RandomNumberGenerator & Sendable
+    private var table: CopyTable<Entry>
+    /// The copies checked out, as they were: a change that throws gives them back so.
+    private var original: [String: Entry] = [:]
 
     init(using generator: some RandomNumberGenerator & Sendable) {
-        self.generator = generator
+        table = CopyTable(CopyTable.Bounds(
+            maximumCopies: Self.maximumCopies, maximumNumbers: Self.maximumNumbers, maximumPerBrowser: Self.maximumPerBrowser,
+            idleSeconds: Self.idleSeconds, what: "Playground copies",
+            busy: APIError(.conflict, "this Playground is still working on the last request; try again when it has finished", retryAfter: 1),
+            unknown: { id in
+                APIError.notFound("session \"\(id.prefix(64))\" is not a Playground the server keeps: it keeps each browser's \(Self.maximumPerBrowser) most recently used "
+                    + "and forgets them when it restarts; set the Playground up again (POST /api/playground)")
+            }), using: generator)
     }
 
-    var count: Int { entries.count + checkedOut.count }
+    var count: Int { table.count }
 
     /// Runs `change` on copy `id` (or on `fresh`, a new copy for `owner`, when `id` is nil) outside the
     /// actor, and keeps the result. A new copy is kept only when `change` succeeds; an old one is
@@ -50,12 +56,12 @@ actor PlaygroundCopies {
     nonisolated func change<Result: Sendable>(
         _ id: String?, fresh: PlaygroundCopy?, owner: String?, _ change: @Sendable (String, inout PlaygroundCopy) async throws -> Result
     ) async throws -> (id: String, result: Result) {
-        var (key, entry, isNew) = try await checkOut(id, fresh: fresh, owner: owner)
+        var (key, entry) = try await checkOut(id, fresh: fresh, owner: owner)
         let result: Result
         do {
             result = try await change(key, &entry.copy)
         } catch {
-            await giveBack(key, isNew ? nil : entry.numbers)
+            await giveBack(key)
             throw error
         }
         await checkIn(key, entry)
@@ -65,91 +71,30 @@ actor PlaygroundCopies {
     /// The copy `id`, read (an export), marked as just used.
     /// - Throws: `APIError` (404) when no copy has that id, (409) while it is being changed.
     func copy(_ id: String) throws -> PlaygroundCopy {
-        if checkedOut[id] != nil { throw Self.busy }
-        guard var entry = entries[id] else { throw Self.unknown(id) }
-        touch(&entry)
-        entries[id] = entry
-        return entry.copy
+        try table.use(id).copy
     }
 
-    private var original: [String: Entry] = [:]
-
-    private func checkOut(_ id: String?, fresh: PlaygroundCopy?, owner: String?) throws -> (String, Entry, Bool) {
+    private func checkOut(_ id: String?, fresh: PlaygroundCopy?, owner: String?) throws -> (String, Entry) {
         if let id {
-            if checkedOut[id] != nil { throw Self.busy }
-            guard let found = entries.removeValue(forKey: id) else { throw Self.unknown(id) }
-            checkedOut[id] = found.numbers
+            let found = try table.checkOut(id)
             original[id] = found
-            return (id, found, false)
+            return (id, found)
         }
         guard let fresh else { throw APIError.badRequest("session is missing") }
         let entry = Entry(copy: fresh, owner: owner)
-        try makeRoom(for: entry)
-        let key = newID()
-        checkedOut[key] = entry.numbers
-        return (key, entry, true)
+        return (try table.checkOutNew(entry), entry)
     }
 
     /// Puts back the copy as it was before the change (nothing for a new one).
-    private func giveBack(_ id: String, _: Int?) {
-        checkedOut[id] = nil
-        if let entry = original.removeValue(forKey: id) { entries[id] = entry }
+    private func giveBack(_ id: String) {
+        table.giveBack(id, original.removeValue(forKey: id))
     }
 
     private func checkIn(_ id: String, _ entry: Entry) {
-        var entry = entry
-        touch(&entry)
-        checkedOut[id] = nil
         original[id] = nil
-        entries[id] = entry
+        table.checkIn(id, entry)
     }
 
     /// Drops every copy (a class cleared).
-    func removeAll() -> Int {
-        defer { entries = [:] }
-        return entries.count
-    }
-
-    private func touch(_ entry: inout Entry) {
-        clock += 1
-        entry.lastUse = clock
-        entry.lastUseTime = .now
-    }
-
-    private func makeRoom(for entry: Entry) throws(APIError) {
-        let owner = entry.owner
-        while owner != nil, entries.values.count(where: { $0.owner == owner }) >= Self.maximumPerBrowser,
-              let oldest = entries.filter({ $0.value.owner == owner }).min(by: { $0.value.lastUse < $1.value.lastUse }) {
-            entries[oldest.key] = nil
-        }
-        func numbers() -> Int { entries.values.reduce(0) { $0 + $1.numbers } + checkedOut.values.reduce(0, +) }
-        func overBounds() -> Bool { count + 1 > Self.maximumCopies || numbers() + entry.numbers > Self.maximumNumbers }
-        let idleSince = ContinuousClock.now - .seconds(Self.idleSeconds)
-        while overBounds() {
-            let candidates = entries.filter { $0.value.owner == owner || $0.value.lastUseTime <= idleSince }
-            guard let oldest = candidates.min(by: { $0.value.lastUse < $1.value.lastUse }) else {
-                throw APIError(.tooManyRequests, "the server holds \(count) Playground copies for the class, the most it may; "
-                    + "try again when a student's copy has been idle for \(Self.idleSeconds / 60) minutes", retryAfter: 60)
-            }
-            entries[oldest.key] = nil
-        }
-    }
-
-    private func newID() -> String {
-        var id = ""
-        repeat {
-            id = (0..<2).map { _ in
-                let text = String(generator.next(), radix: 16)
-                return String(repeating: "0", count: 16 - text.count) + text
-            }.joined()
-        } while entries[id] != nil || checkedOut[id] != nil
-        return id
-    }
-
-    private static let busy = APIError(.conflict, "this Playground is still working on the last request; try again when it has finished", retryAfter: 1)
-
-    private static func unknown(_ id: String) -> APIError {
-        APIError.notFound("session \"\(id.prefix(64))\" is not a Playground the server keeps: it keeps each browser's \(maximumPerBrowser) most recently used "
-            + "and forgets them when it restarts; set the Playground up again (POST /api/playground)")
-    }
+    func removeAll() -> Int { table.removeAll() }
 }
