@@ -25,9 +25,9 @@ extension TrainingConfiguration {
         /// 99% within a minute on 2 cores: `mlp99`'s network and recipe in 10 epochs.
         case fast99
         /// The video's 784-16-16-10 layers taught by a big network (knowledge distillation): the
-        /// `video-best` recipe run for 200 epochs with L2 λ = 20, its cost weighing each label
-        /// (α = 0.1) against an `mlp99` teacher's outputs softened at T = 4. It needs the teacher
-        /// (`distillation` says which).
+        /// `video-best` recipe in batches of 32, run for 200 epochs with L2 λ = 20, its cost weighing
+        /// each label (α = 0.1) against an `mlp99` teacher's outputs softened at T = 4. It needs the
+        /// teacher (`distillation` says which).
         case videoDistilled = "video-distilled"
         /// For 2-D point sets (`PointSet`): 2-32-32-2 (the data sets its first and last sizes), ReLU,
         /// softmax and cross-entropy, He weights, Adam at 0.01 in batches of 16 with a cosine
@@ -71,7 +71,7 @@ extension TrainingConfiguration {
             self = TrainingConfiguration(preset: .mlp99)
             epochs = 10
         case .videoDistilled:
-            setModernRecipe(sizes: [784, 16, 16, 10], learningRate: 2e-3, batchSize: 64, epochs: 200)
+            setModernRecipe(sizes: [784, 16, 16, 10], learningRate: 2e-3, batchSize: 32, epochs: 200)
             weightDecay = 20
         case .fast98:
             setModernRecipe(sizes: [784, 256, 128, 10], learningRate: 1e-3, batchSize: 128, epochs: 4)

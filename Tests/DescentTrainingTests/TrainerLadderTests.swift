@@ -123,6 +123,7 @@ struct TrainerLadderTests {
         }
         #expect(TrainingConfiguration(preset: .videoBest).sizes == [784, 16, 16, 10])
         #expect(TrainingConfiguration(preset: .videoDistilled).sizes == [784, 16, 16, 10])
+        #expect(TrainingConfiguration(preset: .videoDistilled).batchSize == 32)
         var fast99 = TrainingConfiguration(preset: .mlp99)
         fast99.epochs = 10
         #expect(TrainingConfiguration(preset: .fast99) == fast99)
