@@ -33,6 +33,16 @@ public protocol MatrixScalar: BinaryFloatingPoint, Sendable, Codable where Self.
     /// Sets delta[i] to 0 where outputs[i] (a ReLU's output) is not positive: its backward step.
     static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>)
 
+    /// The backward step of a ReLU layer under dropout, whose outputs were multiplied by `mask`:
+    /// delta[i] = 0 where mask[i] is 0, else delta[i] · mask[i] · (outputs[i] / mask[i] > 0 ? 1 : 0).
+    static func droppedOutReluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>,
+                                       mask: UnsafeBufferPointer<Self>)
+
+    /// Dropout masks drawn from a SplitMix64 stream at `state`: draw k (from 1), `SplitMix64.mixed(state
+    /// + k · increment)`, serves entries 2k − 2 (its high 32 bits) and 2k − 1 (its low 32 bits); an
+    /// entry is `kept` where its bits are below `threshold`, else 0. `state` ends one increment a draw further.
+    static func dropoutMasks(_ mask: UnsafeMutableBufferPointer<Self>, state: inout UInt64, threshold: UInt64, kept: Self)
+
     /// One Adam step over parallel buffers (Kingma & Ba 2015): g' = g + decay·w,
     /// m ← β1·m + (1−β1)·g', v ← β2·v + (1−β2)·g'², w ← w − rate·m / (√v / root2 + ε).
     static func adamStep(
@@ -64,6 +74,32 @@ extension MatrixScalar {
     /// The portable loop: delta[i] = 0 wherever outputs[i] is not positive (NaN included).
     public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>) {
         for index in delta.indices where !(outputs[index] > 0) { delta[index] = 0 }
+    }
+
+    /// The portable loop.
+    public static func droppedOutReluBackward(_ delta: UnsafeMutableBufferPointer<Self>, outputs: UnsafeBufferPointer<Self>,
+                                              mask: UnsafeBufferPointer<Self>) {
+        precondition(outputs.count >= delta.count && mask.count >= delta.count,
+                     "droppedOutReluBackward: \(outputs.count) outputs and \(mask.count) mask entries for \(delta.count) deltas")
+        for index in delta.indices {
+            let m = mask[index]
+            delta[index] = m == 0 ? 0 : delta[index] * m * (outputs[index] / m > 0 ? 1 : 0)
+        }
+    }
+
+    /// The portable loop.
+    public static func dropoutMasks(_ mask: UnsafeMutableBufferPointer<Self>, state: inout UInt64, threshold: UInt64, kept: Self) {
+        let base = state
+        for pair in 0..<(mask.count / 2) {
+            let bits = SplitMix64.mixed(base &+ UInt64(pair + 1) &* SplitMix64.increment)
+            mask[2 * pair] = bits >> 32 < threshold ? kept : 0
+            mask[2 * pair + 1] = bits & 0xFFFF_FFFF < threshold ? kept : 0
+        }
+        if mask.count % 2 == 1 {
+            let bits = SplitMix64.mixed(base &+ UInt64(mask.count / 2 + 1) &* SplitMix64.increment)
+            mask[mask.count - 1] = bits >> 32 < threshold ? kept : 0
+        }
+        state = base &+ UInt64((mask.count + 1) / 2) &* SplitMix64.increment
     }
 
     /// The portable loop, one element at a time, in the order the protocol's formula is written.
@@ -122,6 +158,21 @@ extension Float: MatrixScalar {
     public static func reluBackward(_ delta: UnsafeMutableBufferPointer<Float>, outputs: UnsafeBufferPointer<Float>) {
         precondition(outputs.count >= delta.count, "reluBackward: \(outputs.count) outputs for \(delta.count) deltas")
         if let d = delta.baseAddress, let a = outputs.baseAddress { descent_relu_backward(d, a, delta.count) }
+    }
+
+    /// In C, without a branch on the mask.
+    public static func droppedOutReluBackward(_ delta: UnsafeMutableBufferPointer<Float>, outputs: UnsafeBufferPointer<Float>,
+                                              mask: UnsafeBufferPointer<Float>) {
+        precondition(outputs.count >= delta.count && mask.count >= delta.count,
+                     "droppedOutReluBackward: \(outputs.count) outputs and \(mask.count) mask entries for \(delta.count) deltas")
+        if let d = delta.baseAddress, let a = outputs.baseAddress, let m = mask.baseAddress {
+            descent_dropout_relu_backward(d, a, m, delta.count)
+        }
+    }
+
+    /// In C, without a branch on the draws.
+    public static func dropoutMasks(_ mask: UnsafeMutableBufferPointer<Float>, state: inout UInt64, threshold: UInt64, kept: Float) {
+        if let base = mask.baseAddress { descent_dropout_masks(&state, mask.count, threshold, kept, base) }
     }
 
     /// Vectorised in C (AVX-512, AVX2 or NEON where available).

@@ -11,7 +11,18 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable, Codable {
     /// The next 64 random bits: the state advances by the golden-ratio constant 0x9E3779B97F4A7C15, then
     /// is mixed by two xor-shift-multiply rounds (Stafford's "Mix13" variant).
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
+        return Self.mixed(state)
+    }
+
+    /// What the state advances by at each draw.
+    @inlinable public static var increment: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+
+    /// The draw whose advanced state is `state`: `next()` returns `mixed(state + increment)`, and the
+    /// k-th draw from here is `mixed(state + k · increment)`, so a loop can make draws independently
+    /// of each other (and in any order) and then set `state` past the last.
+    @inlinable @inline(__always)
+    public static func mixed(_ state: UInt64) -> UInt64 {
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

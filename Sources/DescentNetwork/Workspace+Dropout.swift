@@ -33,6 +33,14 @@ extension Workspace {
         // units, the high half first.
         let threshold = UInt64((keep * 4_294_967_296).rounded(.down))
         let kept = 1 / Scalar(keep)
+        if Generator.self == SplitMix64.self {
+            withUnsafeMutablePointer(to: &generator) { pointer in
+                pointer.withMemoryRebound(to: SplitMix64.self, capacity: 1) { splitMix in
+                    drawDropoutMasks(count: count, threshold: threshold, kept: kept, state: &splitMix.pointee.state)
+                }
+            }
+            return
+        }
         for layer in dropoutMasks.indices {
             let width = dropoutMasks[layer].columns
             dropoutMasks[layer].elements.withUnsafeMutableBufferPointer { mask in
@@ -44,6 +52,18 @@ extension Workspace {
                     if index + 1 < end { mask[index + 1] = bits & 0xFFFF_FFFF < threshold ? kept : 0 }
                     index += 2
                 }
+            }
+        }
+    }
+
+    /// The same masks from SplitMix64's `state`, each draw made from its own position in the stream
+    /// (`SplitMix64.mixed`) rather than from the one before, and without a branch on it
+    /// (`MatrixScalar.dropoutMasks`); `state` ends where `next()` would have left it.
+    private mutating func drawDropoutMasks(count: Int, threshold: UInt64, kept: Scalar, state: inout UInt64) {
+        for layer in dropoutMasks.indices {
+            let end = count * dropoutMasks[layer].columns
+            dropoutMasks[layer].elements.withUnsafeMutableBufferPointer { mask in
+                Scalar.dropoutMasks(UnsafeMutableBufferPointer(rebasing: mask[0..<end]), state: &state, threshold: threshold, kept: kept)
             }
         }
     }

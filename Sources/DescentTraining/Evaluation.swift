@@ -26,18 +26,24 @@ public struct Evaluation: Sendable, Equatable {
     }
 
     /// Classifies every image of `data` with `network`, a batch at a time.
-    /// - Precondition: the images have `network.inputCount` pixels.
+    /// - Parameters:
+    ///   - threads: How many threads each batch's products may use. The products sum in the same
+    ///     order on any number of threads, so the evaluation is the same bit for bit.
+    /// - Precondition: the images have `network.inputCount` pixels; `threads` is in 1...256.
     /// - Complexity: O(data.count · network.parameterCount).
-    public init(network: Network<Float>, on data: LabeledImages, batchSize: Int = 500) {
-        self.init(network: network, on: LabeledExamples.images(data), batchSize: batchSize)
+    public init(network: Network<Float>, on data: LabeledImages, batchSize: Int = 500, threads: Int = 1) {
+        self.init(network: network, on: LabeledExamples.images(data), batchSize: batchSize, threads: threads)
     }
 
     /// Classifies every example of `data` with `network`, a batch at a time.
-    /// - Precondition: the examples are `network.inputCount` wide.
+    /// - Parameters:
+    ///   - threads: How many threads each batch's products may use; the evaluation is the same on any number.
+    /// - Precondition: the examples are `network.inputCount` wide; `threads` is in 1...256.
     /// - Complexity: O(data.count · network.parameterCount).
-    public init(network: Network<Float>, on data: LabeledExamples, batchSize: Int = 500) {
+    public init(network: Network<Float>, on data: LabeledExamples, batchSize: Int = 500, threads: Int = 1) {
         precondition(data.count == 0 || data.width == network.inputCount,
                      "Evaluation: \(data.width)-wide examples for a network of \(network.inputCount) inputs")
+        precondition((1...256).contains(threads), "Evaluation: \(threads) threads; expected 1...256")
         let callerMode = SubnormalFlushing.enter()  // as in training, so both classify alike
         defer { SubnormalFlushing.restore(callerMode) }
         let classes = network.outputCount
@@ -47,6 +53,7 @@ public struct Evaluation: Sendable, Equatable {
         predictions.reserveCapacity(data.count)
         confidences.reserveCapacity(data.count)
         var workspace = Workspace(for: network, capacity: max(1, min(batchSize, data.count)))
+        workspace.threads = threads
         var first = 0
         while first < data.count {
             let count = min(workspace.capacity, data.count - first)

@@ -210,7 +210,7 @@ package struct Trainer: Sendable {
                                         on: validationWorker!)
             } else {
                 let closed = try closeEpoch(&state, seconds: seconds)
-                let report = closed.report(validationAccuracy: validation.count == 0 ? 0 : Evaluation(network: state.network, on: validation).accuracy)
+                let report = closed.report(validationAccuracy: validation.count == 0 ? 0 : Evaluation(network: state.network, on: validation, threads: configuration.threads).accuracy)
                 state.reports.append(report)
                 if configuration.patience != nil, state.bestEpoch.map({ report.validationAccuracy > state.reports[$0 - 1].validationAccuracy }) ?? true {
                     state.best = state.network

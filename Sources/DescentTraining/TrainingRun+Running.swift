@@ -35,7 +35,7 @@ extension TrainingRun {
         let hashing = Hashing(prepared.training, onWorker: configuration.threads > 1)
         var state = try startingState(training: prepared.training, sha256: resumed == nil ? "" : hashing.sha256)
         if resumed == nil {
-            let accuracy = prepared.validation.count == 0 ? 0 : Evaluation(network: state.network, on: prepared.validation).accuracy
+            let accuracy = prepared.validation.count == 0 ? 0 : Evaluation(network: state.network, on: prepared.validation, threads: configuration.threads).accuracy
             progress(.started(network: state.network, validationAccuracy: accuracy))
         }
         var testAccuracies = resumed.map(Self.testAccuracies) ?? []
@@ -49,7 +49,7 @@ extension TrainingRun {
         do {
             try trainer.run(&state, on: prepared.training, validation: prepared.validation, progress: { event in
                 if measuresTestEveryEpoch, case .networkAfterEpoch(_, let network) = event {
-                    testAccuracies.append(Evaluation(network: network, on: prepared.test).accuracy)
+                    testAccuracies.append(Evaluation(network: network, on: prepared.test, threads: configuration.threads).accuracy)
                 }
                 progress(event)
             }, shouldStop: { failure != nil || shouldStop() }, epochEnded: { state in
@@ -79,7 +79,7 @@ extension TrainingRun {
                 epochs: state.reports, bestEpoch: nil, test: nil, testAccuracies: testAccuracies, testExamples: prepared.test, stopped: stopped)
         }
         let network = state.best ?? state.network
-        let test = prepared.test.count == 0 ? nil : Evaluation(network: network, on: prepared.test)
+        let test = prepared.test.count == 0 ? nil : Evaluation(network: network, on: prepared.test, threads: configuration.threads)
         return TrainingOutcome(
             model: model(network, reports: state.reports, bestEpoch: state.bestEpoch, test: test, training: prepared.training, sha256: hashing.sha256),
             epochs: state.reports, bestEpoch: state.bestEpoch, test: test, testAccuracies: testAccuracies, testExamples: prepared.test, stopped: nil)

@@ -1,5 +1,5 @@
 import DescentLinearAlgebra
-import DescentNetwork
+@testable import DescentNetwork
 import Testing
 
 @Suite("Dropout")
@@ -38,6 +38,61 @@ struct DropoutTests {
         network.forward(&large, count: 2000)
         let kept = large.activations[0].elements.filter { $0 != 0 }
         #expect(abs(Double(kept.count) / Double(2000 * 9) - 0.75) < 0.01)
+    }
+
+    /// SplitMix64's stream behind another type, so that masks drawn from it take the general path.
+    struct Forwarding: RandomNumberGenerator {
+        var inner: SplitMix64
+        mutating func next() -> UInt64 { inner.next() }
+    }
+
+    @Test("SplitMix64's masks, each drawn from its own place in the stream, are those drawn one after another, and the stream ends in the same place",
+          arguments: [([6, 9, 7, 3], 5), ([5, 7, 3, 2], 3), ([4, 11, 2], 1), ([784, 800, 800, 10], 128)])
+    func splitMixMasks(sizes: [Int], count: Int) throws {
+        var generator = SplitMix64(seed: 3)
+        let network = try Network<Float>(sizes: sizes, hidden: .relu, output: .softmax, cost: .crossEntropy,
+                                         initialization: .he, using: &generator)
+        var fast = Workspace(for: network, capacity: count)
+        fast.enableDropout(rate: 0.1)
+        var general = fast
+        var stream = SplitMix64(seed: 41)
+        var forwarded = Forwarding(inner: SplitMix64(seed: 41))
+        for _ in 0..<3 {
+            fast.drawDropoutMasks(count: count, using: &stream)
+            general.drawDropoutMasks(count: count, using: &forwarded)
+            #expect(fast.dropoutMasks == general.dropoutMasks)
+            #expect(stream == forwarded.inner)
+        }
+        // Fewer rows than the capacity: the rows past them keep the last masks, as before.
+        fast.drawDropoutMasks(count: max(1, count - 1), using: &stream)
+        general.drawDropoutMasks(count: max(1, count - 1), using: &forwarded)
+        #expect(fast.dropoutMasks == general.dropoutMasks && stream == forwarded.inner)
+    }
+
+    @Test("ReLU's backward step under dropout, in C, is the loop's bit for bit", arguments: [1, 7, 64, 1001])
+    func droppedOutReluBackward(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count))
+        let kept = Float(1) / 0.9
+        let mask = (0..<count).map { _ in generator.uniformInt(below: 10) == 0 ? Float(0) : kept }
+        // Positive, zero and near the smallest normal float outputs, and deltas of either sign.
+        let outputs = (0..<count).map { i -> Float in
+            switch generator.uniformInt(below: 4) {
+            case 0: 0
+            case 1: Float.leastNormalMagnitude * 1.05 * mask[i]
+            default: Float(generator.uniformDouble()) * mask[i]
+            }
+        }
+        let deltas = (0..<count).map { _ in Float(generator.uniformDouble() * 2 - 1) }
+        var fast = deltas
+        fast.withUnsafeMutableBufferPointer { delta in
+            outputs.withUnsafeBufferPointer { a in
+                mask.withUnsafeBufferPointer { Float.droppedOutReluBackward(delta, outputs: a, mask: $0) }
+            }
+        }
+        let expected = (0..<count).map { i -> Float in
+            mask[i] == 0 ? 0 : deltas[i] * mask[i] * (outputs[i] / mask[i] > 0 ? 1 : 0)
+        }
+        #expect(fast.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
     @Test("off at evaluation: a workspace without dropout gives the plain forward pass")

@@ -47,6 +47,22 @@ struct TrainerTests {
         #expect(evaluation.confusion.flatMap { $0 }.reduce(0, +) == 300)
     }
 
+    @Test("an evaluation on two threads is the one on one thread, bit for bit")
+    func evaluationThreads() throws {
+        var generator = SplitMix64(seed: 17)
+        let network = try Network<Float>(sizes: [784, 320, 200, 10], hidden: .relu, output: .softmax, cost: .crossEntropy,
+                                         initialization: .he, using: &generator)
+        let count = 700  // a batch of 500 and one of 200
+        let pixels = (0..<(count * 784)).map { _ in generator.uniformInt(below: 3) == 0 ? UInt8(generator.uniformInt(below: 256)) : 0 }
+        let labels = (0..<count).map { _ in UInt8(generator.uniformInt(below: 10)) }
+        let images = LabeledImages(rows: 28, columns: 28, pixels: pixels, labels: labels)
+        let one = Evaluation(network: network, on: images)
+        let two = Evaluation(network: network, on: images, threads: 2)
+        #expect(one.predictions == two.predictions)
+        #expect(one.confidences.map(\.bitPattern) == two.confidences.map(\.bitPattern))
+        #expect(one == two && one.total == count)
+    }
+
     @Test("the same seed gives identical model bytes; another seed does not")
     func deterministic() throws {
         let first = Model(network: try train(configuration).network).encoded()

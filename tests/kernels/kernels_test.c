@@ -354,6 +354,43 @@ static void test_sample(const char *family) {
     check(same, family, "the distortion's resampling equals the portable loop bit for bit");
 }
 
+// Dropout's masks against SplitMix64 drawn one after another (the high half of each draw first), and
+// its ReLU backward step against the plain loop: both bit for bit, odd lengths included.
+static void test_dropout(void) {
+    static const long counts[] = {1, 2, 7, 128, 1001};
+    const float kept = 1.0f / 0.9f;
+    const uint64_t threshold = (uint64_t)(0.9 * 4294967296.0);
+    int masks_same = 1, backward_same = 1;
+    for (unsigned c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        long count = counts[c];
+        float *mask = malloc((size_t)count * sizeof(float)), *expected = malloc((size_t)count * sizeof(float));
+        unsigned long long fast = 12345 + (unsigned long long)c;
+        uint64_t slow = fast;
+        descent_dropout_masks(&fast, count, threshold, kept, mask);
+        for (long i = 0; i < count; i += 2) {
+            uint64_t z = (slow += 0x9E3779B97F4A7C15ull);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            z ^= z >> 31;
+            expected[i] = (z >> 32) < threshold ? kept : 0;
+            if (i + 1 < count) expected[i + 1] = (z & 0xFFFFFFFFull) < threshold ? kept : 0;
+        }
+        masks_same &= fast == slow && memcmp(mask, expected, (size_t)count * sizeof(float)) == 0;
+        float *delta = randoms(count), *outputs = randoms(count), *reference = malloc((size_t)count * sizeof(float));
+        for (long i = 0; i < count; i++) {
+            outputs[i] = i % 5 == 0 ? 0 : outputs[i] * mask[i];  // a ReLU's outputs: 0, or kept and scaled
+            if (outputs[i] < 0) outputs[i] = 0;
+            float m = mask[i];
+            reference[i] = m == 0 ? 0 : delta[i] * m * (outputs[i] / m > 0 ? 1.0f : 0.0f);
+        }
+        descent_dropout_relu_backward(delta, outputs, mask, count);
+        backward_same &= memcmp(delta, reference, (size_t)count * sizeof(float)) == 0;
+        free(mask); free(expected); free(delta); free(outputs); free(reference);
+    }
+    check(masks_same, "dropout", "the masks are SplitMix64's draws one after another, and the state ends past them");
+    check(backward_same, "dropout", "ReLU's backward step under dropout equals the plain loop bit for bit");
+}
+
 static void record_mode(void *context, long index) {
     int *flushes = context;
     volatile float tiny = 1e-39f, one = 1.0f;
@@ -451,6 +488,7 @@ int main(void) {
     if (descent_kernels_supported(DESCENT_KERNELS_PORTABLE) && descent_kernels_best() != DESCENT_KERNELS_PORTABLE)
         test_thread_choice(descent_kernels_use_on_thread, record_family, (int)descent_kernels_best(), "family");
     test_modes();
+    test_dropout();
     long inner[2] = {0, 0};
     descent_parallel_run(2, nested, inner);
     check(inner[0] == -1 && inner[1] == -1, "pool", "a run started from inside a task is refused, not a deadlock");

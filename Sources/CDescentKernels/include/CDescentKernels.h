@@ -104,6 +104,16 @@ void descent_distortion_sample(const unsigned char *image, long rows, long colum
 /// Replaces each of `count` values x with max(x, 0).
 void descent_relu(float *values, long count);
 
+/// Dropout masks from SplitMix64 (DescentNetwork's Workspace.drawDropoutMasks): the k-th 64-bit draw
+/// after `*state` (k from 1) serves units 2k − 2 and 2k − 1, its high half first; a unit is kept,
+/// mask = `kept`, when its 32 bits are below `threshold`, else mask = 0. `*state` ends advanced by
+/// one draw per two units, as that many calls of SplitMix64.next() would leave it.
+void descent_dropout_masks(unsigned long long *state, long count, unsigned long long threshold, float kept, float *mask);
+
+/// The backward step of a ReLU layer under dropout: delta[i] = 0 where mask[i] is 0, else
+/// delta[i] · mask[i] · (outputs[i] / mask[i] > 0 ? 1 : 0), each product rounded in that order.
+void descent_dropout_relu_backward(float *delta, const float *outputs, const float *mask, long count);
+
 /// delta[i] = outputs[i] > 0 ? delta[i] : 0: ReLU's derivative, taken from its outputs.
 void descent_relu_backward(float *delta, const float *outputs, long count);
 
