@@ -27,6 +27,9 @@ public struct Evaluation: Sendable, Equatable {
 
     /// Classifies every image of `data` with `network`, a batch at a time.
     /// - Parameters:
+    ///   - network: The network that classifies.
+    ///   - data: The labelled images.
+    ///   - batchSize: How many images go through the network at once.
     ///   - threads: How many threads each batch's products may use. The products sum in the same
     ///     order on any number of threads, so the evaluation is the same bit for bit.
     /// - Precondition: the images have `network.inputCount` pixels; `threads` is in 1...256.
@@ -37,6 +40,9 @@ public struct Evaluation: Sendable, Equatable {
 
     /// Classifies every example of `data` with `network`, a batch at a time.
     /// - Parameters:
+    ///   - network: The network that classifies.
+    ///   - data: The labelled examples (images, or rows of features).
+    ///   - batchSize: How many examples go through the network at once.
     ///   - threads: How many threads each batch's products may use; the evaluation is the same on any number.
     /// - Precondition: the examples are `network.inputCount` wide; `threads` is in 1...256.
     /// - Complexity: O(data.count · network.parameterCount).
