@@ -157,22 +157,16 @@ extension Network {
         workspace.deltas[index].elements.withUnsafeMutableBufferPointer { delta in
             workspace.activations[index].elements.withUnsafeBufferPointer { a in
                 masks.elements.withUnsafeBufferPointer { mask in
-                    // ReLU (every preset with dropout) in C, without a branch on the random mask; the
-                    // others a loop each, the derivative inlined. Each element's arithmetic is the same.
-                    @inline(__always) func apply(_ derivative: (Scalar) -> Scalar) {
-                        for position in 0..<(count * width) {
-                            let m = mask[position]
-                            delta[position] = m == 0 ? 0 : delta[position] * m * derivative(a[position] / m)
-                        }
+                    let n = count * width
+                    if activation == .relu {  // every preset with dropout: in C, without a branch on the random mask
+                        Scalar.droppedOutReluBackward(UnsafeMutableBufferPointer(rebasing: delta[0..<n]),
+                                                      outputs: UnsafeBufferPointer(rebasing: a[0..<n]),
+                                                      mask: UnsafeBufferPointer(rebasing: mask[0..<n]))
+                        return
                     }
-                    switch activation {
-                    case .relu:
-                        Scalar.droppedOutReluBackward(UnsafeMutableBufferPointer(rebasing: delta[0..<(count * width)]),
-                                                      outputs: UnsafeBufferPointer(rebasing: a[0..<(count * width)]),
-                                                      mask: UnsafeBufferPointer(rebasing: mask[0..<(count * width)]))
-                    case .sigmoid: apply { Activation.sigmoid.derivative(fromOutput: $0) }
-                    case .tanh: apply { Activation.tanh.derivative(fromOutput: $0) }
-                    case .softmax: preconditionFailure("dropout on a softmax layer: only hidden layers have masks")
+                    for position in 0..<n {
+                        let m = mask[position]
+                        delta[position] = m == 0 ? 0 : delta[position] * m * activation.derivative(fromOutput: a[position] / m)
                     }
                 }
             }
